@@ -1,0 +1,1 @@
+"""calls-conformance: a conformance suite for the Twilio-compatible Calls REST resource."""
