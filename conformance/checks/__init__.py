@@ -1,0 +1,51 @@
+"""Check functions, each proving one requirement, registered by name.
+
+A check is `fn(ctx, subject) -> None` that raises `Violation` when the subject breaks its requirement.
+Kinds: "call" (a Call object), "list" (a list envelope), "response" (any HTTP answer).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from conformance.checks.context import CheckContext
+
+__all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "check"]
+
+KINDS = ("call", "list", "response")
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """A registered check: its name, the requirement it proves and what it looks at."""
+
+    name: str
+    requirement: str
+    kind: str
+    fn: Callable[[CheckContext, Any], None]
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(requirement: str, kind: str) -> Callable[[Callable[[CheckContext, Any], None]], Callable[[CheckContext, Any], None]]:
+    """Register `fn` as the check of `requirement` for subjects of `kind`."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+
+    def register(fn: Callable[[CheckContext, Any], None]) -> Callable[[CheckContext, Any], None]:
+        if fn.__name__ in CHECKS:
+            raise ValueError(f"check {fn.__name__} registered twice")
+        CHECKS[fn.__name__] = Check(fn.__name__, requirement, kind, fn)
+        return fn
+
+    return register
+
+
+def all_checks() -> dict[str, Check]:
+    """Every registered check (importing the modules registers them)."""
+    from conformance.checks import call_object, listing, responses  # noqa: F401
+
+    return CHECKS

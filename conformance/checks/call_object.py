@@ -1,0 +1,327 @@
+"""Checks on every Call object the suite sees: fields, types, enums, formats, aliases, time rules."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema
+
+from conformance.checks import check
+from conformance.checks.context import CheckContext
+from conformance.checks.values import parse_gmt_date, parse_time, same_address, sid_pattern
+from conformance.failures import Violation
+from conformance.spec import component_schema
+
+__all__: list[str] = []
+
+Call = Mapping[str, Any]
+
+STATUSES = ("queued", "ringing", "in-progress", "canceled", "completed", "busy", "failed", "no-answer")
+ACTIVE = ("queued", "ringing", "in-progress")
+UNANSWERED = ("canceled", "busy", "failed", "no-answer")
+DIRECTIONS = {
+    "signalwire": ("inbound", "outbound", "outbound-api", "outbound-dial"),
+    "twilio": ("inbound", "outbound", "outbound-api", "outbound-dial", "trunking-originating", "trunking-terminating"),
+}
+ANSWERED_BY = (
+    "human", "machine", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax", "unknown",
+)
+ALWAYS_NULL = ("forwarded_from", "caller_name", "annotation", "group_sid")
+DATE_FIELDS = ("date_created", "date_updated", "start_time", "end_time")
+SID_FIELDS = ("sid", "account_sid", "parent_call_sid", "phone_number_sid")
+MEDIA_TRIPLES = (("audio_rtt_min", "audio_rtt_avg", "audio_rtt_max"),
+                 ("audio_out_jitter_min", "audio_out_jitter_avg", "audio_out_jitter_max"))
+# Keywords that constrain values rather than types: CALL-TYPES ignores them, other checks own them.
+_VALUE_KEYWORDS = frozenset({
+    "enum", "const", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    "minLength", "maxLength", "minItems", "maxItems", "required", "examples", "example", "default",
+})
+
+
+@functools.cache
+def _call_schema(profile: str) -> dict[str, Any]:
+    return component_schema(profile, "Call")
+
+
+def _types_only(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {k: _types_only(v) for k, v in schema.items() if k not in _VALUE_KEYWORDS}
+    if isinstance(schema, list):
+        return [_types_only(item) for item in schema]
+    return schema
+
+
+@functools.cache
+def _type_validator(profile: str, field: str) -> jsonschema.Draft202012Validator | None:
+    schema = _call_schema(profile)
+    prop = schema.get("properties", {}).get(field)
+    if prop is None:
+        return None
+    return jsonschema.Draft202012Validator({**_types_only(prop), "$defs": _types_only(schema.get("$defs", {}))})
+
+
+def _strings(call: Call, *fields: str) -> list[str]:
+    return [call[f] for f in fields if isinstance(call.get(f), str)]
+
+
+@check("CALL-FIELDS", "call")
+def call_has_every_field(ctx: CheckContext, call: Call) -> None:
+    missing = [f for f in _call_schema(ctx.profile).get("required", ()) if f not in call]
+    if missing:
+        raise Violation("Call object lacks fields of the profile's field set", received=sorted(missing), expected="present")
+
+
+@check("CALL-TYPES", "call")
+def call_field_types(ctx: CheckContext, call: Call) -> None:
+    wrong = {}
+    for field, value in call.items():
+        validator = _type_validator(ctx.profile, field)
+        if validator is not None and not validator.is_valid(value):
+            wrong[field] = value
+    if wrong:
+        expected = {f: _call_schema(ctx.profile)["properties"][f].get("type", "see spec") for f in wrong}
+        raise Violation("Call fields of the wrong type", received=wrong, expected=expected)
+
+
+@check("CALL-EXTRA-FIELDS", "call")
+def call_has_no_extra_field(ctx: CheckContext, call: Call) -> None:
+    extra = sorted(set(call) - set(_call_schema(ctx.profile).get("properties", {})))
+    if extra:
+        raise Violation("Call object has fields outside the profile's field set", received=extra, expected="none")
+
+
+def _enum(call: Call, field: str, allowed: tuple[str | None, ...]) -> None:
+    if field in call and call[field] not in allowed:
+        raise Violation(f"`{field}` is not an allowed value", received=call[field], expected=list(allowed))
+
+
+@check("CALL-STATUS-ENUM", "call")
+def call_status_is_known(ctx: CheckContext, call: Call) -> None:
+    _enum(call, "status", STATUSES)
+
+
+@check("CALL-DIRECTION-ENUM", "call")
+def call_direction_is_known(ctx: CheckContext, call: Call) -> None:
+    _enum(call, "direction", DIRECTIONS[ctx.profile])
+
+
+@check("CALL-ANSWERED-BY-ENUM", "call")
+def call_answered_by_is_known(ctx: CheckContext, call: Call) -> None:
+    _enum(call, "answered_by", (None, *ANSWERED_BY))
+
+
+@check("CALL-ALWAYS-NULL", "call")
+def call_always_null_fields(ctx: CheckContext, call: Call) -> None:
+    set_fields = {f: call[f] for f in ALWAYS_NULL if call.get(f) is not None}
+    if set_fields:
+        raise Violation("fields documented as always null are set", received=set_fields, expected="null")
+
+
+@check("CALL-SUBRESOURCE-URIS", "call")
+def call_subresource_uris(ctx: CheckContext, call: Call) -> None:
+    if "subresource_uris" not in call:
+        return
+    uris = call["subresource_uris"]
+    if not isinstance(uris, dict):
+        raise Violation("`subresource_uris` is not an object", received=uris, expected="object")
+    if ctx.profile == "twilio":
+        bad = {k: v for k, v in uris.items() if not isinstance(v, str)}
+        if bad:
+            raise Violation("`subresource_uris` values are not strings", received=bad, expected="strings")
+        return
+    if not isinstance(uris.get("recordings"), str):
+        raise Violation("`subresource_uris.recordings` is not a string", received=uris, expected="recordings: string")
+    if "notifications" not in uris or not isinstance(uris["notifications"], str | None):
+        raise Violation("`subresource_uris.notifications` is not a string or null", received=uris,
+                        expected="notifications: string or null")
+
+
+@check("CALL-DATE-FORMAT", "call")
+def call_dates_are_rfc2822_gmt(ctx: CheckContext, call: Call) -> None:
+    bad = {f: call[f] for f in DATE_FIELDS if call.get(f) is not None and parse_gmt_date(call[f]) is None}
+    if bad:
+        raise Violation("dates are not RFC 2822 with a +0000 offset", received=bad,
+                        expected="e.g. 'Wed, 19 Sep 2018 20:00:00 +0000'")
+
+
+@check("CALL-PRICE-UNIT", "call")
+def call_price_unit_is_iso4217(ctx: CheckContext, call: Call) -> None:
+    if "price_unit" not in call:
+        return
+    unit = call["price_unit"]
+    if unit is None and ctx.profile == "twilio":
+        return
+    if not (isinstance(unit, str) and len(unit) == 3 and unit.isascii() and unit.isalpha() and unit.isupper()):
+        raise Violation("`price_unit` is not an ISO 4217 code", received=unit, expected="three upper-case letters")
+
+
+@check("CALL-SID-FORMAT", "call")
+def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
+    bad = {f: v for f in SID_FIELDS if isinstance(v := call.get(f), str) and not sid_pattern(ctx.profile, f, v)}
+    if bad:
+        expected = "UUIDs" if ctx.profile == "signalwire" else "CA/AC/PN + 32 hex digits"
+        raise Violation("identifiers do not have the profile's form", received=bad, expected=expected)
+
+
+@check("CALL-ACCOUNT-SID", "call")
+def call_account_matches_path(ctx: CheckContext, call: Call) -> None:
+    if ctx.account_sid and "account_sid" in call and call["account_sid"] != ctx.account_sid:
+        raise Violation("`account_sid` differs from the account in the request path",
+                        received=call["account_sid"], expected=ctx.account_sid)
+
+
+@check("CALL-URI", "call")
+def call_uri_names_the_call(ctx: CheckContext, call: Call) -> None:
+    if not all(isinstance(call.get(f), str) for f in ("uri", "account_sid", "sid")):
+        return
+    tail = f"/Accounts/{call['account_sid']}/Calls/{call['sid']}.json"
+    if not call["uri"].split("?")[0].endswith(tail):
+        raise Violation("`uri` does not end with the call's own path", received=call["uri"], expected=f"…{tail}")
+
+
+def _alias(call: Call, name: str, alias: str) -> None:
+    if name in call and alias in call and call[name] != call[alias]:
+        raise Violation(f"`{alias}` differs from `{name}`", received={alias: call[alias], name: call[name]},
+                        expected="equal values")
+
+
+@check("CALL-ALIAS-TO", "call")
+def call_to_alias(ctx: CheckContext, call: Call) -> None:
+    _alias(call, "formatted_to", "to_formatted")
+
+
+@check("CALL-ALIAS-FROM", "call")
+def call_from_alias(ctx: CheckContext, call: Call) -> None:
+    _alias(call, "formatted_from", "from_formatted")
+
+
+def _same_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
+    address = call.get(field)
+    if not isinstance(address, str):
+        return
+    for name in formatted_fields:
+        shown = call.get(name)
+        if isinstance(shown, str) and same_address(address, shown) is False:
+            raise Violation(f"`{name}` denotes another number than `{field}`",
+                            received={field: address, name: shown}, expected="the same number")
+
+
+@check("CALL-FORMATTED-TO-NUMBER", "call")
+def call_formatted_to_is_same_number(ctx: CheckContext, call: Call) -> None:
+    _same_number(call, "to", ("formatted_to", "to_formatted"))
+
+
+@check("CALL-FORMATTED-FROM-NUMBER", "call")
+def call_formatted_from_is_same_number(ctx: CheckContext, call: Call) -> None:
+    _same_number(call, "from", ("formatted_from", "from_formatted"))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@check("CALL-MEDIA-ORDER", "call")
+def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
+    for triple in MEDIA_TRIPLES:
+        present = [(f, call[f]) for f in triple if _number(call.get(f))]
+        values = [v for _, v in present]
+        if any(v < 0 for v in values) or values != sorted(values):
+            raise Violation("media metrics break min <= avg <= max or are negative", received=dict(present),
+                            expected="0 <= min <= avg <= max")
+
+
+@check("CALL-MEDIA-LOST", "call")
+def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
+    lost = call.get("audio_out_lost")
+    if _number(lost) and lost < 0:
+        raise Violation("`audio_out_lost` is negative", received=lost, expected=">= 0")
+
+
+@check("CALL-MOS-RANGE", "call")
+def call_mos_in_range(ctx: CheckContext, call: Call) -> None:
+    mos = call.get("audio_in_mos")
+    if _number(mos) and not 1.0 <= mos <= 5.0:
+        raise Violation("`audio_in_mos` outside 1.0 to 5.0", received=mos, expected="1.0 <= mos <= 5.0")
+
+
+def _times(call: Call) -> dict[str, Any]:
+    return {f: parse_time(call.get(f)) for f in DATE_FIELDS}
+
+
+@check("TIME-UPDATED-AFTER-CREATED", "call")
+def time_updated_not_before_created(ctx: CheckContext, call: Call) -> None:
+    t = _times(call)
+    if t["date_created"] and t["date_updated"] and t["date_updated"] < t["date_created"]:
+        raise Violation("`date_updated` is before `date_created`",
+                        received={f: call[f] for f in ("date_created", "date_updated")}, expected="updated >= created")
+
+
+@check("TIME-START-AFTER-CREATED", "call")
+def time_start_not_before_created(ctx: CheckContext, call: Call) -> None:
+    t = _times(call)
+    if t["date_created"] and t["start_time"] and (t["date_created"] - t["start_time"]).total_seconds() > 1:
+        raise Violation("`start_time` is more than 1 s before `date_created`",
+                        received={f: call[f] for f in ("date_created", "start_time")}, expected="start >= created - 1 s")
+
+
+@check("TIME-START-NULL-WHILE-QUEUED", "call")
+def time_start_null_while_queued(ctx: CheckContext, call: Call) -> None:
+    if call.get("status") == "queued" and call.get("start_time") is not None:
+        raise Violation("a queued call has a `start_time`", received=call["start_time"], expected="null")
+
+
+@check("TIME-END-NULL-WHILE-ACTIVE", "call")
+def time_end_null_while_active(ctx: CheckContext, call: Call) -> None:
+    if call.get("status") in ACTIVE and call.get("end_time") is not None:
+        raise Violation(f"a {call['status']} call has an `end_time`", received=call["end_time"], expected="null")
+
+
+@check("TIME-END-SET-WHEN-ENDED", "call")
+def time_end_set_when_ended(ctx: CheckContext, call: Call) -> None:
+    status = call.get("status")
+    if status in STATUSES and status not in ACTIVE and call.get("end_time") is None:
+        if status == "canceled" and call.get("start_time") is None:
+            return
+        raise Violation(f"a {status} call has no `end_time`", received=None, expected="an RFC 2822 date")
+
+
+@check("TIME-END-AFTER-START", "call")
+def time_end_not_before_start(ctx: CheckContext, call: Call) -> None:
+    t = _times(call)
+    if t["start_time"] and t["end_time"] and t["end_time"] < t["start_time"]:
+        raise Violation("`end_time` is before `start_time`",
+                        received={f: call[f] for f in ("start_time", "end_time")}, expected="end >= start")
+
+
+def _duration(call: Call) -> float | None:
+    value = call.get("duration")
+    if _number(value):
+        return float(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return float(value)
+    return None
+
+
+@check("TIME-DURATION-UNANSWERED-ZERO", "call")
+def time_duration_zero_when_unanswered(ctx: CheckContext, call: Call) -> None:
+    if call.get("status") not in UNANSWERED or "duration" not in call:
+        return
+    value = call["duration"]
+    if ctx.profile == "twilio" and value in (None, ""):
+        return
+    if _duration(call) != 0:
+        raise Violation(f"a {call['status']} call has a non-zero duration", received=value, expected=0)
+
+
+@check("TIME-DURATION-BOUNDED", "call")
+def time_duration_within_call(ctx: CheckContext, call: Call) -> None:
+    t = _times(call)
+    duration = _duration(call)
+    if duration is None or not (t["start_time"] and t["end_time"]):
+        return
+    span = (t["end_time"] - t["start_time"]).total_seconds()
+    if duration > span + 1:
+        raise Violation("`duration` exceeds end_time - start_time + 1 s", received=call["duration"],
+                        expected=f"<= {span + 1:g}")

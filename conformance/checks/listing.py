@@ -1,0 +1,97 @@
+"""Checks on every list answer: envelope, page size, the filters the request named, order."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+from conformance.checks import check
+from conformance.checks.call_object import STATUSES
+from conformance.checks.context import CheckContext
+from conformance.checks.values import parse_time, same_address
+from conformance.failures import Violation
+
+__all__ = ["ENVELOPE_KEYS"]
+
+ENVELOPE_KEYS = {
+    "signalwire": ("uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "calls"),
+    "twilio": ("uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "calls",
+               "start", "end"),
+}
+Envelope = Mapping[str, Any]
+
+
+def _calls(envelope: Envelope) -> list[Mapping[str, Any]]:
+    calls = envelope.get("calls")
+    return [c for c in calls if isinstance(c, Mapping)] if isinstance(calls, list) else []
+
+
+def _query(ctx: CheckContext, name: str) -> str | None:
+    values = ctx.query.get(name) or []
+    return values[0] if len(values) == 1 else None
+
+
+@check("LIST-ENVELOPE", "list")
+def list_envelope_complete(ctx: CheckContext, envelope: Envelope) -> None:
+    missing = [k for k in ENVELOPE_KEYS[ctx.profile] if k not in envelope]
+    if missing:
+        raise Violation("list answer lacks envelope keys", received=missing, expected="present")
+    if not isinstance(envelope["calls"], list):
+        raise Violation("`calls` is not an array", received=type(envelope["calls"]).__name__, expected="array")
+    if not isinstance(envelope["page"], int) or isinstance(envelope["page"], bool):
+        raise Violation("`page` is not an integer", received=envelope["page"], expected="integer")
+
+
+@check("LIST-PAGE-SIZE", "list")
+def list_respects_page_size(ctx: CheckContext, envelope: Envelope) -> None:
+    asked = _query(ctx, "PageSize")
+    if asked is None or not asked.isdigit():
+        return
+    size = int(asked)
+    calls = envelope.get("calls")
+    if isinstance(calls, list) and len(calls) > size:
+        raise Violation("more calls than PageSize", received=len(calls), expected=f"<= {size}")
+    if str(envelope.get("page_size")) != str(size):
+        raise Violation("`page_size` does not echo PageSize", received=envelope.get("page_size"), expected=size)
+
+
+def _filter(ctx: CheckContext, envelope: Envelope, param: str, field: str) -> None:
+    wanted = _query(ctx, param)
+    if not wanted:
+        return
+    for call in _calls(envelope):
+        value = call.get(field)
+        if not isinstance(value, str) or not (value == wanted or same_address(wanted, value)):
+            raise Violation(f"a call listed with {param}={wanted} has another `{field}`",
+                            received={"sid": call.get("sid"), field: value}, expected=wanted)
+
+
+@check("LIST-FILTER-TO", "list")
+def list_filter_to(ctx: CheckContext, envelope: Envelope) -> None:
+    _filter(ctx, envelope, "To", "to")
+
+
+@check("LIST-FILTER-FROM", "list")
+def list_filter_from(ctx: CheckContext, envelope: Envelope) -> None:
+    _filter(ctx, envelope, "From", "from")
+
+
+@check("LIST-FILTER-STATUS", "list")
+def list_filter_status(ctx: CheckContext, envelope: Envelope) -> None:
+    wanted = _query(ctx, "Status")
+    if wanted not in STATUSES:
+        return
+    wrong = [(c.get("sid"), c.get("status")) for c in _calls(envelope) if c.get("status") != wanted]
+    if wrong:
+        raise Violation(f"calls listed with Status={wanted} have another status", received=wrong[:5], expected=wanted)
+
+
+@check("LIST-NEWEST-FIRST", "list")
+def list_newest_first(ctx: CheckContext, envelope: Envelope) -> None:
+    times = [(c.get("sid"), parse_time(c.get("date_created"))) for c in _calls(envelope)]
+    times = [(sid, t) for sid, t in times if t is not None]
+    for (earlier_sid, earlier), (later_sid, later) in itertools.pairwise(times):
+        if later > earlier:
+            raise Violation("a newer call is listed after an older one",
+                            received={earlier_sid: str(earlier), later_sid: str(later)}, expected="newest first")

@@ -1,0 +1,80 @@
+"""Value rules shared by checks: RFC 2822 GMT dates, same-number comparison, identifier forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+import uuid
+
+import phonenumbers
+
+__all__ = ["parse_gmt_date", "parse_time", "same_address", "sid_pattern"]
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_RFC2822_GMT = re.compile(
+    rf"^(?P<day>{'|'.join(_DAYS)}), (?P<date>\d{{1,2}}) (?P<month>{'|'.join(_MONTHS)}) (?P<year>\d{{4}}) "
+    r"(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2}) \+0000$"
+)
+_TWILIO_SID = {"sid": "CA", "account_sid": "AC", "parent_call_sid": "CA", "phone_number_sid": "PN"}
+
+
+def parse_gmt_date(value: object) -> dt.datetime | None:
+    """The instant of a strict RFC 2822 `+0000` date with the right day name, else None."""
+    if not isinstance(value, str):
+        return None
+    match = _RFC2822_GMT.match(value)
+    if not match:
+        return None
+    try:
+        moment = dt.datetime(
+            int(match["year"]), _MONTHS.index(match["month"]) + 1, int(match["date"]),
+            int(match["h"]), int(match["m"]), int(match["s"]), tzinfo=dt.UTC,
+        )
+    except ValueError:
+        return None
+    return moment if _DAYS[moment.weekday()] == match["day"] else None
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    """Any RFC 2822 date as an aware instant (lenient: for ordering rules, not for the format rule)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def same_address(address: str, formatted: str) -> bool | None:
+    """Whether `formatted` denotes `address`: same number for phone numbers, equal otherwise.
+
+    None when `address` is empty (nothing to judge).
+    """
+    if not address:
+        return None
+    if not address.startswith("+"):
+        return formatted == address
+    try:
+        number = phonenumbers.parse(address, None)
+    except phonenumbers.NumberParseException:
+        return formatted == address
+    region = phonenumbers.region_code_for_number(number) or "US"
+    try:
+        shown = phonenumbers.parse(formatted, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return (shown.country_code, shown.national_number) == (number.country_code, number.national_number)
+
+
+def sid_pattern(profile: str, field: str, value: str) -> bool:
+    """Whether an identifier has the profile's form: a UUID (signalwire) or prefix + 32 hex (twilio)."""
+    if profile == "twilio":
+        return re.fullmatch(_TWILIO_SID[field] + "[0-9a-fA-F]{32}", value) is not None
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value) is not None

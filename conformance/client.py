@@ -1,0 +1,169 @@
+"""The one client every suite test talks through: paths, auth, the call budget, and response observers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from conformance.failures import CallBudgetExhausted, EndpointUnavailable
+
+__all__ = ["ENDED_STATUSES", "CallsClient", "Observer"]
+
+ENDED_STATUSES = frozenset({"canceled", "completed", "busy", "failed", "no-answer"})
+Observer = Callable[[httpx.Response], None]
+FormData = Mapping[str, str | Iterable[str]]
+
+
+class CallsClient:
+    """HTTP access to one account's Calls resource, with every answer shown to the observers."""
+
+    def __init__(
+        self,
+        base_url: str,
+        account_sid: str,
+        auth_token: str,
+        *,
+        json_suffix: bool = False,
+        max_calls: int | None = None,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.account_sid = account_sid
+        self.json_suffix = json_suffix
+        self.max_calls = max_calls
+        self.observers: list[Observer] = []
+        self.created: list[str] = []
+        self.exchanges = 0
+        self.dead: str | None = None
+        self._reserved = 0
+        self._lock = threading.Lock()
+        self._auth = httpx.BasicAuth(account_sid, auth_token)
+        self._timeout = timeout
+        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+
+    # ------------------------------------------------------------------ paths
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+    def calls_url(self, sid: str | None = None, *, account_sid: str | None = None, suffix: bool | None = None) -> str:
+        """URL of the list, or of one call, in the profile's path form unless `suffix` says otherwise."""
+        path = f"{self.base_url}/Accounts/{account_sid or self.account_sid}/Calls"
+        if sid is not None:
+            path += f"/{sid}"
+        return path + (".json" if (self.json_suffix if suffix is None else suffix) else "")
+
+    def resolve_uri(self, uri: str) -> str:
+        """A `uri`-style value from a response (a path on the endpoint's host) as an absolute URL."""
+        if urlsplit(uri).scheme:
+            parts = urlsplit(uri)
+            uri = urlunsplit(("", "", parts.path, parts.query, ""))
+        return self.origin + uri
+
+    # ------------------------------------------------------------------ the call budget
+    def reserve_call(self) -> None:
+        """Take one call from the run's budget before a request that may create one."""
+        with self._lock:
+            if self.max_calls is not None and self._reserved >= self.max_calls:
+                raise CallBudgetExhausted(f"CALLS_MAX_CALLS={self.max_calls} calls already created or attempted")
+            self._reserved += 1
+
+    @property
+    def calls_reserved(self) -> int:
+        return self._reserved
+
+    # ------------------------------------------------------------------ requests
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: FormData | None = None,
+        auth: httpx.Auth | tuple[str, str] | bool | None = True,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> httpx.Response:
+        """Send one request (auth=True: the account's credentials; None or False: none) and observe the answer."""
+        if self.dead:
+            raise EndpointUnavailable(self.dead)
+        chosen_auth: Any = self._auth if auth is True else (auth or None)
+        try:
+            response = self._http.request(
+                method, url, params=params, data=data, auth=chosen_auth, headers=headers, content=content
+            )
+        except httpx.TimeoutException:
+            self.dead = f"{method} {_path(url)}: the endpoint did not answer within {self._timeout:g} s"
+            raise EndpointUnavailable(self.dead) from None
+        except httpx.TransportError as exc:
+            self.dead = f"{method} {_path(url)}: {type(exc).__name__}: {exc}"
+            raise EndpointUnavailable(self.dead) from None
+        with self._lock:
+            self.exchanges += 1
+        for observer in self.observers:
+            observer(response)
+        return response
+
+    def list_calls(self, **filters: Any) -> httpx.Response:
+        return self.request("GET", self.calls_url(), params=filters or None)
+
+    def get_uri(self, uri: str) -> httpx.Response:
+        return self.request("GET", self.resolve_uri(uri))
+
+    def fetch_call(self, sid: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", self.calls_url(sid, **kwargs))
+
+    def create_call(self, form: FormData) -> httpx.Response:
+        """POST a create; a 2xx answer's sid is remembered so the run can end the call before it exits."""
+        self.reserve_call()
+        return self.note_created(self.request("POST", self.calls_url(), data=form))
+
+    def note_created(self, response: httpx.Response) -> httpx.Response:
+        """Remember the sid of a call a 2xx create answer made, so that the run ends it before exiting."""
+        sid = _json_field(response, "sid") if response.is_success else None
+        if isinstance(sid, str):
+            with self._lock:
+                self.created.append(sid)
+        return response
+
+    def update_call(self, sid: str, form: FormData) -> httpx.Response:
+        return self.request("POST", self.calls_url(sid), data=form)
+
+    def delete_call(self, sid: str) -> httpx.Response:
+        return self.request("DELETE", self.calls_url(sid))
+
+    def end_created_calls(self) -> list[str]:
+        """Hang up every call this client created that has not ended; returns the sids it could not end."""
+        stuck = []
+        for sid in list(self.created):
+            try:
+                status = _json_field(self.fetch_call(sid), "status")
+                if status in ENDED_STATUSES or status is None:
+                    continue
+                status = _json_field(self.update_call(sid, {"Status": "completed"}), "status")
+                if status not in ENDED_STATUSES:
+                    self.update_call(sid, {"Status": "canceled"})
+            except EndpointUnavailable:
+                stuck.append(sid)
+        return stuck
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _json_field(response: httpx.Response, name: str) -> Any:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get(name) if isinstance(body, dict) else None
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path

@@ -1,0 +1,174 @@
+"""One run of the suite: settings, the endpoint (started here when embedded), the client, the ledger."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+import pytest
+
+from conformance.catalog import Catalog, load_catalog
+from conformance.client import CallsClient
+from conformance.failures import ConfigError, ConformanceFailure, EndpointUnavailable
+from conformance.outcomes import Ledger, Result
+from conformance.redact import strip_userinfo
+from conformance.settings import Settings, resolve
+from conformance.verifier import Verifier
+
+__all__ = ["Suite", "SuiteState"]
+
+
+@dataclasses.dataclass
+class Suite:
+    """What a suite test gets: the client, the verifier and the run's settings."""
+
+    settings: Settings
+    client: CallsClient
+    verifier: Verifier
+    to_numbers: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def profile(self) -> str:
+        return self.settings.profile
+
+    def require(self, capability: str) -> None:
+        """Skip the calling test unless the run has `capability` ("create" or "callbacks")."""
+        reason = self.verifier.ledger.missing_capability_named(capability)
+        if reason:
+            pytest.skip(reason)
+
+    def json(self, response: httpx.Response, requirement: str, what: str) -> Any:
+        """The JSON body of `response`, or fail `requirement` and stop the test when there is none."""
+        try:
+            return response.json()
+        except ValueError:
+            failure = ConformanceFailure(requirement, f"{what} answered {response.status_code} without a JSON body",
+                                         received=response.text[:200], expected="JSON")
+            self.verifier.expect(requirement, False, failure.title, received=failure.received, expected="JSON")
+            raise failure from None
+
+    def create_form(self, to: str | None = None, **extra: Any) -> dict[str, Any]:
+        """A valid create body: the run's numbers and a Url the endpoint may fetch."""
+        form: dict[str, Any] = {
+            "To": to or self.settings.to_number,
+            "From": self.settings.from_number,
+            "Url": (self.settings.callback_url or "http://127.0.0.1:9/") + "laml/hangup",
+        }
+        form.update(extra)
+        return form
+
+
+class SuiteState:
+    """Lives in the pytest config for the whole session; started by the first suite test."""
+
+    def __init__(self, options: Mapping[str, Any], faults: Sequence[str], environ: Mapping[str, str] = os.environ) -> None:
+        self.options = options
+        self.faults = tuple(faults)
+        self.environ = environ
+        self.active = False
+        self.suite: Suite | None = None
+        self.settings: Settings | None = None
+        self.harness_error: str | None = None
+        self.endpoint: Any = None
+        self.catalog: Catalog = load_catalog()
+        self.errored: list[str] = []
+        self._stopped = False
+        self.report_paths: list[Any] = []
+
+    def start(self) -> Suite:
+        """Resolve settings, start the embedded endpoint if needed, and check that the endpoint answers."""
+        if self.suite is not None:
+            return self.suite
+        try:
+            settings = resolve(self.options, self.environ)
+        except ConfigError as exc:
+            self.fail_run(f"configuration: {exc}")
+        to_numbers: dict[str, str] = {}
+        if settings.embedded:
+            settings, to_numbers = self._start_embedded(settings)
+        elif self.faults:
+            self.fail_run("configuration: --calls-reference-fault needs the embedded endpoint (unset CALLS_BASE_URL)")
+        self.settings = settings
+        capabilities = {"create"} if settings.max_calls != 0 else set()
+        ledger = Ledger(self.catalog, settings.profile, frozenset(capabilities))
+        verifier = Verifier(ledger)
+        client = CallsClient(
+            settings.base_url or "", settings.account_sid or "", settings.auth_token or "",
+            json_suffix=settings.profile == "twilio", max_calls=settings.max_calls,
+            timeout=min(10.0, settings.deadline),
+        )
+        client.observers.append(verifier.observe)
+        self.suite = Suite(settings, client, verifier, to_numbers)
+        self._preflight(client)
+        return self.suite
+
+    def _start_embedded(self, settings: Settings) -> tuple[Settings, dict[str, str]]:
+        from conformance.reference import ReferenceEndpoint
+
+        try:
+            self.endpoint = ReferenceEndpoint(faults=self.faults)
+        except ValueError as exc:
+            self.fail_run(f"configuration: {exc}")
+        self.endpoint.start()
+        filled = settings.with_endpoint(
+            base_url=self.endpoint.base_url, account_sid=self.endpoint.account_sid,
+            auth_token=self.endpoint.auth_token, signing_key=self.endpoint.signing_key,
+            from_number=self.endpoint.from_number, to_number=self.endpoint.to_number,
+        )
+        # Credentials the user set win only if both are given; a half-set pair would never authenticate.
+        if filled.account_sid != self.endpoint.account_sid or filled.auth_token != self.endpoint.auth_token:
+            filled = dataclasses.replace(filled, account_sid=self.endpoint.account_sid,
+                                         auth_token=self.endpoint.auth_token, signing_key=self.endpoint.signing_key)
+        return filled, dict(getattr(self.endpoint, "outcome_numbers", {}) or {})
+
+    def _preflight(self, client: CallsClient) -> None:
+        try:
+            response = client.request("GET", client.calls_url(), params={"PageSize": 1})
+        except EndpointUnavailable as exc:
+            self.fail_run(f"endpoint unreachable: {exc}")
+        if response.status_code in (401, 403):
+            self.fail_run(f"the endpoint rejected CALLS_ACCOUNT_SID / CALLS_AUTH_TOKEN ({response.status_code})")
+
+    def fail_run(self, reason: str) -> None:
+        """Stop the session: the run could not be carried out (exit status 2, one line)."""
+        self.harness_error = reason
+        pytest.exit(f"calls-conformance: {reason}", returncode=2)
+
+    def stop(self) -> list[str]:
+        """End every call the run created, then stop the client and the embedded endpoint."""
+        stuck: list[str] = []
+        if self._stopped:
+            return stuck
+        self._stopped = True
+        if self.suite is not None:
+            client = self.suite.client
+            client.observers.clear()
+            if not client.dead:
+                stuck = client.end_created_calls()
+            client.close()
+        if self.endpoint is not None:
+            self.endpoint.stop()
+            self.endpoint = None
+        return stuck
+
+    def results(self) -> list[Result] | None:
+        return self.suite.verifier.ledger.results() if self.suite else None
+
+    def target(self) -> dict[str, str]:
+        settings = self.settings
+        return {
+            "base_url": strip_userinfo(settings.base_url or "") if settings else "",
+            "profile": settings.profile if settings else "",
+            "mode": settings.mode if settings else "",
+        }
+
+    def report_dir(self) -> Any:
+        from pathlib import Path
+
+        return self.settings.report_dir if self.settings else Path(self.options.get("calls_report_dir") or "reports")
+
+    def secrets(self) -> tuple[str, ...]:
+        return self.settings.secrets() if self.settings else ()

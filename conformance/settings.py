@@ -1,0 +1,136 @@
+"""The suite's settings: one typed structure, each field from a pytest option or else an environment variable."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from conformance.failures import ConfigError
+
+__all__ = ["DEFAULT_DEADLINE", "PROFILES", "SETTINGS", "Setting", "Settings", "resolve"]
+
+PROFILES = ("signalwire", "twilio")
+DEFAULT_DEADLINE = 30.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One row of interface.md's settings table."""
+
+    field: str
+    env: str
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def option(self) -> str:
+        return "--" + self.env.lower().replace("_", "-")
+
+    @property
+    def dest(self) -> str:
+        return self.env.lower()
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError("must be more than 0")
+    return value
+
+
+def _profile(text: str) -> str:
+    if text not in PROFILES:
+        raise ValueError(f"must be one of {', '.join(PROFILES)}")
+    return text
+
+
+def _http_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http(s) URL")
+    return text.rstrip("/")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_url", "CALLS_BASE_URL", "endpoint base URL ending at the API version; unset: the embedded reference endpoint", _http_url),
+    Setting("account_sid", "CALLS_ACCOUNT_SID", "account sid / project id (Basic user)"),
+    Setting("auth_token", "CALLS_AUTH_TOKEN", "auth token / API token (Basic password)"),
+    Setting("signing_key", "CALLS_SIGNING_KEY", "key that signs callbacks (default: the auth token)"),
+    Setting("from_number", "CALLS_FROM_NUMBER", "E.164 number calls are made from"),
+    Setting("to_number", "CALLS_TO_NUMBER", "E.164 number calls are made to"),
+    Setting("profile", "CALLS_PROFILE", "signalwire or twilio (default signalwire)", _profile),
+    Setting("max_calls", "CALLS_MAX_CALLS", "most calls one run may create; 0 = read-only (default 0 external, unlimited embedded)", _non_negative_int),
+    Setting("deadline", "CALLS_DEADLINE", f"seconds a call may take to progress or end, and a callback to arrive (default {DEFAULT_DEADLINE:g})", _positive_float),
+    Setting("callback_url", "CALLS_CALLBACK_URL", "public base URL reaching the suite's callback receiver (live endpoints)", _http_url),
+    Setting("report_dir", "CALLS_REPORT_DIR", "where reports are written (default reports/)", Path),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Resolved settings. `max_calls` None means unlimited; `base_url` None means the embedded endpoint."""
+
+    base_url: str | None = None
+    account_sid: str | None = None
+    auth_token: str | None = dataclasses.field(default=None, repr=False)
+    signing_key: str | None = dataclasses.field(default=None, repr=False)
+    from_number: str | None = None
+    to_number: str | None = None
+    profile: str = "signalwire"
+    max_calls: int | None = None
+    deadline: float = DEFAULT_DEADLINE
+    callback_url: str | None = None
+    report_dir: Path = Path("reports")
+
+    @property
+    def embedded(self) -> bool:
+        return self.base_url is None
+
+    @property
+    def mode(self) -> str:
+        return "embedded" if self.embedded else "external"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential value a report or log must never show."""
+        return tuple(value for value in (self.auth_token, self.signing_key) if value)
+
+    def with_endpoint(self, **values: Any) -> Settings:
+        """Fill the credentials of an endpoint the suite started itself, keeping what the user set."""
+        filled = {key: value for key, value in values.items() if getattr(self, key) is None}
+        return dataclasses.replace(self, **filled)
+
+
+def resolve(options: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
+    """Options win over environment variables; unset and empty values fall back to the defaults."""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = options.get(setting.dest)
+        origin = setting.option
+        if raw in (None, ""):
+            raw, origin = environ.get(setting.env), setting.env
+        if raw in (None, ""):
+            continue
+        try:
+            values[setting.field] = setting.parse(str(raw))
+        except ValueError as exc:
+            raise ConfigError(f"{origin}={raw!r}: {exc}") from None
+    settings = Settings(**values)
+    if not settings.embedded:
+        missing = [s.env for s in SETTINGS if s.field in ("account_sid", "auth_token") and not values.get(s.field)]
+        if missing:
+            raise ConfigError(f"CALLS_BASE_URL is set, so {' and '.join(missing)} must be set too")
+        if settings.max_calls is None:
+            settings = dataclasses.replace(settings, max_calls=0)
+        if settings.signing_key is None:
+            settings = dataclasses.replace(settings, signing_key=settings.auth_token)
+    return settings

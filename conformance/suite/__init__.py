@@ -1,0 +1,1 @@
+"""The conformance suite's tests: each requires a capability, acts through the one client, and checks."""
