@@ -1,0 +1,57 @@
+"""Sessions CI and people use: the conformance run, the project's tests, lint, and the reference endpoint alone."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["tests", "conformance"]
+
+PYTHON = "3.11"
+SUITE = ["-m", "pytest", "--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-o", "addopts=", "-q",
+         "--tb=short", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+REDOCLY = "@redocly/cli@2"
+
+
+def _install(session: nox.Session, *extras: str) -> None:
+    """Install the project (editable, so spec/ is read from the checkout) with the extras asked for."""
+    target = f".[{','.join(extras)}]" if extras else "."
+    session.install("-e", target)
+
+
+@nox.session(python=PYTHON)
+def conformance(session: nox.Session) -> None:
+    """Run the suite against CALLS_BASE_URL, or the embedded reference endpoint when it is unset."""
+    _install(session)
+    session.run("python", *SUITE, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the project's own tests (the spec, the checks, the reference endpoint and every named fault)."""
+    _install(session, "dev")
+    session.run("python", "-m", "pytest", "tests", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Ruff on the code; Redocly on both profiles of the spec (needs npx)."""
+    _install(session, "dev")
+    session.run("ruff", "check", "conformance", "tests", "noxfile.py")
+    twilio = session.create_tmp() + "/calls.twilio.yaml"
+    session.run("python", "-c", _WRITE_TWILIO, twilio)
+    for document in ("spec/calls.yaml", twilio):
+        session.run("npx", "--yes", REDOCLY, "lint", "--config", "redocly.yaml", document, external=True)
+
+
+_WRITE_TWILIO = (
+    "import sys, yaml; from conformance.spec import load_spec; "
+    "open(sys.argv[1], 'w').write(yaml.safe_dump(load_spec('twilio'), sort_keys=False))"
+)
+
+
+@nox.session(python=PYTHON)
+def reference(session: nox.Session) -> None:
+    """Start the embedded reference endpoint alone (-- --port N) and print its CALLS_* settings."""
+    _install(session)
+    session.run("python", "-m", "conformance.reference", *session.posargs)
