@@ -1,0 +1,25 @@
+"""redact(): secrets and Basic credentials never survive."""
+
+from __future__ import annotations
+
+import base64
+
+from conformance.redact import PLACEHOLDER, redact, strip_userinfo
+
+
+def test_plain_and_base64_secrets_are_replaced() -> None:
+    token = "tok-0123456789"
+    basic = base64.b64encode(b"acct:" + token.encode()).decode()
+    text = f"token={token} b64={base64.b64encode(token.encode()).decode()} Authorization: Basic {basic}"
+    cleaned = redact(text, [token])
+    assert token not in cleaned and basic not in cleaned
+    assert cleaned.count(PLACEHOLDER) == 3
+
+
+def test_basic_header_is_replaced_without_knowing_the_secret() -> None:
+    assert "dXNlcjpwYXNz" not in redact("authorization: basic dXNlcjpwYXNz", [])
+
+
+def test_userinfo_is_stripped_from_urls() -> None:
+    assert strip_userinfo("https://user:pw@host/x?y=1") == "https://host/x?y=1"
+    assert strip_userinfo("https://host/x") == "https://host/x"
