@@ -1,0 +1,63 @@
+"""The Starlette application of the reference endpoint and the state it shares with its tasks."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from .callbacks import HttpOut, Refusal
+from .config import ReferenceConfig
+from .faults import FaultSet
+from .handlers import CallsEndpoint
+from .lifecycle import Lifecycle
+from .responses import Responder
+from .store import Store
+
+__all__ = ["ReferenceState", "create_app"]
+
+
+@dataclass
+class ReferenceState:
+    """Everything one endpoint holds; reachable as ``app.state.reference``."""
+
+    config: ReferenceConfig
+    faults: FaultSet
+    store: Store
+    http: HttpOut
+    lifecycle: Lifecycle
+    respond: Responder
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        """Requests the callback allow-list refused (host, reason, kind), oldest first."""
+        return self.http.refusals
+
+    @classmethod
+    def build(cls, config: ReferenceConfig) -> ReferenceState:
+        faults = FaultSet(config.faults)
+        store = Store(config.accounts)
+        http = HttpOut(config.callback_allow, config.timings.http_timeout)
+        lifecycle = Lifecycle(store, http, config.timings, lambda sid: store.accounts[sid].signing_key)
+        return cls(config=config, faults=faults, store=store, http=http, lifecycle=lifecycle, respond=Responder(faults))
+
+
+def create_app(config: ReferenceConfig | None = None) -> Starlette:
+    """The ASGI app serving the Calls resource under both prefixes, with and without ``.json``."""
+    state = ReferenceState.build(config or ReferenceConfig())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await state.lifecycle.shutdown()
+            await state.http.drain(timeout=0.5)
+            await state.http.aclose()
+
+    app = Starlette(routes=[Route("/{path:path}", CallsEndpoint(state))], lifespan=lifespan)
+    app.state.reference = state
+    return app

@@ -1,0 +1,76 @@
+"""Settings of one reference endpoint: accounts, timings, faults and the callback allow-list."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = ["DEFAULT_CALLBACK_ALLOW", "Account", "ReferenceConfig", "Timings"]
+
+DEFAULT_CALLBACK_ALLOW: tuple[str, ...] = ("127.0.0.1", "::1", "localhost")
+
+
+@dataclass(frozen=True)
+class Timings:
+    """How long the simulated lifecycle spends in each phase, in seconds."""
+
+    queued_for: float
+    ring_for: float
+    talk_for: float
+    hold_for: float = 300.0  # the "stays up" test number auto-completes after this
+    http_timeout: float = 5.0  # callbacks and Url fetches
+
+    @classmethod
+    def fast(cls) -> Timings:
+        """For tests: a whole answered call takes about half a second."""
+        return cls(queued_for=0.05, ring_for=0.1, talk_for=0.3)
+
+    @classmethod
+    def live(cls) -> Timings:
+        """Roughly like a real call: ringing after 1 s, answered after 2 s more, 5 s of talk."""
+        return cls(queued_for=1.0, ring_for=2.0, talk_for=5.0)
+
+    @classmethod
+    def named(cls, name: str) -> Timings:
+        """``fast`` or ``live``."""
+        if name == "fast":
+            return cls.fast()
+        if name == "live":
+            return cls.live()
+        raise ValueError(f"unknown timings {name!r}; expected 'fast' or 'live'")
+
+
+@dataclass(frozen=True)
+class Account:
+    """One project: its sid (Basic user), API token (Basic password) and callback signing key."""
+
+    sid: str
+    auth_token: str
+    signing_key: str
+
+    @classmethod
+    def generate(cls) -> Account:
+        return cls(sid=str(uuid.uuid4()), auth_token=secrets.token_hex(16), signing_key="PSK_" + secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class ReferenceConfig:
+    """Everything ``create_app`` needs; ``faults`` must already be validated names."""
+
+    primary: Account = field(default_factory=Account.generate)
+    other: Account = field(default_factory=Account.generate)
+    timings: Timings = field(default_factory=Timings.fast)
+    faults: frozenset[str] = frozenset()
+    callback_allow: frozenset[str] = frozenset(DEFAULT_CALLBACK_ALLOW)
+    max_body_bytes: int = 64 * 1024
+
+    @property
+    def accounts(self) -> tuple[Account, ...]:
+        return (self.primary, self.other)
+
+    @staticmethod
+    def allow_set(names: Iterable[str]) -> frozenset[str]:
+        """Normalise allow-list entries the way URL hosts are compared (lower case, no brackets)."""
+        return frozenset(name.strip().strip("[]").lower() for name in names if name.strip())

@@ -1,0 +1,154 @@
+"""GET /Calls: filters, newest-first order and token paging.
+
+A page token is ``PA<sid>`` (the items after that call) or ``PB<sid>`` (the items before it), so
+paging stays stable while calls are created: new calls go to the front and never shift later pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from .dates import parse_filter_date
+from .faults import FaultSet
+from .responses import ApiError
+from .serialize import serialize_call
+from .store import STATUSES, Call, Store
+from .validation import Form
+
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "list_calls"]
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+_PAGING_KEYS = frozenset({"Page", "PageSize", "PageToken"})
+_TOKEN = re.compile(r"^P([AB])(.{1,64})$")
+_INT = re.compile(r"^[0-9]{1,9}$")
+_TIME_FILTERS = ("StartTime", "StartTime<", "StartTime>", "EndTime", "EndTime<", "EndTime>")
+
+
+def _phone(value: str) -> str:
+    """A '+' sent unencoded in a query arrives as a space; read it as the '+' it was meant to be."""
+    return "+" + value[1:] if value.startswith(" ") and value[1:].isdigit() else value
+
+
+def _time_filter(name: str, value: str) -> Callable[[Call], bool]:
+    try:
+        low, high = parse_filter_date(value)
+    except ValueError as exc:
+        raise ApiError(400, 10000, f"{name} must be an RFC 2822 date or YYYY-MM-DD.") from exc
+    attribute = "start_time" if name.startswith("Start") else "end_time"
+
+    def keep(call: Call) -> bool:
+        moment: dt.datetime | None = getattr(call, attribute)
+        if moment is None:
+            return False
+        if name.endswith("<"):
+            return moment <= low
+        if name.endswith(">"):
+            return moment >= low
+        return low <= moment < high
+
+    return keep
+
+
+def _filters(query: Form, faults: FaultSet) -> list[Callable[[Call], bool]]:
+    keep: list[Callable[[Call], bool]] = []
+    to, from_, status, parent = query.get("To"), query.get("From"), query.get("Status"), query.get("ParentCallSid")
+    if status is not None and status not in STATUSES:
+        raise ApiError(400, 10000, f"Status must be one of {', '.join(STATUSES)}.")
+    if to is not None and "list-filter-to-ignored" not in faults:
+        keep.append(lambda call, value=_phone(to): call.to == value)
+    if from_ is not None and "list-filter-from-ignored" not in faults:
+        keep.append(lambda call, value=_phone(from_): call.from_ == value)
+    if status is not None and "list-filter-status-ignored" not in faults:
+        keep.append(lambda call: call.status == status)
+    if parent is not None:
+        keep.append(lambda call: False)  # this endpoint only makes parentless calls
+    for name in _TIME_FILTERS:
+        value = query.get(name)
+        if value is not None:
+            keep.append(_time_filter(name, value))
+    return keep
+
+
+def _int_param(query: Form, name: str, default: int, faults: FaultSet) -> int | None:
+    value = query.get(name)
+    if value is None:
+        return default
+    if not _INT.match(value):
+        if "server-error-on-bad-input" in faults and name == "PageSize":
+            raise ApiError(500, 20500, "Internal Server Error")
+        return None
+    return int(value)
+
+
+def list_calls(store: Store, account_sid: str, query: Form, path: str, raw_query: str, faults: FaultSet) -> dict[str, Any]:
+    """The list envelope for one request."""
+    page_size = _int_param(query, "PageSize", DEFAULT_PAGE_SIZE, faults)
+    if page_size is None or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ApiError(400, 54454, f"The page size provided is invalid: PageSize must be 1 to {MAX_PAGE_SIZE}.")
+    page = _int_param(query, "Page", 0, faults)
+    if page is None:
+        raise ApiError(400, 10000, "Page must be a whole number, 0 or more.")
+    token = query.get("PageToken")
+    if page > 0 and not token:
+        raise ApiError(400, 54453, "A PageToken must be included if your Page value is larger than 0.")
+    direction, token_seq = None, None
+    if token:
+        match = _TOKEN.match(token)
+        token_seq = store.seq_of(account_sid, match.group(2)) if match else None
+        if match is None or token_seq is None:
+            raise ApiError(400, 21481, "The page token supplied was invalid.")
+        direction = match.group(1)
+
+    keep = _filters(query, faults)
+    ordered = [call for call in store.calls_of(account_sid) if all(test(call) for test in keep)]
+    oldest_first = "list-oldest-first" in faults
+    if oldest_first:
+        ordered.reverse()
+
+    def after(seq: int, mark: int, *, inclusive: bool = False) -> bool:
+        if inclusive and seq == mark:
+            return True
+        return seq > mark if oldest_first else seq < mark
+
+    size = DEFAULT_PAGE_SIZE if "list-page-size-ignored" in faults else page_size
+    if direction == "A" and token_seq is not None:
+        overlap = "list-pages-overlap" in faults
+        items = [call for call in ordered if after(call.seq, token_seq, inclusive=overlap)][:size]
+    elif direction == "B" and token_seq is not None:
+        before = [call for call in ordered if not after(call.seq, token_seq, inclusive=True)]
+        items = before[-size:] if before else []
+    else:
+        items = ordered[:size]
+
+    filters = [(key, value) for key, value in query.pairs if key not in _PAGING_KEYS]
+
+    def page_uri(number: int, page_token: str | None = None) -> str:
+        pairs = [*filters, ("Page", str(number)), ("PageSize", str(page_size))]
+        if page_token:
+            pairs.append(("PageToken", page_token))
+        return f"{path}?{urlencode(pairs)}"
+
+    more = bool(items) and len(items) >= size and any(after(call.seq, items[-1].seq) for call in ordered)
+    next_uri = page_uri(page + 1, "PA" + items[-1].sid) if more else None
+    if next_uri is None and "list-next-on-last-page" in faults:
+        next_uri = page_uri(page + 1, "PA" + items[-1].sid) if items else page_uri(page, token)
+    previous_uri = None
+    if page > 0:
+        mark = items[0].sid if items else (match.group(2) if token and match else None)
+        previous_uri = page_uri(page - 1, "PB" + mark) if mark else None
+
+    envelope: dict[str, Any] = {
+        "uri": f"{path}?{raw_query}" if raw_query else path,
+        "first_page_uri": page_uri(0),
+        "next_page_uri": next_uri,
+        "previous_page_uri": previous_uri,
+        "page": page,
+        "page_size": page_size,
+        "calls": [serialize_call(call, faults) for call in items],
+    }
+    return faults.envelope(envelope)
