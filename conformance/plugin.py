@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from conformance.failures import CallBudgetExhausted, ConformanceFailure, EndpointUnavailable
+from conformance.redact import redact
 from conformance.report import exit_status, verdict_lines, write_reports
 from conformance.session import Suite, SuiteState
 from conformance.settings import DEFAULT_DEADLINE, SETTINGS
@@ -110,7 +111,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if state.suite is None or not item.get_closest_marker(MARKER):
         return report
     if call.excinfo is not None and isinstance(call.excinfo.value, ConformanceFailure):
-        report.longrepr = call.excinfo.value.describe()
+        report.longrepr = redact(call.excinfo.value.describe(), state.secrets())
     elif report.skipped and call.when in ("setup", "call"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         for requirement in _requirements(item):

@@ -122,7 +122,9 @@ class SuiteState:
         if filled.account_sid != self.endpoint.account_sid or filled.auth_token != self.endpoint.auth_token:
             filled = dataclasses.replace(filled, account_sid=self.endpoint.account_sid,
                                          auth_token=self.endpoint.auth_token, signing_key=self.endpoint.signing_key)
-        return filled, dict(getattr(self.endpoint, "outcome_numbers", {}) or {})
+        from conformance.reference import BUSY_NUMBER, FAILED_NUMBER, NO_ANSWER_NUMBER
+
+        return filled, {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
 
     def _preflight(self, client: CallsClient) -> None:
         try:

@@ -91,10 +91,12 @@ class Settings:
     deadline: float = DEFAULT_DEADLINE
     callback_url: str | None = None
     report_dir: Path = Path("reports")
+    reference: bool = False
 
     @property
     def embedded(self) -> bool:
-        return self.base_url is None
+        """True when the target is (or will be) the suite's own reference endpoint."""
+        return self.base_url is None or self.reference
 
     @property
     def mode(self) -> str:
@@ -107,7 +109,7 @@ class Settings:
     def with_endpoint(self, **values: Any) -> Settings:
         """Fill the credentials of an endpoint the suite started itself, keeping what the user set."""
         filled = {key: value for key, value in values.items() if getattr(self, key) is None}
-        return dataclasses.replace(self, **filled)
+        return dataclasses.replace(self, reference=True, **filled)
 
 
 def resolve(options: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:

@@ -1,0 +1,72 @@
+"""Helpers for the project's tests that run the conformance suite in a subprocess and read its report."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE = [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-o", "addopts=",
+         "-q", "--tb=short"]
+
+
+@dataclasses.dataclass
+class SuiteRun:
+    """One finished run of the suite: exit status, output and the parsed conformance.json (if written)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    report_dir: Path
+    report: dict[str, Any] | None
+
+    def outcome(self, requirement: str) -> str:
+        assert self.report is not None, f"no report written; exit {self.returncode}\n{self.stdout[-3000:]}"
+        return next(r["outcome"] for r in self.report["requirements"] if r["id"] == requirement)
+
+    def outcomes(self) -> dict[str, str]:
+        assert self.report is not None, f"no report written; exit {self.returncode}\n{self.stdout[-3000:]}"
+        return {r["id"]: r["outcome"] for r in self.report["requirements"]}
+
+    def artefacts(self) -> str:
+        """Everything the run wrote or printed, as one text."""
+        files = [p.read_text(errors="replace") for p in self.report_dir.rglob("*") if p.is_file()]
+        return "\n".join([self.stdout, self.stderr, *files])
+
+
+def clean_environ(extra: Mapping[str, str] = ()) -> dict[str, str]:
+    """The environment without any CALLS_* setting of the developer's, plus `extra`."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CALLS_")}
+    environ.update(extra)
+    return environ
+
+
+def suite_command(report_dir: Path, args: Sequence[str] = ()) -> list[str]:
+    return [*SUITE, "--calls-report-dir", str(report_dir), *args]
+
+
+def finish(process: subprocess.CompletedProcess[str], report_dir: Path) -> SuiteRun:
+    path = report_dir / "conformance.json"
+    report = json.loads(path.read_text()) if path.exists() else None
+    return SuiteRun(process.returncode, process.stdout, process.stderr, report_dir, report)
+
+
+def run_suite(report_dir: Path, args: Sequence[str] = (), env: Mapping[str, str] = (), timeout: float = 300) -> SuiteRun:
+    """Run the suite to completion in a subprocess, from the repository root."""
+    process = subprocess.run(suite_command(report_dir, args), cwd=ROOT, env=clean_environ(env), capture_output=True,
+                             text=True, timeout=timeout, check=False)
+    return finish(process, report_dir)
+
+
+@pytest.fixture(scope="session")
+def clean_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    """The whole suite against the embedded reference endpoint with no fault."""
+    return run_suite(tmp_path_factory.mktemp("clean"))
