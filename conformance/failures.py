@@ -10,6 +10,7 @@ __all__ = [
     "ConformanceFailure",
     "EndpointUnavailable",
     "HarnessError",
+    "NotApplicable",
     "Violation",
 ]
 
@@ -42,6 +43,10 @@ class Violation(Exception):
         self.title = title
         self.received = received
         self.expected = expected
+
+
+class NotApplicable(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a check whose subject carries nothing it could judge; nothing is recorded."""
 
 
 class HarnessError(Exception):

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import httpx
 
 from conformance.checks import CheckContext, all_checks
-from conformance.failures import ConformanceFailure, Violation
+from conformance.failures import ConformanceFailure, NotApplicable, Violation
 from conformance.outcomes import Ledger, Outcome
 
 __all__ = ["ConformanceWarning", "Verifier"]
@@ -38,11 +38,16 @@ class Verifier:
 
     # ------------------------------------------------------------------ explicit checks
     def verify(self, requirement_id: str, fn: Callable[..., None], *args: Any) -> bool:
-        """Run `fn(*args)`; a Violation fails the requirement, a return passes it. True when it passed."""
+        """Run `fn(*args)`; a Violation fails the requirement, a return passes it. True when it passed.
+
+        A check that raises NotApplicable judged nothing, so nothing is recorded.
+        """
         if self.ledger.disabled_reason(requirement_id):
             return True
         try:
             fn(*args)
+        except NotApplicable:
+            return True
         except Violation as violation:
             self._fail(requirement_id, violation)
             return False

@@ -50,7 +50,7 @@ def clean_environ(extra: Mapping[str, str] = ()) -> dict[str, str]:
 
 
 def suite_command(report_dir: Path, args: Sequence[str] = ()) -> list[str]:
-    return [*SUITE, "--calls-report-dir", str(report_dir), *args]
+    return [*SUITE, f"--calls-report-dir={report_dir}", *args]
 
 
 def finish(process: subprocess.CompletedProcess[str], report_dir: Path) -> SuiteRun:

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance.checks.context import CheckContext
+from conformance.failures import NotApplicable
 
-__all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "check"]
+__all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "applicable", "check"]
 
 KINDS = ("call", "list", "response")
 
@@ -42,6 +43,12 @@ def check(requirement: str, kind: str) -> Callable[[Callable[[CheckContext, Any]
         return fn
 
     return register
+
+
+def applicable(condition: object) -> None:
+    """Stop the check without a verdict unless the subject carries what it judges."""
+    if not condition:
+        raise NotApplicable
 
 
 def all_checks() -> dict[str, Check]:

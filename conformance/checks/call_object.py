@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 
-from conformance.checks import check
+from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.checks.values import parse_gmt_date, parse_time, same_address, sid_pattern
 from conformance.failures import Violation
@@ -93,7 +93,8 @@ def call_has_no_extra_field(ctx: CheckContext, call: Call) -> None:
 
 
 def _enum(call: Call, field: str, allowed: tuple[str | None, ...]) -> None:
-    if field in call and call[field] not in allowed:
+    applicable(field in call)
+    if call[field] not in allowed:
         raise Violation(f"`{field}` is not an allowed value", received=call[field], expected=list(allowed))
 
 
@@ -114,6 +115,7 @@ def call_answered_by_is_known(ctx: CheckContext, call: Call) -> None:
 
 @check("CALL-ALWAYS-NULL", "call")
 def call_always_null_fields(ctx: CheckContext, call: Call) -> None:
+    applicable(any(f in call for f in ALWAYS_NULL))
     set_fields = {f: call[f] for f in ALWAYS_NULL if call.get(f) is not None}
     if set_fields:
         raise Violation("fields documented as always null are set", received=set_fields, expected="null")
@@ -121,8 +123,7 @@ def call_always_null_fields(ctx: CheckContext, call: Call) -> None:
 
 @check("CALL-SUBRESOURCE-URIS", "call")
 def call_subresource_uris(ctx: CheckContext, call: Call) -> None:
-    if "subresource_uris" not in call:
-        return
+    applicable("subresource_uris" in call)
     uris = call["subresource_uris"]
     if not isinstance(uris, dict):
         raise Violation("`subresource_uris` is not an object", received=uris, expected="object")
@@ -140,6 +141,7 @@ def call_subresource_uris(ctx: CheckContext, call: Call) -> None:
 
 @check("CALL-DATE-FORMAT", "call")
 def call_dates_are_rfc2822_gmt(ctx: CheckContext, call: Call) -> None:
+    applicable(any(call.get(f) is not None for f in DATE_FIELDS))
     bad = {f: call[f] for f in DATE_FIELDS if call.get(f) is not None and parse_gmt_date(call[f]) is None}
     if bad:
         raise Violation("dates are not RFC 2822 with a +0000 offset", received=bad,
@@ -148,17 +150,16 @@ def call_dates_are_rfc2822_gmt(ctx: CheckContext, call: Call) -> None:
 
 @check("CALL-PRICE-UNIT", "call")
 def call_price_unit_is_iso4217(ctx: CheckContext, call: Call) -> None:
-    if "price_unit" not in call:
-        return
+    applicable("price_unit" in call)
     unit = call["price_unit"]
-    if unit is None and ctx.profile == "twilio":
-        return
+    applicable(unit is not None or ctx.profile != "twilio")
     if not (isinstance(unit, str) and len(unit) == 3 and unit.isascii() and unit.isalpha() and unit.isupper()):
         raise Violation("`price_unit` is not an ISO 4217 code", received=unit, expected="three upper-case letters")
 
 
 @check("CALL-SID-FORMAT", "call")
 def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
+    applicable(any(isinstance(call.get(f), str) for f in SID_FIELDS))
     bad = {f: v for f in SID_FIELDS if isinstance(v := call.get(f), str) and not sid_pattern(ctx.profile, f, v)}
     if bad:
         expected = "UUIDs" if ctx.profile == "signalwire" else "CA/AC/PN + 32 hex digits"
@@ -167,22 +168,23 @@ def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
 
 @check("CALL-ACCOUNT-SID", "call")
 def call_account_matches_path(ctx: CheckContext, call: Call) -> None:
-    if ctx.account_sid and "account_sid" in call and call["account_sid"] != ctx.account_sid:
+    applicable(ctx.account_sid and "account_sid" in call)
+    if call["account_sid"] != ctx.account_sid:
         raise Violation("`account_sid` differs from the account in the request path",
                         received=call["account_sid"], expected=ctx.account_sid)
 
 
 @check("CALL-URI", "call")
 def call_uri_names_the_call(ctx: CheckContext, call: Call) -> None:
-    if not all(isinstance(call.get(f), str) for f in ("uri", "account_sid", "sid")):
-        return
+    applicable(all(isinstance(call.get(f), str) for f in ("uri", "account_sid", "sid")))
     tail = f"/Accounts/{call['account_sid']}/Calls/{call['sid']}.json"
     if not call["uri"].split("?")[0].endswith(tail):
         raise Violation("`uri` does not end with the call's own path", received=call["uri"], expected=f"…{tail}")
 
 
 def _alias(call: Call, name: str, alias: str) -> None:
-    if name in call and alias in call and call[name] != call[alias]:
+    applicable(name in call and alias in call)
+    if call[name] != call[alias]:
         raise Violation(f"`{alias}` differs from `{name}`", received={alias: call[alias], name: call[name]},
                         expected="equal values")
 
@@ -199,8 +201,7 @@ def call_from_alias(ctx: CheckContext, call: Call) -> None:
 
 def _same_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
     address = call.get(field)
-    if not isinstance(address, str):
-        return
+    applicable(isinstance(address, str) and address and any(isinstance(call.get(n), str) for n in formatted_fields))
     for name in formatted_fields:
         shown = call.get(name)
         if isinstance(shown, str) and same_address(address, shown) is False:
@@ -224,6 +225,7 @@ def _number(value: Any) -> bool:
 
 @check("CALL-MEDIA-ORDER", "call")
 def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
+    applicable(any(_number(call.get(f)) for triple in MEDIA_TRIPLES for f in triple))
     for triple in MEDIA_TRIPLES:
         present = [(f, call[f]) for f in triple if _number(call.get(f))]
         values = [v for _, v in present]
@@ -235,14 +237,16 @@ def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
 @check("CALL-MEDIA-LOST", "call")
 def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
     lost = call.get("audio_out_lost")
-    if _number(lost) and lost < 0:
+    applicable(_number(lost))
+    if lost < 0:
         raise Violation("`audio_out_lost` is negative", received=lost, expected=">= 0")
 
 
 @check("CALL-MOS-RANGE", "call")
 def call_mos_in_range(ctx: CheckContext, call: Call) -> None:
     mos = call.get("audio_in_mos")
-    if _number(mos) and not 1.0 <= mos <= 5.0:
+    applicable(_number(mos))
+    if not 1.0 <= mos <= 5.0:
         raise Violation("`audio_in_mos` outside 1.0 to 5.0", received=mos, expected="1.0 <= mos <= 5.0")
 
 
@@ -253,7 +257,8 @@ def _times(call: Call) -> dict[str, Any]:
 @check("TIME-UPDATED-AFTER-CREATED", "call")
 def time_updated_not_before_created(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
-    if t["date_created"] and t["date_updated"] and t["date_updated"] < t["date_created"]:
+    applicable(t["date_created"] and t["date_updated"])
+    if t["date_updated"] < t["date_created"]:
         raise Violation("`date_updated` is before `date_created`",
                         received={f: call[f] for f in ("date_created", "date_updated")}, expected="updated >= created")
 
@@ -261,36 +266,40 @@ def time_updated_not_before_created(ctx: CheckContext, call: Call) -> None:
 @check("TIME-START-AFTER-CREATED", "call")
 def time_start_not_before_created(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
-    if t["date_created"] and t["start_time"] and (t["date_created"] - t["start_time"]).total_seconds() > 1:
+    applicable(t["date_created"] and t["start_time"])
+    if (t["date_created"] - t["start_time"]).total_seconds() > 1:
         raise Violation("`start_time` is more than 1 s before `date_created`",
                         received={f: call[f] for f in ("date_created", "start_time")}, expected="start >= created - 1 s")
 
 
 @check("TIME-START-NULL-WHILE-QUEUED", "call")
 def time_start_null_while_queued(ctx: CheckContext, call: Call) -> None:
-    if call.get("status") == "queued" and call.get("start_time") is not None:
+    applicable(call.get("status") == "queued" and "start_time" in call)
+    if call["start_time"] is not None:
         raise Violation("a queued call has a `start_time`", received=call["start_time"], expected="null")
 
 
 @check("TIME-END-NULL-WHILE-ACTIVE", "call")
 def time_end_null_while_active(ctx: CheckContext, call: Call) -> None:
-    if call.get("status") in ACTIVE and call.get("end_time") is not None:
+    applicable(call.get("status") in ACTIVE and "end_time" in call)
+    if call["end_time"] is not None:
         raise Violation(f"a {call['status']} call has an `end_time`", received=call["end_time"], expected="null")
 
 
 @check("TIME-END-SET-WHEN-ENDED", "call")
 def time_end_set_when_ended(ctx: CheckContext, call: Call) -> None:
     status = call.get("status")
-    if status in STATUSES and status not in ACTIVE and call.get("end_time") is None:
-        if status == "canceled" and call.get("start_time") is None:
-            return
+    applicable(status in STATUSES and status not in ACTIVE and "end_time" in call)
+    if call["end_time"] is None:
+        applicable(not (status == "canceled" and call.get("start_time") is None))
         raise Violation(f"a {status} call has no `end_time`", received=None, expected="an RFC 2822 date")
 
 
 @check("TIME-END-AFTER-START", "call")
 def time_end_not_before_start(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
-    if t["start_time"] and t["end_time"] and t["end_time"] < t["start_time"]:
+    applicable(t["start_time"] and t["end_time"])
+    if t["end_time"] < t["start_time"]:
         raise Violation("`end_time` is before `start_time`",
                         received={f: call[f] for f in ("start_time", "end_time")}, expected="end >= start")
 
@@ -306,8 +315,7 @@ def _duration(call: Call) -> float | None:
 
 @check("TIME-DURATION-UNANSWERED-ZERO", "call")
 def time_duration_zero_when_unanswered(ctx: CheckContext, call: Call) -> None:
-    if call.get("status") not in UNANSWERED or "duration" not in call:
-        return
+    applicable(call.get("status") in UNANSWERED and "duration" in call)
     value = call["duration"]
     if ctx.profile == "twilio" and value in (None, ""):
         return
@@ -319,8 +327,7 @@ def time_duration_zero_when_unanswered(ctx: CheckContext, call: Call) -> None:
 def time_duration_within_call(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
     duration = _duration(call)
-    if duration is None or not (t["start_time"] and t["end_time"]):
-        return
+    applicable(duration is not None and t["start_time"] and t["end_time"])
     span = (t["end_time"] - t["start_time"]).total_seconds()
     if duration > span + 1:
         raise Violation("`duration` exceeds end_time - start_time + 1 s", received=call["duration"],

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
-from conformance.checks import check
+from conformance.checks import applicable, check
 from conformance.checks.call_object import STATUSES
 from conformance.checks.context import CheckContext
 from conformance.checks.values import parse_time, same_address
@@ -46,8 +46,7 @@ def list_envelope_complete(ctx: CheckContext, envelope: Envelope) -> None:
 @check("LIST-PAGE-SIZE", "list")
 def list_respects_page_size(ctx: CheckContext, envelope: Envelope) -> None:
     asked = _query(ctx, "PageSize")
-    if asked is None or not asked.isdigit():
-        return
+    applicable(asked is not None and asked.isdigit())
     size = int(asked)
     calls = envelope.get("calls")
     if isinstance(calls, list) and len(calls) > size:
@@ -58,8 +57,7 @@ def list_respects_page_size(ctx: CheckContext, envelope: Envelope) -> None:
 
 def _filter(ctx: CheckContext, envelope: Envelope, param: str, field: str) -> None:
     wanted = _query(ctx, param)
-    if not wanted:
-        return
+    applicable(wanted and _calls(envelope))
     for call in _calls(envelope):
         value = call.get(field)
         if not isinstance(value, str) or not (value == wanted or same_address(wanted, value)):
@@ -80,8 +78,7 @@ def list_filter_from(ctx: CheckContext, envelope: Envelope) -> None:
 @check("LIST-FILTER-STATUS", "list")
 def list_filter_status(ctx: CheckContext, envelope: Envelope) -> None:
     wanted = _query(ctx, "Status")
-    if wanted not in STATUSES:
-        return
+    applicable(wanted in STATUSES and _calls(envelope))
     wrong = [(c.get("sid"), c.get("status")) for c in _calls(envelope) if c.get("status") != wanted]
     if wrong:
         raise Violation(f"calls listed with Status={wanted} have another status", received=wrong[:5], expected=wanted)
@@ -91,6 +88,7 @@ def list_filter_status(ctx: CheckContext, envelope: Envelope) -> None:
 def list_newest_first(ctx: CheckContext, envelope: Envelope) -> None:
     times = [(c.get("sid"), parse_time(c.get("date_created"))) for c in _calls(envelope)]
     times = [(sid, t) for sid, t in times if t is not None]
+    applicable(len(times) > 1)
     for (earlier_sid, earlier), (later_sid, later) in itertools.pairwise(times):
         if later > earlier:
             raise Violation("a newer call is listed after an older one",

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from conformance.checks import check
+from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.failures import Violation
 
@@ -45,8 +45,7 @@ def _shape_problem(body: dict[str, Any]) -> str | None:
 
 @check("ERR-JSON-BODY", "response")
 def error_has_json_body(ctx: CheckContext, response: httpx.Response) -> None:
-    if response.status_code < 400:
-        return
+    applicable(response.status_code >= 400)
     body = error_body(response)
     if body is None:
         raise Violation(f"a {response.status_code} answer has no JSON object body",
@@ -59,10 +58,9 @@ def error_has_json_body(ctx: CheckContext, response: httpx.Response) -> None:
 
 @check("ERR-BODY-STATUS", "response")
 def error_body_status_matches(ctx: CheckContext, response: httpx.Response) -> None:
-    if response.status_code < 400:
-        return
-    body = error_body(response)
-    if body is not None and "status" in body and str(body["status"]) != str(response.status_code):
+    body = error_body(response) if response.status_code >= 400 else None
+    applicable(body is not None and "status" in body)
+    if str(body["status"]) != str(response.status_code):
         raise Violation("error body `status` differs from the HTTP status", received=body["status"],
                         expected=response.status_code)
 
@@ -76,8 +74,7 @@ def no_server_error(ctx: CheckContext, response: httpx.Response) -> None:
 
 @check("SCHEMA-CONTENT-TYPE", "response")
 def json_media_type(ctx: CheckContext, response: httpx.Response) -> None:
-    if not response.content:
-        return
+    applicable(response.content)
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise Violation(f"a {response.status_code} answer with a body is not labelled JSON",

@@ -41,7 +41,7 @@ def _probes(suite: Suite, account_sid: str | None = None) -> dict[str, str]:
     }
 
 
-@pytest.mark.requirements("ERR-AUTH-MISSING")
+@pytest.mark.requirements("ERR-AUTH-MISSING", "ERR-JSON-BODY", "ERR-BODY-STATUS")
 def test_missing_credentials(calls_suite: Suite) -> None:
     """Without credentials, list and fetch answer 401 with code 20003."""
     for what, url in _probes(calls_suite).items():
@@ -83,7 +83,7 @@ def test_other_account_path(calls_suite: Suite) -> None:
         calls_suite.verifier.verify("ERR-OTHER-ACCOUNT", judge)
 
 
-@pytest.mark.requirements("ERR-UNKNOWN-SID")
+@pytest.mark.requirements("ERR-UNKNOWN-SID", "ERR-JSON-BODY", "ERR-BODY-STATUS")
 def test_unknown_call_sid(calls_suite: Suite) -> None:
     """Fetch, update and delete of a sid nobody issued answer 404 with code 20404."""
     client = calls_suite.client

@@ -8,6 +8,7 @@ import pytest
 
 from conformance.failures import Violation
 from conformance.session import Suite
+from conformance.suite.helpers import poll_until_ended
 
 MAX_PAGES = 20
 ALTERNATE_FROM = "+12025550198"
@@ -68,9 +69,11 @@ FILTERS = (("To", "to", "LIST-FILTER-TO"), ("From", "from", "LIST-FILTER-FROM"),
 @pytest.mark.parametrize(("param", "field", "requirement"), FILTERS, ids=[f[0] for f in FILTERS])
 def test_filter(calls_suite: Suite, param: str, field: str, requirement: str) -> None:
     """Filtering by a value some listed calls have and others lack returns only matching calls."""
-    if param == "From" and calls_suite.settings.embedded:
-        # The embedded endpoint accepts any From, so one call from another number makes the filter observable.
-        calls_suite.client.create_call(calls_suite.create_form(From=ALTERNATE_FROM))
+    if calls_suite.settings.embedded:
+        # The embedded endpoint takes any From and offers a busy To: calls that differ make each filter observable.
+        variety = {"To": {"to": calls_suite.to_numbers["busy"]}, "From": {"From": ALTERNATE_FROM}}
+        calls_suite.client.create_call(calls_suite.create_form(**variety.get(param, variety["To"])))
+        poll_until_ended(calls_suite, calls_suite.client.created[-1:])
     _ensure_calls(calls_suite, 3)
     calls = _body(calls_suite, calls_suite.client.list_calls(PageSize=50))["calls"]
     values = [c.get(field) for c in calls if isinstance(c, dict) and isinstance(c.get(field), str)]
