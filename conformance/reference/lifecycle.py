@@ -58,7 +58,7 @@ class Lifecycle:
     def start(self, call: Call) -> None:
         """A call was created: say ``initiated`` and start walking it."""
         self._status_callback(call, "initiated", "initiated")
-        self._spawn(call, self._run(call))
+        self._spawn(call, lambda: self._run(call))
 
     def end(self, call: Call, status: str) -> None:
         """End a live call now (update Status=canceled/completed)."""
@@ -67,7 +67,7 @@ class Lifecycle:
     def redirect(self, call: Call) -> None:
         """The call's Url changed while in progress: run the new document from its start."""
         if call.status == "in-progress":
-            self._spawn(call, self._converse(call, hold=outcome_for(call.to).hold))
+            self._spawn(call, lambda: self._converse(call, hold=outcome_for(call.to).hold))
 
     async def shutdown(self) -> None:
         tasks = list(self._tasks.values())
@@ -115,7 +115,8 @@ class Lifecycle:
 
     # ------------------------------------------------------------------ tasks
 
-    def _spawn(self, call: Call, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, call: Call, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run ``work()`` as the call's one task (the coroutine is made only once the task starts)."""
         self._cancel_task(call)
         task = asyncio.get_running_loop().create_task(self._guard(call, work))
         self._tasks[call.sid] = task
@@ -127,9 +128,9 @@ class Lifecycle:
             task.cancel()
             del self._tasks[call.sid]
 
-    async def _guard(self, call: Call, work: Coroutine[Any, Any, None]) -> None:
+    async def _guard(self, call: Call, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
         try:
-            await work
+            await work()
         except asyncio.CancelledError:
             raise
         except Exception:
