@@ -1,0 +1,216 @@
+"""The fault switch: each fault's deviation is present when it is on and absent when it is off.
+
+This is a sanity test of the registry and its hooks; the conformance suite proves separately that
+its checks catch each fault.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import conformance.reference as reference
+from conformance.reference import BUSY_NUMBER, FAULTS, HOLD_NUMBER, ReferenceEndpoint, Timings
+from conformance.reference.serialize import CALL_FIELDS
+
+from .conftest import Api
+
+QUICK = Timings(queued_for=0.01, ring_for=0.02, talk_for=0.05)
+RFC2822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$")
+CATALOG = Path(__file__).resolve().parents[2] / "spec" / "requirements.yaml"
+
+
+def _t(value: str) -> float:
+    return parsedate_to_datetime(value).timestamp()
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def created(api: Api, **params: Any) -> dict[str, Any]:
+    return api.create_call(**params)
+
+
+def ended(api: Api, **params: Any) -> dict[str, Any]:
+    return api.wait_ended(api.create_call(**params)["sid"])
+
+
+def ended_answered(api: Api) -> dict[str, Any]:
+    sid = api.create_call()["sid"]
+    return api.wait(sid, lambda call: call["status"] == "completed")
+
+
+def in_progress(api: Api) -> dict[str, Any]:
+    sid = api.create_call(To=HOLD_NUMBER)["sid"]
+    call = api.wait(sid, lambda call: call["status"] in ("in-progress", "active"))
+    api.update(sid, Status="completed")
+    return call
+
+
+def listing(api: Api, **params: Any) -> dict[str, Any]:
+    return api.http.get(api.calls_path(), params=params).json()
+
+
+def _sid_not_uuid(api: Api) -> bool:
+    sid = created(api)["sid"]
+    fetched = api.http.get(api.calls_path(sid))
+    return not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", sid) and fetched.status_code == 200
+
+
+def _overlap(api: Api) -> bool:
+    created(api)
+    created(api)
+    first = listing(api, PageSize=1)
+    second = api.http.get(first["next_page_uri"]).json()
+    return second["calls"][0]["sid"] == first["calls"][0]["sid"]
+
+
+def _filter_ignored(key: str, value: str, setup: Callable[[Api], None]) -> Callable[[Api], bool]:
+    def probe(api: Api) -> bool:
+        setup(api)
+        calls = listing(api, **{key: value, "PageSize": 1000})["calls"]
+        return any(call[key.lower()] != value for call in calls)
+
+    return probe
+
+
+def _two_numbers(api: Api) -> None:
+    created(api, To=BUSY_NUMBER)
+    created(api)
+    created(api, From="+12025550198")
+
+
+def _oldest_first(api: Api) -> bool:
+    first, second = created(api)["sid"], created(api)["sid"]
+    sids = [call["sid"] for call in listing(api, PageSize=1000)["calls"]]
+    return sids.index(first) < sids.index(second)
+
+
+def _repeated_events(api: Api) -> bool:
+    data = [("To", api.endpoint.to_number), ("From", api.endpoint.from_number), ("Url", "http://127.0.0.1:9/"), ("StatusCallbackEvent", "initiated"), ("StatusCallbackEvent", "completed")]
+    return api.http.post(api.calls_path(), content=str(httpx.QueryParams(data)), headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 400
+
+
+def _as(api: Api, auth: Any, account: str | None = None) -> httpx.Response:
+    return httpx.get(api.endpoint.origin + api.calls_path(account=account), auth=auth, trust_env=False)
+
+
+def _bogus_status(api: Api) -> bool:
+    sid = api.create_call(To=HOLD_NUMBER)["sid"]
+    api.wait(sid, lambda call: call["status"] == "in-progress")
+    response = api.update(sid, Status="bogus")
+    unchanged = api.fetch(sid)["status"] == "in-progress"
+    api.update(sid, Status="completed")
+    return response.status_code == 200 and unchanged
+
+
+PROBES: dict[str, Callable[[Api], bool]] = {
+    "call-alias-to": lambda api: (c := created(api))["to_formatted"] != c["formatted_to"],
+    "call-alias-from": lambda api: (c := created(api))["from_formatted"] != c["formatted_from"],
+    "call-formatted-to-wrong-number": lambda api: not _digits((c := created(api))["to"]).endswith(_digits(c["formatted_to"])),
+    "call-formatted-from-wrong-number": lambda api: not _digits((c := created(api))["from"]).endswith(_digits(c["formatted_from"])),
+    "call-missing-field": lambda api: "sip_result_code" not in created(api),
+    "call-duration-string": lambda api: isinstance(created(api)["duration"], str),
+    "call-extra-field": lambda api: set(created(api)) - set(CALL_FIELDS) == {"url"},
+    "call-status-unknown": lambda api: in_progress(api)["status"] == "active",
+    "call-direction-unknown": lambda api: created(api)["direction"] == "outgoing",
+    "call-answered-by-unknown": lambda api: created(api)["answered_by"] == "person",
+    "call-forwarded-from-set": lambda api: created(api)["forwarded_from"] is not None,
+    "call-subresource-no-recordings": lambda api: "recordings" not in created(api)["subresource_uris"],
+    "call-date-not-gmt": lambda api: (c := created(api))["date_created"].endswith("-0500") and abs(_t(c["date_created"]) - time.time()) < 60,
+    "call-date-bad-names": lambda api: not RFC2822.match(created(api)["date_created"]),
+    "call-price-unit-lower": lambda api: created(api)["price_unit"] == "usd",
+    "call-sid-not-uuid": _sid_not_uuid,
+    "call-account-mismatch": lambda api: created(api)["account_sid"] != api.account,
+    "call-uri-wrong": lambda api: not created(api)["uri"].endswith(".json"),
+    "call-media-min-above-max": lambda api: (c := ended_answered(api))["audio_rtt_min"] > c["audio_rtt_max"],
+    "call-media-lost-negative": lambda api: created(api)["audio_out_lost"] == -1,
+    "call-mos-out-of-range": lambda api: created(api)["audio_in_mos"] == 6.2,
+    "time-updated-before-created": lambda api: _t((c := created(api))["date_updated"]) < _t(c["date_created"]),
+    "time-start-before-created": lambda api: _t((c := ended_answered(api))["start_time"]) < _t(c["date_created"]) - 1,
+    "time-start-while-queued": lambda api: (c := created(api))["status"] == "queued" and c["start_time"] is not None,
+    "time-end-while-active": lambda api: in_progress(api)["end_time"] is not None,
+    "time-end-missing": lambda api: ended_answered(api)["end_time"] is None,
+    "time-end-before-start": lambda api: _t((c := ended_answered(api))["end_time"]) < _t(c["start_time"]),
+    "time-duration-unanswered": lambda api: ended(api, To=BUSY_NUMBER)["duration"] != 0,
+    "time-duration-too-long": lambda api: (c := ended_answered(api))["duration"] > _t(c["end_time"]) - _t(c["start_time"]) + 1,
+    "create-rejects": lambda api: (r := api.create()).status_code == 400 and "errors" in r.json(),
+    "create-201": lambda api: api.create().status_code == 201,
+    "create-rejects-repeated-events": _repeated_events,
+    "json-suffix-missing": lambda api: api.http.get(api.calls_path(json=True)).status_code == 404 and api.http.get(api.calls_path(json=False)).status_code == 200,
+    "error-plain-text": lambda api: (r := api.http.get(api.calls_path(str(uuid.uuid4())))).headers["content-type"].startswith("text/plain") and r.text == "Not Found",
+    "error-status-mismatch": lambda api: (r := _as(api, None)).status_code == 401 and r.json()["status"] == 400,
+    "auth-missing-accepted": lambda api: _as(api, None).status_code == 200,
+    "auth-wrong-accepted": lambda api: _as(api, (api.account, "wrong")).status_code == 200,
+    "account-path-ignored": lambda api: _as(api, (api.account, api.endpoint.auth_token), api.endpoint.other_account.sid).status_code == 200,
+    "unknown-sid-400": lambda api: api.http.get(api.calls_path(str(uuid.uuid4()))).status_code == 400,
+    "invalid-params-accepted": lambda api: api.create(Method="PUT", Timeout="0", SendDigits="xyz").status_code == 200,
+    "server-error-on-bad-input": lambda api: api.create(Timeout="abc").status_code == 500 and api.http.get(api.calls_path(), params={"PageSize": "x"}).status_code == 500,
+    "update-bogus-status-accepted": _bogus_status,
+    "list-page-size-ignored": lambda api: (created(api), created(api)) and len((page := listing(api, PageSize=1))["calls"]) > 1 and page["page_size"] == 1,
+    "list-pages-overlap": _overlap,
+    "list-next-on-last-page": lambda api: listing(api, PageSize=1000)["next_page_uri"] is not None,
+    "list-envelope-missing-key": lambda api: "first_page_uri" not in listing(api),
+    "list-filter-to-ignored": _filter_ignored("To", BUSY_NUMBER, _two_numbers),
+    "list-filter-from-ignored": _filter_ignored("From", "+12025550198", _two_numbers),
+    "list-filter-status-ignored": _filter_ignored("Status", "busy", lambda api: (in_progress(api), ended(api, To=BUSY_NUMBER))),
+    "list-oldest-first": _oldest_first,
+    "content-type-html": lambda api: api.http.get(api.calls_path()).headers["content-type"].startswith("text/html"),
+    "undocumented-status": lambda api: api.http.get(api.calls_path(created(api)["sid"])).status_code == 203,
+}
+
+
+@pytest.fixture(scope="module")
+def baseline() -> Iterator[ReferenceEndpoint]:
+    """A correct endpoint with quick timings: no probe may see a deviation here."""
+    with ReferenceEndpoint(timings=QUICK) as running:
+        yield running
+
+
+def test_every_fault_has_a_probe() -> None:
+    assert set(PROBES) == set(FAULTS)
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_fault_is_present_only_when_on(name: str, baseline: ReferenceEndpoint) -> None:
+    probe = PROBES[name]
+    with ReferenceEndpoint(faults=[name], timings=QUICK) as faulty:
+        api = Api(faulty)
+        assert probe(api), f"{name} switched on, but its deviation was not observed"
+        api.http.close()
+    api = Api(baseline)
+    assert not probe(api), f"{name} switched off, yet its deviation was observed"
+    api.http.close()
+
+
+def test_registry_entries_are_well_formed() -> None:
+    for name, fault in FAULTS.items():
+        assert fault.name == name and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", name)
+        assert fault.breaks and all(re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)+", rid) for rid in fault.breaks)
+        assert fault.description.strip()
+
+
+@pytest.mark.skipif(not CATALOG.exists(), reason="the requirement catalog is not in this checkout")
+def test_every_broken_requirement_is_in_the_catalog() -> None:
+    catalog = set(re.findall(r"^\s*-\s*id:\s*([A-Z0-9-]+)\s*$", CATALOG.read_text(), flags=re.MULTILINE))
+    missing = {rid for fault in FAULTS.values() for rid in fault.breaks} - catalog
+    assert not missing
+
+
+def test_unknown_fault_names_are_rejected_with_the_valid_ones() -> None:
+    with pytest.raises(ValueError, match="valid names: .*call-alias-to"):
+        ReferenceEndpoint(faults=["call-alias-to", "nope"])
+
+
+def test_public_surface_is_exact() -> None:
+    exported = set(reference.__all__)
+    assert exported == {name for name in vars(reference) if not name.startswith("_") and name not in {"annotations"} and not isinstance(getattr(reference, name), type(reference))}
