@@ -88,7 +88,7 @@ def list_filter_status(ctx: CheckContext, envelope: Envelope) -> None:
 def list_newest_first(ctx: CheckContext, envelope: Envelope) -> None:
     times = [(c.get("sid"), parse_time(c.get("date_created"))) for c in _calls(envelope)]
     times = [(sid, t) for sid, t in times if t is not None]
-    applicable(len(times) > 1)
+    applicable(len({t for _, t in times}) > 1)
     for (earlier_sid, earlier), (later_sid, later) in itertools.pairwise(times):
         if later > earlier:
             raise Violation("a newer call is listed after an older one",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 import pytest
@@ -23,10 +25,13 @@ def _body(suite: Suite, response: Any) -> dict[str, Any]:
 
 
 def _ensure_calls(suite: Suite, count: int) -> None:
-    """Create calls until the run has `count` of its own, when it may create calls."""
+    """Create calls until the run has `count` of its own, the last in a later second (dates have 1 s steps)."""
     if suite.verifier.ledger.missing_capability_named("create"):
         return
-    while len(suite.client.created) < count:
+    while len(suite.client.created) < count - 1:
+        suite.client.create_call(suite.create_form())
+    if len(suite.client.created) < count:
+        time.sleep(1.05 - math.modf(time.time())[0])
         suite.client.create_call(suite.create_form())
 
 
@@ -58,6 +63,8 @@ def test_paging_through_next_page_uri(calls_suite: Suite) -> None:
             body = _body(calls_suite, client.get_uri(next_uri))
 
     calls_suite.verifier.verify("LIST-PAGING", judge)
+    # One wide page too, so that calls from different seconds share a page (LIST-NEWEST-FIRST).
+    client.list_calls(PageSize=50)
     if len(seen) <= PAGE_SIZE:
         calls_suite.verifier.skip("LIST-PAGING", f"only {len(seen)} calls: paging needs more than {PAGE_SIZE}")
 
