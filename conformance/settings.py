@@ -13,6 +13,9 @@ from conformance.failures import ConfigError
 __all__ = ["DEFAULT_DEADLINE", "PROFILES", "SETTINGS", "Setting", "Settings", "resolve"]
 
 PROFILES = ("signalwire", "twilio")
+# The reference endpoint's test numbers (fictional 555-01XX), the defaults interface.md names.
+REFERENCE_FROM_NUMBER = "+12025550199"
+REFERENCE_TO_NUMBER = "+12025550100"
 DEFAULT_DEADLINE = 30.0
 
 
@@ -126,6 +129,8 @@ def resolve(options: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
             values[setting.field] = setting.parse(str(raw))
         except ValueError as exc:
             raise ConfigError(f"{origin}={raw!r}: {exc}") from None
+    values.setdefault("from_number", REFERENCE_FROM_NUMBER)
+    values.setdefault("to_number", REFERENCE_TO_NUMBER)
     settings = Settings(**values)
     if not settings.embedded:
         missing = [s.env for s in SETTINGS if s.field in ("account_sid", "auth_token") and not values.get(s.field)]

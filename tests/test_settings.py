@@ -15,7 +15,7 @@ EXTERNAL = {"CALLS_BASE_URL": "https://example.invalid/api/laml/2010-04-01", "CA
 
 def test_defaults_are_the_embedded_endpoint() -> None:
     settings = resolve({}, {})
-    assert settings == Settings()
+    assert settings == Settings(from_number="+12025550199", to_number="+12025550100")
     assert settings.embedded and settings.max_calls is None
     assert settings.deadline == DEFAULT_DEADLINE and settings.report_dir == Path("reports")
 

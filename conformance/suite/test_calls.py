@@ -43,6 +43,13 @@ def test_created_calls_through_their_life(calls_suite: Suite) -> None:
             )
         if isinstance(call, dict) and isinstance(call.get("sid"), str):
             sids.append(call["sid"])
+    # One call canceled at once: on any endpoint, a call that was never answered (duration 0).
+    response = calls_suite.client.create_call(calls_suite.create_form())
+    body = calls_suite.json(response, "CREATE-2XX", "a valid create") if response.is_success else None
+    canceled = body.get("sid") if isinstance(body, dict) else None
+    if isinstance(canceled, str):
+        calls_suite.client.update_call(canceled, {"Status": "canceled"})
+        sids.append(canceled)
     poll_until_ended(calls_suite, sids)
     calls_suite.client.list_calls(PageSize=50)
 
