@@ -7,6 +7,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from .callbacks import HttpOut, Refusal
@@ -14,7 +17,7 @@ from .config import ReferenceConfig
 from .faults import FaultSet
 from .handlers import CallsEndpoint
 from .lifecycle import Lifecycle
-from .responses import Responder
+from .responses import ApiError, Responder
 from .store import Store
 
 __all__ = ["ReferenceState", "create_app"]
@@ -58,6 +61,16 @@ def create_app(config: ReferenceConfig | None = None) -> Starlette:
             await state.http.drain(timeout=0.5)
             await state.http.aclose()
 
-    app = Starlette(routes=[Route("/{path:path}", CallsEndpoint(state))], lifespan=lifespan)
+    async def http_exception(request: Request, exc: Exception) -> Response:
+        # Requests the catch-all route cannot match (e.g. a path with an encoded newline) end up here.
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        code = 20404 if status == 404 else 20004 if status == 405 else 20500 if status >= 500 else 10000
+        return state.respond.error(ApiError(status, code, "The requested resource was not found" if status == 404 else "Invalid request"))
+
+    app = Starlette(
+        routes=[Route("/{path:path}", CallsEndpoint(state))],
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_exception},
+    )
     app.state.reference = state
     return app

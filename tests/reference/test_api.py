@@ -138,7 +138,7 @@ def test_other_methods_answer_405_json(endpoint: ReferenceEndpoint, method: str,
     assert_error_body(response)
 
 
-@pytest.mark.parametrize("path", ["/", "/api/laml/2010-04-01", "/2010-04-01/Accounts/x/Messages.json", "/api/laml/2010-04-01/Accounts/x/Calls/a/b", "/%ff"])
+@pytest.mark.parametrize("path", ["/", "/api/laml/2010-04-01", "/2010-04-01/Accounts/x/Messages.json", "/api/laml/2010-04-01/Accounts/x/Calls/a/b", "/%ff", "/2010-04-01/Accounts/%0A/Calls"])
 def test_unknown_paths_answer_404_json(endpoint: ReferenceEndpoint, path: str) -> None:
     response = httpx.get(endpoint.origin + path, trust_env=False)
     assert response.status_code == 404
