@@ -54,7 +54,9 @@ def compute_signature(
     ordering: Ordering = "signalwire",
 ) -> str:
     """Base64 HMAC-SHA1 of ``url`` followed by the sorted parameters, keyed by ``key``."""
-    digest = hmac.new(key.encode("utf-8"), _signed_string(url, params, ordering).encode("utf-8"), hashlib.sha1)
+    digest = hmac.new(
+        key.encode("utf-8"), _signed_string(url, params, ordering).encode("utf-8"), hashlib.sha1
+    )
     return base64.b64encode(digest.digest()).decode("ascii")
 
 

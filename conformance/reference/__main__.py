@@ -20,11 +20,19 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m conformance.reference", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m conformance.reference", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: a free one)")
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
-    parser.add_argument("--fault", action="append", default=[], metavar="NAME", help="switch a fault on (repeatable)")
-    parser.add_argument("--timings", choices=("fast", "live"), default="fast", help="lifecycle speed (default fast)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--fault", action="append", default=[], metavar="NAME", help="switch a fault on (repeatable)"
+    )
+    parser.add_argument(
+        "--timings", choices=("fast", "live"), default="fast", help="lifecycle speed (default fast)"
+    )
     parser.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     return parser
 
@@ -36,7 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{fault.name}\t{','.join(fault.breaks)}\t{fault.description}")
         return 0
     try:
-        endpoint = ReferenceEndpoint(faults=args.fault, timings=Timings.named(args.timings), host=args.host, port=args.port)
+        endpoint = ReferenceEndpoint(
+            faults=args.fault, timings=Timings.named(args.timings), host=args.host, port=args.port
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -45,7 +45,14 @@ class ReferenceState:
         store = Store(config.accounts)
         http = HttpOut(config.callback_allow, config.timings.http_timeout)
         lifecycle = Lifecycle(store, http, config.timings, lambda sid: store.accounts[sid].signing_key)
-        return cls(config=config, faults=faults, store=store, http=http, lifecycle=lifecycle, respond=Responder(faults))
+        return cls(
+            config=config,
+            faults=faults,
+            store=store,
+            http=http,
+            lifecycle=lifecycle,
+            respond=Responder(faults),
+        )
 
 
 def create_app(config: ReferenceConfig | None = None) -> Starlette:
@@ -65,7 +72,11 @@ def create_app(config: ReferenceConfig | None = None) -> Starlette:
         # Requests the catch-all route cannot match (e.g. a path with an encoded newline) end up here.
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         code = 20404 if status == 404 else 20004 if status == 405 else 20500 if status >= 500 else 10000
-        return state.respond.error(ApiError(status, code, "The requested resource was not found" if status == 404 else "Invalid request"))
+        return state.respond.error(
+            ApiError(
+                status, code, "The requested resource was not found" if status == 404 else "Invalid request"
+            )
+        )
 
     app = Starlette(
         routes=[Route("/{path:path}", CallsEndpoint(state))],

@@ -99,7 +99,9 @@ class HttpOut:
         logger.info("refused %s request to host %r: %s", kind, host, reason)
         return False
 
-    async def request(self, kind: str, url: str, method: str, params: Params, key: str) -> httpx.Response | None:
+    async def request(
+        self, kind: str, url: str, method: str, params: Params, key: str
+    ) -> httpx.Response | None:
         """Make one signed request now; None when refused or failed."""
         if not self.allowed(url, kind):
             return None

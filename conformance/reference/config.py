@@ -52,7 +52,11 @@ class Account:
 
     @classmethod
     def generate(cls) -> Account:
-        return cls(sid=str(uuid.uuid4()), auth_token=secrets.token_hex(16), signing_key="PSK_" + secrets.token_hex(16))
+        return cls(
+            sid=str(uuid.uuid4()),
+            auth_token=secrets.token_hex(16),
+            signing_key="PSK_" + secrets.token_hex(16),
+        )
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,11 @@ def _audio(call: Call) -> Pairs:
 def status_params(call: Call, call_status: str, sequence: int, when: dt.datetime) -> Pairs:
     """A StatusCallback request (seed "StatusCallback parameters"); the final one adds CallDuration."""
     pairs = _base(call, call_status)
-    pairs += [("CallbackSource", "call-progress-events"), ("SequenceNumber", str(sequence)), ("Timestamp", rfc2822(when))]
+    pairs += [
+        ("CallbackSource", "call-progress-events"),
+        ("SequenceNumber", str(sequence)),
+        ("Timestamp", rfc2822(when)),
+    ]
     pairs += _audio(call)
     if call.answered_by is not None:
         pairs.append(("AnsweredBy", call.answered_by))

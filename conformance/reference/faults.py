@@ -121,7 +121,15 @@ def _to_minus_five(text: str) -> str:
     return rfc2822(parsedate_to_datetime(text), offset=dt.timedelta(hours=-5))
 
 
-_LEGACY_DAYS = {"Sun": "Sund", "Mon": "Mond", "Tue": "Tues", "Wed": "Weds", "Thu": "Thur", "Fri": "Frid", "Sat": "Satu"}
+_LEGACY_DAYS = {
+    "Sun": "Sund",
+    "Mon": "Mond",
+    "Tue": "Tues",
+    "Wed": "Weds",
+    "Thu": "Thur",
+    "Fri": "Frid",
+    "Sat": "Satu",
+}
 _LEGACY_MONTHS = {
     "Jan": "Janu", "Feb": "Febr", "Mar": "Marc", "Apr": "Apri", "Jun": "June", "Jul": "July",
     "Aug": "Augu", "Sep": "Sept", "Oct": "Octo", "Nov": "Nove", "Dec": "Dece",
@@ -191,8 +199,18 @@ def _no_first_page_uri(envelope: Doc) -> None:
 
 _REGISTRY: tuple[Fault, ...] = (
     # The Call object
-    Fault("call-alias-to", ("CALL-ALIAS-TO",), "to_formatted differs from formatted_to (E.164 vs national).", on_call=_alias_to),
-    Fault("call-alias-from", ("CALL-ALIAS-FROM",), "from_formatted differs from formatted_from.", on_call=_alias_from),
+    Fault(
+        "call-alias-to",
+        ("CALL-ALIAS-TO",),
+        "to_formatted differs from formatted_to (E.164 vs national).",
+        on_call=_alias_to,
+    ),
+    Fault(
+        "call-alias-from",
+        ("CALL-ALIAS-FROM",),
+        "from_formatted differs from formatted_from.",
+        on_call=_alias_from,
+    ),
     Fault(
         "call-formatted-to-wrong-number",
         ("CALL-FORMATTED-TO-NUMBER",),
@@ -205,38 +223,83 @@ _REGISTRY: tuple[Fault, ...] = (
         "formatted_from and from_formatted (equal) show another number: the last digit changed.",
         on_call=_wrong_from,
     ),
-    Fault("call-missing-field", ("CALL-FIELDS", "SCHEMA-RESPONSE"), "The sip_result_code key is absent.", on_call=_missing_field),
-    Fault("call-duration-string", ("CALL-TYPES", "SCHEMA-RESPONSE"), "duration is serialised as a string.", on_call=_duration_string),
-    Fault("call-extra-field", ("CALL-EXTRA-FIELDS",), "An extra key `url` (the call's Url).", on_call=_extra_field),
-    Fault("call-status-unknown", ("CALL-STATUS-ENUM", "SCHEMA-RESPONSE"), 'status is "active" while in progress.', on_call=_status_unknown),
-    Fault("call-direction-unknown", ("CALL-DIRECTION-ENUM", "SCHEMA-RESPONSE"), 'direction is "outgoing".', on_call=_set("direction", "outgoing")),
+    Fault(
+        "call-missing-field",
+        ("CALL-FIELDS", "SCHEMA-RESPONSE"),
+        "The sip_result_code key is absent.",
+        on_call=_missing_field,
+    ),
+    Fault(
+        "call-duration-string",
+        ("CALL-TYPES", "SCHEMA-RESPONSE"),
+        "duration is serialised as a string.",
+        on_call=_duration_string,
+    ),
+    Fault(
+        "call-extra-field",
+        ("CALL-EXTRA-FIELDS",),
+        "An extra key `url` (the call's Url).",
+        on_call=_extra_field,
+    ),
+    Fault(
+        "call-status-unknown",
+        ("CALL-STATUS-ENUM", "SCHEMA-RESPONSE"),
+        'status is "active" while in progress.',
+        on_call=_status_unknown,
+    ),
+    Fault(
+        "call-direction-unknown",
+        ("CALL-DIRECTION-ENUM", "SCHEMA-RESPONSE"),
+        'direction is "outgoing".',
+        on_call=_set("direction", "outgoing"),
+    ),
     Fault(
         "call-answered-by-unknown",
         ("CALL-ANSWERED-BY-ENUM", "SCHEMA-RESPONSE"),
         'answered_by is "person", always.',
         on_call=_set("answered_by", "person"),
     ),
-    Fault("call-forwarded-from-set", ("CALL-ALWAYS-NULL",), "forwarded_from is the From number.", on_call=_forwarded_from),
+    Fault(
+        "call-forwarded-from-set",
+        ("CALL-ALWAYS-NULL",),
+        "forwarded_from is the From number.",
+        on_call=_forwarded_from,
+    ),
     Fault(
         "call-subresource-no-recordings",
         ("CALL-SUBRESOURCE-URIS", "SCHEMA-RESPONSE"),
         "subresource_uris lacks `recordings`.",
         on_call=_no_recordings,
     ),
-    Fault("call-date-not-gmt", ("CALL-DATE-FORMAT",), "Dates carry a -0500 offset (same instant).", on_call=_rerender_dates(_to_minus_five)),
+    Fault(
+        "call-date-not-gmt",
+        ("CALL-DATE-FORMAT",),
+        "Dates carry a -0500 offset (same instant).",
+        on_call=_rerender_dates(_to_minus_five),
+    ),
     Fault(
         "call-date-bad-names",
         ("CALL-DATE-FORMAT",),
         "Dates use legacy 4-letter day and month names (Thur, Sept, ...), not RFC 2822's.",
         on_call=_rerender_dates(_legacy_names),
     ),
-    Fault("call-price-unit-lower", ("CALL-PRICE-UNIT",), 'price_unit is "usd".', on_call=_set("price_unit", "usd")),
+    Fault(
+        "call-price-unit-lower",
+        ("CALL-PRICE-UNIT",),
+        'price_unit is "usd".',
+        on_call=_set("price_unit", "usd"),
+    ),
     Fault(
         "call-sid-not-uuid",
         ("CALL-SID-FORMAT",),
         "Call sids are CA + 32 hex (consistently: fetching by that sid works).",
     ),  # behaviour: handlers.create asks the store for a Twilio-style sid
-    Fault("call-account-mismatch", ("CALL-ACCOUNT-SID",), "account_sid is another UUID.", on_call=_set("account_sid", _OTHER_ACCOUNT)),
+    Fault(
+        "call-account-mismatch",
+        ("CALL-ACCOUNT-SID",),
+        "account_sid is another UUID.",
+        on_call=_set("account_sid", _OTHER_ACCOUNT),
+    ),
     Fault("call-uri-wrong", ("CALL-URI",), "uri lacks the .json suffix.", on_call=_uri_wrong),
     Fault(
         "call-media-min-above-max",
@@ -244,8 +307,18 @@ _REGISTRY: tuple[Fault, ...] = (
         "audio_rtt_min > audio_rtt_max on ended answered calls.",
         on_call=_media_min_above_max,
     ),
-    Fault("call-media-lost-negative", ("CALL-MEDIA-LOST",), "audio_out_lost is -1.", on_call=_set("audio_out_lost", -1)),
-    Fault("call-mos-out-of-range", ("CALL-MOS-RANGE",), "audio_in_mos is 6.2.", on_call=_set("audio_in_mos", 6.2)),
+    Fault(
+        "call-media-lost-negative",
+        ("CALL-MEDIA-LOST",),
+        "audio_out_lost is -1.",
+        on_call=_set("audio_out_lost", -1),
+    ),
+    Fault(
+        "call-mos-out-of-range",
+        ("CALL-MOS-RANGE",),
+        "audio_in_mos is 6.2.",
+        on_call=_set("audio_in_mos", 6.2),
+    ),
     # Time fields across the lifecycle
     Fault(
         "time-updated-before-created",
@@ -257,11 +330,31 @@ _REGISTRY: tuple[Fault, ...] = (
         "time-start-before-created",
         ("TIME-START-AFTER-CREATED",),
         "start_time (once set) is 10 s before date_created.",
-        on_call=_shift("start_time", "date_created", dt.timedelta(seconds=-10), when=lambda call: call.start_time is not None),
+        on_call=_shift(
+            "start_time",
+            "date_created",
+            dt.timedelta(seconds=-10),
+            when=lambda call: call.start_time is not None,
+        ),
     ),
-    Fault("time-start-while-queued", ("TIME-START-NULL-WHILE-QUEUED",), "start_time is set at create.", on_call=_start_while_queued),
-    Fault("time-end-while-active", ("TIME-END-NULL-WHILE-ACTIVE",), "end_time is set while ringing or in progress.", on_call=_end_while_active),
-    Fault("time-end-missing", ("TIME-END-SET-WHEN-ENDED",), "end_time stays null after the call ended.", on_call=_set("end_time", None)),
+    Fault(
+        "time-start-while-queued",
+        ("TIME-START-NULL-WHILE-QUEUED",),
+        "start_time is set at create.",
+        on_call=_start_while_queued,
+    ),
+    Fault(
+        "time-end-while-active",
+        ("TIME-END-NULL-WHILE-ACTIVE",),
+        "end_time is set while ringing or in progress.",
+        on_call=_end_while_active,
+    ),
+    Fault(
+        "time-end-missing",
+        ("TIME-END-SET-WHEN-ENDED",),
+        "end_time stays null after the call ended.",
+        on_call=_set("end_time", None),
+    ),
     Fault(
         "time-end-before-start",
         ("TIME-END-AFTER-START",),
@@ -274,16 +367,34 @@ _REGISTRY: tuple[Fault, ...] = (
         "busy, failed, no-answer and canceled calls report duration 7.",
         on_call=_duration_unanswered,
     ),
-    Fault("time-duration-too-long", ("TIME-DURATION-BOUNDED",), "duration is the real one + 60 s.", on_call=_duration_too_long),
+    Fault(
+        "time-duration-too-long",
+        ("TIME-DURATION-BOUNDED",),
+        "duration is the real one + 60 s.",
+        on_call=_duration_too_long,
+    ),
     # Create
     Fault("create-rejects", ("CREATE-2XX",), "Every create answers 400 (array error body)."),
     Fault("create-201", ("CREATE-STATUS-CODE",), "Create answers 201 instead of 200."),
-    Fault("create-rejects-repeated-events", ("CREATE-FORM-ARRAYS",), "Create answers 400 (21626) when StatusCallbackEvent is repeated."),
+    Fault(
+        "create-rejects-repeated-events",
+        ("CREATE-FORM-ARRAYS",),
+        "Create answers 400 (21626) when StatusCallbackEvent is repeated.",
+    ),
     # Paths, errors, auth
     Fault("json-suffix-missing", ("PATH-JSON-SUFFIX",), "Paths ending in .json answer 404 (both prefixes)."),
     Fault("error-plain-text", ("ERR-JSON-BODY",), '404 answers are text/plain "Not Found".'),
-    Fault("error-status-mismatch", ("ERR-BODY-STATUS",), "Error bodies say status 400 whatever the HTTP status.", on_error=_error_status_400),
-    Fault("auth-missing-accepted", ("ERR-AUTH-MISSING",), "No Authorization header: served as the path's account."),
+    Fault(
+        "error-status-mismatch",
+        ("ERR-BODY-STATUS",),
+        "Error bodies say status 400 whatever the HTTP status.",
+        on_error=_error_status_400,
+    ),
+    Fault(
+        "auth-missing-accepted",
+        ("ERR-AUTH-MISSING",),
+        "No Authorization header: served as the path's account.",
+    ),
     Fault("auth-wrong-accepted", ("ERR-AUTH-WRONG",), "Any password is accepted for a known account sid."),
     Fault(
         "account-path-ignored",
@@ -302,12 +413,33 @@ _REGISTRY: tuple[Fault, ...] = (
         "A non-integer Timeout on create, or a non-integer PageSize on list, answers 500 (JSON body).",
     ),
     # Update
-    Fault("update-bogus-status-accepted", ("UPDATE-STATUS-INVALID",), "An unknown update Status answers 200 and changes nothing."),
+    Fault(
+        "update-bogus-status-accepted",
+        ("UPDATE-STATUS-INVALID",),
+        "An unknown update Status answers 200 and changes nothing.",
+    ),
     # Listing
-    Fault("list-page-size-ignored", ("LIST-PAGE-SIZE",), "PageSize is ignored (pages of 50) but page_size echoes it."),
-    Fault("list-pages-overlap", ("LIST-PAGING",), "Each next page starts with the last item of the previous page."),
-    Fault("list-next-on-last-page", ("LIST-PAGING",), "next_page_uri is never null (the last page links to an empty one)."),
-    Fault("list-envelope-missing-key", ("LIST-ENVELOPE", "SCHEMA-RESPONSE"), "first_page_uri is absent.", on_envelope=_no_first_page_uri),
+    Fault(
+        "list-page-size-ignored",
+        ("LIST-PAGE-SIZE",),
+        "PageSize is ignored (pages of 50) but page_size echoes it.",
+    ),
+    Fault(
+        "list-pages-overlap",
+        ("LIST-PAGING",),
+        "Each next page starts with the last item of the previous page.",
+    ),
+    Fault(
+        "list-next-on-last-page",
+        ("LIST-PAGING",),
+        "next_page_uri is never null (the last page links to an empty one).",
+    ),
+    Fault(
+        "list-envelope-missing-key",
+        ("LIST-ENVELOPE", "SCHEMA-RESPONSE"),
+        "first_page_uri is absent.",
+        on_envelope=_no_first_page_uri,
+    ),
     Fault("list-filter-to-ignored", ("LIST-FILTER-TO",), "The To filter is ignored."),
     Fault("list-filter-from-ignored", ("LIST-FILTER-FROM",), "The From filter is ignored."),
     Fault("list-filter-status-ignored", ("LIST-FILTER-STATUS",), "The Status filter is ignored."),

@@ -71,13 +71,19 @@ class CallsEndpoint:
         sid = match["sid"]
         allowed = ("GET", "POST", "DELETE") if sid else ("GET", "POST")
         if request.method not in allowed:
-            raise ApiError(405, 20004, f"Method {request.method[:20]} not allowed", headers={"Allow": ", ".join(allowed)})
+            raise ApiError(
+                405, 20004, f"Method {request.method[:20]} not allowed", headers={"Allow": ", ".join(allowed)}
+            )
         account = self.authenticate(request, match["account"])
         if sid is None:
-            return await (self.create(request, account) if request.method == "POST" else self.list(request, account))
+            return await (
+                self.create(request, account) if request.method == "POST" else self.list(request, account)
+            )
         call = self.find(account, sid, path)
         if request.method == "GET":
-            return self.state.respond.json(serialize_call(call, faults), 203 if "undocumented-status" in faults else 200)
+            return self.state.respond.json(
+                serialize_call(call, faults), 203 if "undocumented-status" in faults else 200
+            )
         if request.method == "POST":
             return await self.update(request, call)
         return self.delete(call)
@@ -97,11 +103,18 @@ class CallsEndpoint:
             hmac.compare_digest(password.encode("utf-8", "surrogateescape"), account.auth_token.encode())
             or "auth-wrong-accepted" in faults
         ):
-            raise ApiError(401, 20003, "Authentication Error - invalid username or password", headers=unauthorized)
+            raise ApiError(
+                401, 20003, "Authentication Error - invalid username or password", headers=unauthorized
+            )
         if path_account != account.sid:
             if "account-path-ignored" in faults:
                 return accounts.get(path_account, account)
-            raise ApiError(401, 20003, "Authentication Error - the credentials do not grant access to this account", headers=unauthorized)
+            raise ApiError(
+                401,
+                20003,
+                "Authentication Error - the credentials do not grant access to this account",
+                headers=unauthorized,
+            )
         return account
 
     def find(self, account: Account, sid: str, path: str) -> Call:
@@ -142,7 +155,9 @@ class CallsEndpoint:
 
     async def list(self, request: Request, account: Account) -> Response:
         query, raw = read_query(request)
-        envelope = list_calls(self.state.store, account.sid, query, request.scope["path"], raw, self.state.faults)
+        envelope = list_calls(
+            self.state.store, account.sid, query, request.scope["path"], raw, self.state.faults
+        )
         return self.state.respond.json(envelope)
 
     async def update(self, request: Request, call: Call) -> Response:
@@ -156,10 +171,14 @@ class CallsEndpoint:
         )
         if call.ended:
             if change.status is not None:
-                raise ApiError(400, 10000, f"The call has already ended ({call.status}); it cannot be updated.")
+                raise ApiError(
+                    400, 10000, f"The call has already ended ({call.status}); it cannot be updated."
+                )
             raise ApiError(400, 21220, "Call is not in-progress. Cannot redirect.")
         if change.status == "canceled" and call.status == "in-progress":
-            raise ApiError(400, 10000, "An in-progress call cannot be canceled; update it with Status=completed.")
+            raise ApiError(
+                400, 10000, "An in-progress call cannot be canceled; update it with Status=completed."
+            )
         params = call.params
         changed = False
         for attribute in ("status_callback", "status_callback_method", "fallback_url", "fallback_method"):

@@ -63,13 +63,21 @@ def parse_document(body: bytes, base_url: str = "") -> list[Step]:
             target = (element.text or "").strip()
             method = (element.get("method") or "POST").upper()
             if target:
-                steps.append(Step("redirect", url=urljoin(base_url, target), method=method if method in ("GET", "POST") else "POST"))
+                steps.append(
+                    Step(
+                        "redirect",
+                        url=urljoin(base_url, target),
+                        method=method if method in ("GET", "POST") else "POST",
+                    )
+                )
         else:
             steps.append(Step("noop"))
     return steps
 
 
-async def load_document(http: HttpOut, url: str, method: str, params: Sequence[tuple[str, str]], key: str) -> list[Step] | None:
+async def load_document(
+    http: HttpOut, url: str, method: str, params: Sequence[tuple[str, str]], key: str
+) -> list[Step] | None:
     """Fetch and parse one document; None when refused, failing, not 2xx, or not a document."""
     response = await http.request("document", url, method, params, key)
     if response is None or not 200 <= response.status_code < 300:

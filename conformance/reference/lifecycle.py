@@ -46,7 +46,9 @@ class IllegalTransition(RuntimeError):
 class Lifecycle:
     """Runs every call's lifecycle and tells the application about it."""
 
-    def __init__(self, store: Store, http: HttpOut, timings: Timings, signing_key_of: Callable[[str], str]) -> None:
+    def __init__(
+        self, store: Store, http: HttpOut, timings: Timings, signing_key_of: Callable[[str], str]
+    ) -> None:
         self.store = store
         self.http = http
         self.timings = timings
@@ -120,7 +122,9 @@ class Lifecycle:
         self._cancel_task(call)
         task = asyncio.get_running_loop().create_task(self._guard(call, work))
         self._tasks[call.sid] = task
-        task.add_done_callback(lambda done: self._tasks.pop(call.sid, None) if self._tasks.get(call.sid) is done else None)
+        task.add_done_callback(
+            lambda done: self._tasks.pop(call.sid, None) if self._tasks.get(call.sid) is done else None
+        )
 
     def _cancel_task(self, call: Call) -> None:
         task = self._tasks.get(call.sid)
@@ -167,9 +171,13 @@ class Lifecycle:
         params = call.params
         steps = None
         if params.url:
-            steps = await load_document(self.http, params.url, params.method, events.document_params(call), key)
+            steps = await load_document(
+                self.http, params.url, params.method, events.document_params(call), key
+            )
         if steps is None and params.fallback_url:
-            steps = await load_document(self.http, params.fallback_url, params.fallback_method, events.document_params(call), key)
+            steps = await load_document(
+                self.http, params.fallback_url, params.fallback_method, events.document_params(call), key
+            )
         if steps is None:
             await asyncio.sleep(self.timings.talk_for)
             return
@@ -184,7 +192,9 @@ class Lifecycle:
                 return
             elif step.verb == "redirect" and step.url and redirects < MAX_REDIRECTS:
                 redirects += 1
-                following = await load_document(self.http, step.url, step.method, events.document_params(call), key)
+                following = await load_document(
+                    self.http, step.url, step.method, events.document_params(call), key
+                )
                 if following is None:
                     return
                 steps, index = following, 0
@@ -198,7 +208,14 @@ class Lifecycle:
         sequence = call.callbacks_sent
         call.callbacks_sent += 1
         pairs = events.status_params(call, call_status, sequence, self.store.now())
-        self.http.send(call.sid, "status", params.status_callback, params.status_callback_method, pairs, self._key_of(call.account_sid))
+        self.http.send(
+            call.sid,
+            "status",
+            params.status_callback,
+            params.status_callback_method,
+            pairs,
+            self._key_of(call.account_sid),
+        )
 
     def _recording_callback(self, call: Call, status: str) -> None:
         params = call.params

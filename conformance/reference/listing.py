@@ -56,13 +56,20 @@ def _time_filter(name: str, value: str) -> Callable[[Call], bool]:
 
 def _filters(query: Form, faults: FaultSet) -> list[Callable[[Call], bool]]:
     keep: list[Callable[[Call], bool]] = []
-    to, from_, status, parent = query.get("To"), query.get("From"), query.get("Status"), query.get("ParentCallSid")
+    to, from_, status, parent = (
+        query.get("To"),
+        query.get("From"),
+        query.get("Status"),
+        query.get("ParentCallSid"),
+    )
     if status is not None and status not in STATUSES:
         raise ApiError(400, 10000, f"Status must be one of {', '.join(STATUSES)}.")
     if to is not None and "list-filter-to-ignored" not in faults:
-        keep.append(lambda call, value=_phone(to): call.to == value)
+        wanted_to = _phone(to)
+        keep.append(lambda call: call.to == wanted_to)
     if from_ is not None and "list-filter-from-ignored" not in faults:
-        keep.append(lambda call, value=_phone(from_): call.from_ == value)
+        wanted_from = _phone(from_)
+        keep.append(lambda call: call.from_ == wanted_from)
     if status is not None and "list-filter-status-ignored" not in faults:
         keep.append(lambda call: call.status == status)
     if parent is not None:
@@ -85,11 +92,15 @@ def _int_param(query: Form, name: str, default: int, faults: FaultSet) -> int | 
     return int(value)
 
 
-def list_calls(store: Store, account_sid: str, query: Form, path: str, raw_query: str, faults: FaultSet) -> dict[str, Any]:
+def list_calls(
+    store: Store, account_sid: str, query: Form, path: str, raw_query: str, faults: FaultSet
+) -> dict[str, Any]:
     """The list envelope for one request."""
     page_size = _int_param(query, "PageSize", DEFAULT_PAGE_SIZE, faults)
     if page_size is None or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ApiError(400, 54454, f"The page size provided is invalid: PageSize must be 1 to {MAX_PAGE_SIZE}.")
+        raise ApiError(
+            400, 54454, f"The page size provided is invalid: PageSize must be 1 to {MAX_PAGE_SIZE}."
+        )
     page = _int_param(query, "Page", 0, faults)
     if page is None:
         raise ApiError(400, 10000, "Page must be a whole number, 0 or more.")

@@ -24,7 +24,9 @@ def read_query(request: Request) -> tuple[Form, str]:
     """The query parameters (repeated keys kept) and the raw query string."""
     raw = request.scope.get("query_string", b"").decode("latin-1")
     try:
-        pairs = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="replace", max_num_fields=MAX_FIELDS)
+        pairs = parse_qsl(
+            raw, keep_blank_values=True, encoding="utf-8", errors="replace", max_num_fields=MAX_FIELDS
+        )
     except ValueError as exc:
         raise ApiError(400, 10000, "Too many query parameters.") from exc
     return Form(pairs), raw

@@ -28,7 +28,9 @@ def more_info(code: int) -> str:
 class ApiError(Exception):
     """An answer with the object-shaped error body."""
 
-    def __init__(self, status: int, code: int, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, code: int, message: str, *, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -63,11 +65,19 @@ class Responder:
     def error(self, error: ApiError) -> Response:
         if error.status == 404 and "error-plain-text" in self.faults:
             return PlainTextResponse("Not Found", status_code=404, headers=error.headers)
-        body = {"code": error.code, "message": error.message, "more_info": more_info(error.code), "status": error.status}
+        body = {
+            "code": error.code,
+            "message": error.message,
+            "more_info": more_info(error.code),
+            "status": error.status,
+        }
         return self.json(self.faults.error(body), error.status, error.headers)
 
     def validation(self, failure: ValidationFailed) -> Response:
-        items = [{"code": str(code), "message": message, "more_info": more_info(code)} for code, message in failure.errors]
+        items = [
+            {"code": str(code), "message": message, "more_info": more_info(code)}
+            for code, message in failure.errors
+        ]
         return self.json(self.faults.error({"errors": items}), 400)
 
     def no_content(self) -> Response:

@@ -166,7 +166,10 @@ class ReferenceEndpoint:
         )
         self._server = _Server(config)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name=f"reference-endpoint-{self.port}", daemon=True
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name=f"reference-endpoint-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         deadline = time.monotonic() + _STARTUP_DEADLINE

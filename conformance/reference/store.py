@@ -17,7 +17,16 @@ from .dates import utcnow
 
 __all__ = ["ENDED", "STATUSES", "Call", "CallParams", "Media", "Store"]
 
-STATUSES: tuple[str, ...] = ("queued", "ringing", "in-progress", "canceled", "completed", "busy", "failed", "no-answer")
+STATUSES: tuple[str, ...] = (
+    "queued",
+    "ringing",
+    "in-progress",
+    "canceled",
+    "completed",
+    "busy",
+    "failed",
+    "no-answer",
+)
 ENDED: frozenset[str] = frozenset({"canceled", "completed", "busy", "failed", "no-answer"})
 
 

@@ -23,7 +23,9 @@ __all__ = [
     "parse_update",
 ]
 
-CALLBACK_EVENTS = frozenset({"initiated", "ringing", "answered", "completed", "ringing_forwarded", "ringing_queued"})
+CALLBACK_EVENTS = frozenset(
+    {"initiated", "ringing", "answered", "completed", "ringing_forwarded", "ringing_queued"}
+)
 RECORDING_EVENTS = frozenset({"in-progress", "completed", "absent"})
 UPDATE_STATUSES = frozenset({"canceled", "completed"})
 _METHODS = frozenset({"GET", "POST"})
@@ -187,7 +189,9 @@ def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
     bad_events = [event for event in events if event not in CALLBACK_EVENTS]
     if bad_events:
         check.fail(21626, f"StatusCallbackEvent {bad_events[0][:40]!r} is not valid.")
-    valid_events = frozenset(event for event in events if event in CALLBACK_EVENTS) or frozenset({"completed"})
+    valid_events = frozenset(event for event in events if event in CALLBACK_EVENTS) or frozenset(
+        {"completed"}
+    )
 
     send_digits = form.get("SendDigits")
     if send_digits and not _SEND_DIGITS.match(send_digits):
@@ -198,7 +202,9 @@ def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
     channels = check.choice("RecordingChannels", ("mono", "dual"), "mono", 10000)
     check.choice("RecordingTrack", ("inbound", "outbound", "both"), "both", 10000)
     check.choice("Trim", ("trim-silence", "do-not-trim"), "trim-silence", 13699)
-    machine_detection = check.choice("MachineDetection", ("Enable", "DetectMessageEnd", "none"), "none", 21234)
+    machine_detection = check.choice(
+        "MachineDetection", ("Enable", "DetectMessageEnd", "none"), "none", 21234
+    )
     for name, (low, high) in _AMD_RANGES.items():
         check.integer(name, low, high, low, 21234)
     recording_events = _events(form.getall("RecordingStatusCallbackEvent"))
@@ -227,7 +233,8 @@ def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
             recording_channels=channels,
             recording_status_callback=recording_callback,
             recording_status_callback_method=recording_callback_method,
-            recording_status_callback_events=frozenset(e for e in recording_events if e in RECORDING_EVENTS) or frozenset({"completed"}),
+            recording_status_callback_events=frozenset(e for e in recording_events if e in RECORDING_EVENTS)
+            or frozenset({"completed"}),
             machine_detection=machine_detection,
         ),
     )

@@ -39,7 +39,12 @@ class Api:
     def __init__(self, endpoint: ReferenceEndpoint, prefix: str = "/api/laml/2010-04-01") -> None:
         self.endpoint = endpoint
         self.account = endpoint.account_sid
-        self.http = httpx.Client(base_url=endpoint.origin, auth=(endpoint.account_sid, endpoint.auth_token), timeout=10, trust_env=False)
+        self.http = httpx.Client(
+            base_url=endpoint.origin,
+            auth=(endpoint.account_sid, endpoint.auth_token),
+            timeout=10,
+            trust_env=False,
+        )
         self.prefix = prefix
 
     def calls_path(self, sid: str | None = None, *, json: bool = True, account: str | None = None) -> str:
@@ -49,7 +54,11 @@ class Api:
         return path + (".json" if json else "")
 
     def create(self, **params: Any) -> httpx.Response:
-        data = {"To": self.endpoint.to_number, "From": self.endpoint.from_number, "Url": "http://127.0.0.1:9/cxml"}
+        data = {
+            "To": self.endpoint.to_number,
+            "From": self.endpoint.from_number,
+            "Url": "http://127.0.0.1:9/cxml",
+        }
         for key, value in params.items():  # None removes a default
             if value is None:
                 data.pop(key, None)
@@ -70,7 +79,9 @@ class Api:
     def update(self, sid: str, **params: str) -> httpx.Response:
         return self.http.post(self.calls_path(sid), data=params)
 
-    def wait(self, sid: str, predicate: Callable[[dict[str, Any]], bool], deadline: float = DEADLINE) -> dict[str, Any]:
+    def wait(
+        self, sid: str, predicate: Callable[[dict[str, Any]], bool], deadline: float = DEADLINE
+    ) -> dict[str, Any]:
         """Poll the call until ``predicate`` holds (fails the test at the deadline)."""
         end = time.monotonic() + deadline
         while True:
@@ -151,14 +162,18 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     def matching(self, predicate: Callable[[Captured], bool]) -> list[Captured]:
         with self._changed:
             return [item for item in self.requests if predicate(item)]
 
-    def wait_for(self, predicate: Callable[[Captured], bool], count: int = 1, deadline: float = DEADLINE) -> list[Captured]:
+    def wait_for(
+        self, predicate: Callable[[Captured], bool], count: int = 1, deadline: float = DEADLINE
+    ) -> list[Captured]:
         end = time.monotonic() + deadline
         with self._changed:
             while True:

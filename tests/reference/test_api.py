@@ -17,7 +17,9 @@ from conformance.reference.serialize import CALL_FIELDS
 from .conftest import Api
 
 PREFIXES = ["/api/laml/2010-04-01", "/2010-04-01"]
-RFC2822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$")
+RFC2822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$"
+)
 
 
 def error_code(response: httpx.Response) -> int:
@@ -31,7 +33,9 @@ def assert_error_body(response: httpx.Response) -> None:
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
     if "errors" in body:
-        assert body["errors"] and all({"code", "message", "more_info"} <= set(item) for item in body["errors"])
+        assert body["errors"] and all(
+            {"code", "message", "more_info"} <= set(item) for item in body["errors"]
+        )
     else:
         assert set(body) == {"code", "message", "more_info", "status"}
         assert body["status"] == response.status_code
@@ -48,19 +52,49 @@ def test_create_answers_200_with_exactly_the_36_fields(api: Api) -> None:
     uuid.UUID(call["sid"])
     assert call["account_sid"] == api.account
     assert call["to"] == "+12025550100" and call["formatted_to"] == call["to_formatted"] == "(202) 555-0100"
-    assert call["from"] == "+12025550199" and call["formatted_from"] == call["from_formatted"] == "(202) 555-0199"
-    assert call["start_time"] is None and call["end_time"] is None and call["duration"] == 0 and call["price"] is None
-    assert call["price_unit"] == "USD" and call["direction"] == "outbound-api" and call["api_version"] == "2010-04-01"
-    assert all(call[key] is None for key in ("parent_call_sid", "phone_number_sid", "forwarded_from", "caller_name", "annotation", "group_sid", "answered_by"))
+    assert (
+        call["from"] == "+12025550199"
+        and call["formatted_from"] == call["from_formatted"] == "(202) 555-0199"
+    )
+    assert (
+        call["start_time"] is None
+        and call["end_time"] is None
+        and call["duration"] == 0
+        and call["price"] is None
+    )
+    assert (
+        call["price_unit"] == "USD"
+        and call["direction"] == "outbound-api"
+        and call["api_version"] == "2010-04-01"
+    )
+    assert all(
+        call[key] is None
+        for key in (
+            "parent_call_sid",
+            "phone_number_sid",
+            "forwarded_from",
+            "caller_name",
+            "annotation",
+            "group_sid",
+            "answered_by",
+        )
+    )
     assert call["uri"] == f"/api/laml/2010-04-01/Accounts/{api.account}/Calls/{call['sid']}.json"
-    assert call["subresource_uris"] == {"notifications": None, "recordings": call["uri"].removesuffix(".json") + "/Recordings.json"}
+    assert call["subresource_uris"] == {
+        "notifications": None,
+        "recordings": call["uri"].removesuffix(".json") + "/Recordings.json",
+    }
     assert RFC2822.match(call["date_created"]) and RFC2822.match(call["date_updated"])
-    assert all(call[key] is None for key in CALL_FIELDS if key.startswith("audio_") or key == "sip_result_code")
+    assert all(
+        call[key] is None for key in CALL_FIELDS if key.startswith("audio_") or key == "sip_result_code"
+    )
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 @pytest.mark.parametrize("json", [True, False])
-def test_every_prefix_and_suffix_serves_every_operation(endpoint: ReferenceEndpoint, prefix: str, json: bool) -> None:
+def test_every_prefix_and_suffix_serves_every_operation(
+    endpoint: ReferenceEndpoint, prefix: str, json: bool
+) -> None:
     api = Api(endpoint, prefix)
     data = {"To": endpoint.to_number, "From": endpoint.from_number, "Url": "http://127.0.0.1:9/"}
     created = api.http.post(api.calls_path(json=json), data=data)
@@ -69,7 +103,10 @@ def test_every_prefix_and_suffix_serves_every_operation(endpoint: ReferenceEndpo
     assert api.http.get(api.calls_path(sid, json=json)).json()["sid"] == sid
     listed = api.http.get(api.calls_path(json=json), params={"PageSize": 1000})
     assert sid in [call["sid"] for call in listed.json()["calls"]]
-    assert api.http.post(api.calls_path(sid, json=json), data={"Status": "canceled"}).json()["status"] in ("canceled", "completed")
+    assert api.http.post(api.calls_path(sid, json=json), data={"Status": "canceled"}).json()["status"] in (
+        "canceled",
+        "completed",
+    )
     api.wait_ended(sid)
     assert api.http.delete(api.calls_path(sid, json=json)).status_code == 204
     assert api.http.get(api.calls_path(sid, json=json)).status_code == 404
@@ -77,7 +114,14 @@ def test_every_prefix_and_suffix_serves_every_operation(endpoint: ReferenceEndpo
 
 @pytest.mark.parametrize(
     "auth",
-    [None, ("wrong", "pair"), "right-user-wrong-token", "Basic !!notbase64", "Bearer abc", "Basic " + base64.b64encode(b"nocolon").decode()],
+    [
+        None,
+        ("wrong", "pair"),
+        "right-user-wrong-token",
+        "Basic !!notbase64",
+        "Bearer abc",
+        "Basic " + base64.b64encode(b"nocolon").decode(),
+    ],
 )
 def test_bad_credentials_answer_401_20003(endpoint: ReferenceEndpoint, auth: Any) -> None:
     headers = {}
@@ -118,7 +162,11 @@ def test_accounts_are_isolated(endpoint: ReferenceEndpoint, api: Api) -> None:
 
 def test_unknown_sid_answers_404_20404(api: Api) -> None:
     for sid in (str(uuid.uuid4()), "nope", "CA" + "0" * 32):
-        for response in (api.http.get(api.calls_path(sid)), api.update(sid, Status="canceled"), api.http.delete(api.calls_path(sid))):
+        for response in (
+            api.http.get(api.calls_path(sid)),
+            api.update(sid, Status="canceled"),
+            api.http.delete(api.calls_path(sid)),
+        ):
             assert response.status_code == 404 and error_code(response) == 20404
             assert_error_body(response)
 
@@ -138,7 +186,17 @@ def test_other_methods_answer_405_json(endpoint: ReferenceEndpoint, method: str,
     assert_error_body(response)
 
 
-@pytest.mark.parametrize("path", ["/", "/api/laml/2010-04-01", "/2010-04-01/Accounts/x/Messages.json", "/api/laml/2010-04-01/Accounts/x/Calls/a/b", "/%ff", "/2010-04-01/Accounts/%0A/Calls"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/api/laml/2010-04-01",
+        "/2010-04-01/Accounts/x/Messages.json",
+        "/api/laml/2010-04-01/Accounts/x/Calls/a/b",
+        "/%ff",
+        "/2010-04-01/Accounts/%0A/Calls",
+    ],
+)
 def test_unknown_paths_answer_404_json(endpoint: ReferenceEndpoint, path: str) -> None:
     response = httpx.get(endpoint.origin + path, trust_env=False)
     assert response.status_code == 404
@@ -146,7 +204,11 @@ def test_unknown_paths_answer_404_json(endpoint: ReferenceEndpoint, path: str) -
 
 
 def test_body_size_is_bounded(api: Api) -> None:
-    response = api.http.post(api.calls_path(), content=b"To=" + b"1" * (70 * 1024), headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = api.http.post(
+        api.calls_path(),
+        content=b"To=" + b"1" * (70 * 1024),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 413
     assert_error_body(response)
 
@@ -168,7 +230,13 @@ def test_malformed_bodies_answer_4xx_json(api: Api, content: bytes, content_type
 
 
 def test_json_create_bodies_are_tolerated(endpoint: ReferenceEndpoint, api: Api) -> None:
-    body = {"To": endpoint.to_number, "From": endpoint.from_number, "Url": "http://127.0.0.1:9/", "StatusCallbackEvent": ["initiated", "completed"], "Record": False}
+    body = {
+        "To": endpoint.to_number,
+        "From": endpoint.from_number,
+        "Url": "http://127.0.0.1:9/",
+        "StatusCallbackEvent": ["initiated", "completed"],
+        "Record": False,
+    }
     response = api.http.post(api.calls_path(), json=body)
     assert response.status_code == 200, response.text
 
@@ -218,7 +286,11 @@ INVALID_CREATES = [
 ]
 
 
-@pytest.mark.parametrize(("params", "code"), INVALID_CREATES, ids=[f"{next(iter(p))}={next(iter(p.values()))}" for p, _ in INVALID_CREATES])
+@pytest.mark.parametrize(
+    ("params", "code"),
+    INVALID_CREATES,
+    ids=[f"{next(iter(p))}={next(iter(p.values()))}" for p, _ in INVALID_CREATES],
+)
 def test_invalid_create_answers_400_with_the_code(api: Api, params: dict[str, Any], code: int) -> None:
     response = api.create(**params)
     assert response.status_code == 400
@@ -254,14 +326,29 @@ def test_valid_create_variants_are_accepted(api: Api, params: dict[str, Any]) ->
 
 
 def test_repeated_status_callback_events_are_accepted(api: Api) -> None:
-    data = [("To", api.endpoint.to_number), ("From", api.endpoint.from_number), ("Url", "http://127.0.0.1:9/"), ("StatusCallbackEvent", "initiated"), ("StatusCallbackEvent", "ringing")]
-    response = api.http.post(api.calls_path(), content=str(httpx.QueryParams(data)), headers={"Content-Type": "application/x-www-form-urlencoded"})
+    data = [
+        ("To", api.endpoint.to_number),
+        ("From", api.endpoint.from_number),
+        ("Url", "http://127.0.0.1:9/"),
+        ("StatusCallbackEvent", "initiated"),
+        ("StatusCallbackEvent", "ringing"),
+    ]
+    response = api.http.post(
+        api.calls_path(),
+        content=str(httpx.QueryParams(data)),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize(
     ("to", "formatted"),
-    [("sip:alice@example.com", "sip:alice@example.com"), ("client:bob", "client:bob"), ("+442079460958", "+44 20 7946 0958"), ("+12025550100", "(202) 555-0100")],
+    [
+        ("sip:alice@example.com", "sip:alice@example.com"),
+        ("client:bob", "client:bob"),
+        ("+442079460958", "+44 20 7946 0958"),
+        ("+12025550100", "(202) 555-0100"),
+    ],
 )
 def test_formatted_aliases_denote_the_same_address(api: Api, to: str, formatted: str) -> None:
     call = api.create_call(To=to)

@@ -18,8 +18,21 @@ from conformance.signature import signature_matches
 
 from .conftest import Api, Captured, Receiver
 
-RFC2822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$")
-BASE = {"AccountSid", "ApiVersion", "CallSid", "CallStatus", "Direction", "From", "To", "CallbackSource", "SequenceNumber", "Timestamp"}
+RFC2822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$"
+)
+BASE = {
+    "AccountSid",
+    "ApiVersion",
+    "CallSid",
+    "CallStatus",
+    "Direction",
+    "From",
+    "To",
+    "CallbackSource",
+    "SequenceNumber",
+    "Timestamp",
+}
 ALL_EVENTS = "initiated ringing answered completed"
 
 
@@ -38,8 +51,12 @@ def status_callbacks(receiver: Receiver, sid: str, count: int) -> list[Captured]
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])
-def test_every_requested_event_arrives_signed(endpoint: ReferenceEndpoint, api: Api, receiver: Receiver, method: str) -> None:
-    call = api.create_call(StatusCallback=f"{receiver.url}/status", StatusCallbackMethod=method, StatusCallbackEvent=ALL_EVENTS)
+def test_every_requested_event_arrives_signed(
+    endpoint: ReferenceEndpoint, api: Api, receiver: Receiver, method: str
+) -> None:
+    call = api.create_call(
+        StatusCallback=f"{receiver.url}/status", StatusCallbackMethod=method, StatusCallbackEvent=ALL_EVENTS
+    )
     found = status_callbacks(receiver, call["sid"], 4)
     assert [r.params["CallStatus"] for r in found] == ["initiated", "ringing", "in-progress", "completed"]
     assert [r.params["SequenceNumber"] for r in found] == ["0", "1", "2", "3"]
@@ -48,7 +65,7 @@ def test_every_requested_event_arrives_signed(endpoint: ReferenceEndpoint, api: 
         assert request.method == method
         assert (request.form == []) == (method == "GET") and (request.query == []) == (method == "POST")
         params = request.params
-        assert BASE <= set(params) and set(AUDIO_COUNTERS) <= set(params)
+        assert set(params) >= BASE | set(AUDIO_COUNTERS)
         assert params["AccountSid"] == endpoint.account_sid and params["CallSid"] == call["sid"]
         assert params["From"] == call["from"] and params["To"] == call["to"]
         assert params["ApiVersion"] == "2010-04-01" and params["Direction"] == "outbound-api"
@@ -71,9 +88,13 @@ def test_only_completed_by_default(api: Api, receiver: Receiver) -> None:
     assert len(receiver.matching(lambda r: r.params.get("CallSid") == sid)) == 1
 
 
-@pytest.mark.parametrize(("to", "final"), [(BUSY_NUMBER, "busy"), ("+12025550102", "failed"), ("+12025550103", "no-answer")])
+@pytest.mark.parametrize(
+    ("to", "final"), [(BUSY_NUMBER, "busy"), ("+12025550102", "failed"), ("+12025550103", "no-answer")]
+)
 def test_final_event_carries_the_final_status(api: Api, receiver: Receiver, to: str, final: str) -> None:
-    sid = api.create_call(To=to, StatusCallback=f"{receiver.url}/status", StatusCallbackEvent=ALL_EVENTS)["sid"]
+    sid = api.create_call(To=to, StatusCallback=f"{receiver.url}/status", StatusCallbackEvent=ALL_EVENTS)[
+        "sid"
+    ]
     found = status_callbacks(receiver, sid, 3)
     assert [r.params["CallStatus"] for r in found] == ["initiated", "ringing", final]
     assert found[-1].params["CallDuration"] == "0"
@@ -83,7 +104,9 @@ def test_final_event_carries_the_final_status(api: Api, receiver: Receiver, to: 
 def test_update_can_move_the_status_callback(api: Api, receiver: Receiver) -> None:
     sid = api.create_call(To=HOLD_NUMBER, StatusCallback="http://127.0.0.1:9/old")["sid"]
     api.wait_status(sid, "in-progress")
-    response = api.update(sid, Status="completed", StatusCallback=f"{receiver.url}/status", StatusCallbackMethod="GET")
+    response = api.update(
+        sid, Status="completed", StatusCallback=f"{receiver.url}/status", StatusCallbackMethod="GET"
+    )
     assert response.status_code == 200
     found = status_callbacks(receiver, sid, 1)
     assert found[0].method == "GET" and found[0].params["CallStatus"] == "completed"
@@ -96,12 +119,23 @@ def test_recording_callbacks(endpoint: ReferenceEndpoint, api: Api, receiver: Re
         RecordingStatusCallback=f"{receiver.url}/recording",
         RecordingStatusCallbackEvent="in-progress completed",
     )
-    found = receiver.wait_for(lambda r: r.path == "/recording" and r.params.get("CallSid") == call["sid"], count=2)
+    found = receiver.wait_for(
+        lambda r: r.path == "/recording" and r.params.get("CallSid") == call["sid"], count=2
+    )
     assert [r.params["RecordingStatus"] for r in found] == ["in-progress", "completed"]
     final = api.wait_ended(call["sid"])
     for request in found:
         params = request.params
-        assert set(params) == {"AccountSid", "CallSid", "RecordingSid", "RecordingUrl", "RecordingStatus", "RecordingDuration", "RecordingChannels", "RecordingSource"}
+        assert set(params) == {
+            "AccountSid",
+            "CallSid",
+            "RecordingSid",
+            "RecordingUrl",
+            "RecordingStatus",
+            "RecordingDuration",
+            "RecordingChannels",
+            "RecordingSource",
+        }
         assert params["RecordingChannels"] == "2" and params["RecordingSource"] == "OutBoundApi"
         assert params["RecordingUrl"].endswith("/Recordings/" + params["RecordingSid"])
         verify(endpoint, request)
@@ -110,10 +144,18 @@ def test_recording_callbacks(endpoint: ReferenceEndpoint, api: Api, receiver: Re
 
 def test_recording_absent_for_an_unanswered_call(api: Api, receiver: Receiver) -> None:
     sid = api.create_call(
-        To=BUSY_NUMBER, Record="true", RecordingStatusCallback=f"{receiver.url}/recording", RecordingStatusCallbackMethod="GET", RecordingStatusCallbackEvent="absent"
+        To=BUSY_NUMBER,
+        Record="true",
+        RecordingStatusCallback=f"{receiver.url}/recording",
+        RecordingStatusCallbackMethod="GET",
+        RecordingStatusCallbackEvent="absent",
     )["sid"]
     found = receiver.wait_for(lambda r: r.path == "/recording" and r.params.get("CallSid") == sid)
-    assert found[0].method == "GET" and found[0].params["RecordingStatus"] == "absent" and found[0].params["RecordingChannels"] == "1"
+    assert (
+        found[0].method == "GET"
+        and found[0].params["RecordingStatus"] == "absent"
+        and found[0].params["RecordingChannels"] == "1"
+    )
 
 
 # ---------------------------------------------------------------- the allow-list
@@ -184,7 +226,9 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkSpy]:
     yield NetworkSpy(monkeypatch)
 
 
-def test_refused_hosts_see_no_lookup_and_no_connection(endpoint: ReferenceEndpoint, api: Api, receiver: Receiver, spy: NetworkSpy) -> None:
+def test_refused_hosts_see_no_lookup_and_no_connection(
+    endpoint: ReferenceEndpoint, api: Api, receiver: Receiver, spy: NetworkSpy
+) -> None:
     before = len(endpoint.refusals)
     sid = api.create_call(
         Url="http://example.invalid/doc",
@@ -193,14 +237,20 @@ def test_refused_hosts_see_no_lookup_and_no_connection(endpoint: ReferenceEndpoi
         Record="true",
         RecordingStatusCallback="http://example.invalid/recording",
     )["sid"]
-    assert api.wait_ended(sid)["status"] == "completed"  # the API call itself succeeded; the Url fell back to talk time
+    assert (
+        api.wait_ended(sid)["status"] == "completed"
+    )  # the API call itself succeeded; the Url fell back to talk time
     # Positive control: an allowed *name* is resolved in the server thread, so the spy sees that thread.
     control = api.create_call(StatusCallback=f"http://localhost:{receiver.port}/status")["sid"]
     receiver.wait_for(lambda r: r.params.get("CallSid") == control)
     assert spy.touched("localhost")
     assert not spy.touched("example.invalid") and not spy.touched("10.0.0.1")
     refusals = endpoint.refusals[before:]
-    assert {(r.url_host, r.kind) for r in refusals} >= {("example.invalid", "document"), ("10.0.0.1", "status"), ("example.invalid", "recording")}
+    assert {(r.url_host, r.kind) for r in refusals} >= {
+        ("example.invalid", "document"),
+        ("10.0.0.1", "status"),
+        ("example.invalid", "recording"),
+    }
     assert len([r for r in refusals if r.kind == "status"]) == 4  # one per event
     assert all(r.reason for r in refusals)
 

@@ -24,7 +24,9 @@ from conformance.reference.serialize import CALL_FIELDS
 from .conftest import Api
 
 QUICK = Timings(queued_for=0.01, ring_for=0.02, talk_for=0.05)
-RFC2822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$")
+RFC2822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$"
+)
 CATALOG = Path(__file__).resolve().parents[2] / "spec" / "requirements.yaml"
 
 
@@ -63,7 +65,10 @@ def listing(api: Api, **params: Any) -> dict[str, Any]:
 def _sid_not_uuid(api: Api) -> bool:
     sid = created(api)["sid"]
     fetched = api.http.get(api.calls_path(sid))
-    return not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", sid) and fetched.status_code == 200
+    return (
+        not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", sid)
+        and fetched.status_code == 200
+    )
 
 
 def _overlap(api: Api) -> bool:
@@ -96,8 +101,21 @@ def _oldest_first(api: Api) -> bool:
 
 
 def _repeated_events(api: Api) -> bool:
-    data = [("To", api.endpoint.to_number), ("From", api.endpoint.from_number), ("Url", "http://127.0.0.1:9/"), ("StatusCallbackEvent", "initiated"), ("StatusCallbackEvent", "completed")]
-    return api.http.post(api.calls_path(), content=str(httpx.QueryParams(data)), headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 400
+    data = [
+        ("To", api.endpoint.to_number),
+        ("From", api.endpoint.from_number),
+        ("Url", "http://127.0.0.1:9/"),
+        ("StatusCallbackEvent", "initiated"),
+        ("StatusCallbackEvent", "completed"),
+    ]
+    return (
+        api.http.post(
+            api.calls_path(),
+            content=str(httpx.QueryParams(data)),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ).status_code
+        == 400
+    )
 
 
 def _as(api: Api, auth: Any, account: str | None = None) -> httpx.Response:
@@ -116,8 +134,12 @@ def _bogus_status(api: Api) -> bool:
 PROBES: dict[str, Callable[[Api], bool]] = {
     "call-alias-to": lambda api: (c := created(api))["to_formatted"] != c["formatted_to"],
     "call-alias-from": lambda api: (c := created(api))["from_formatted"] != c["formatted_from"],
-    "call-formatted-to-wrong-number": lambda api: not _digits((c := created(api))["to"]).endswith(_digits(c["formatted_to"])),
-    "call-formatted-from-wrong-number": lambda api: not _digits((c := created(api))["from"]).endswith(_digits(c["formatted_from"])),
+    "call-formatted-to-wrong-number": lambda api: (
+        not _digits((c := created(api))["to"]).endswith(_digits(c["formatted_to"]))
+    ),
+    "call-formatted-from-wrong-number": lambda api: (
+        not _digits((c := created(api))["from"]).endswith(_digits(c["formatted_from"]))
+    ),
     "call-missing-field": lambda api: "sip_result_code" not in created(api),
     "call-duration-string": lambda api: isinstance(created(api)["duration"], str),
     "call-extra-field": lambda api: set(created(api)) - set(CALL_FIELDS) == {"url"},
@@ -126,7 +148,10 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "call-answered-by-unknown": lambda api: created(api)["answered_by"] == "person",
     "call-forwarded-from-set": lambda api: created(api)["forwarded_from"] is not None,
     "call-subresource-no-recordings": lambda api: "recordings" not in created(api)["subresource_uris"],
-    "call-date-not-gmt": lambda api: (c := created(api))["date_created"].endswith("-0500") and abs(_t(c["date_created"]) - time.time()) < 60,
+    "call-date-not-gmt": lambda api: (
+        (c := created(api))["date_created"].endswith("-0500")
+        and abs(_t(c["date_created"]) - time.time()) < 60
+    ),
     "call-date-bad-names": lambda api: not RFC2822.match(created(api)["date_created"]),
     "call-price-unit-lower": lambda api: created(api)["price_unit"] == "usd",
     "call-sid-not-uuid": _sid_not_uuid,
@@ -135,36 +160,69 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "call-media-min-above-max": lambda api: (c := ended_answered(api))["audio_rtt_min"] > c["audio_rtt_max"],
     "call-media-lost-negative": lambda api: created(api)["audio_out_lost"] == -1,
     "call-mos-out-of-range": lambda api: created(api)["audio_in_mos"] == 6.2,
-    "time-updated-before-created": lambda api: _t((c := created(api))["date_updated"]) < _t(c["date_created"]),
-    "time-start-before-created": lambda api: _t((c := ended_answered(api))["start_time"]) < _t(c["date_created"]) - 1,
-    "time-start-while-queued": lambda api: (c := created(api))["status"] == "queued" and c["start_time"] is not None,
+    "time-updated-before-created": lambda api: (
+        _t((c := created(api))["date_updated"]) < _t(c["date_created"])
+    ),
+    "time-start-before-created": lambda api: (
+        _t((c := ended_answered(api))["start_time"]) < _t(c["date_created"]) - 1
+    ),
+    "time-start-while-queued": lambda api: (
+        (c := created(api))["status"] == "queued" and c["start_time"] is not None
+    ),
     "time-end-while-active": lambda api: in_progress(api)["end_time"] is not None,
     "time-end-missing": lambda api: ended_answered(api)["end_time"] is None,
     "time-end-before-start": lambda api: _t((c := ended_answered(api))["end_time"]) < _t(c["start_time"]),
     "time-duration-unanswered": lambda api: ended(api, To=BUSY_NUMBER)["duration"] != 0,
-    "time-duration-too-long": lambda api: (c := ended_answered(api))["duration"] > _t(c["end_time"]) - _t(c["start_time"]) + 1,
+    "time-duration-too-long": lambda api: (
+        (c := ended_answered(api))["duration"] > _t(c["end_time"]) - _t(c["start_time"]) + 1
+    ),
     "create-rejects": lambda api: (r := api.create()).status_code == 400 and "errors" in r.json(),
     "create-201": lambda api: api.create().status_code == 201,
     "create-rejects-repeated-events": _repeated_events,
-    "json-suffix-missing": lambda api: api.http.get(api.calls_path(json=True)).status_code == 404 and api.http.get(api.calls_path(json=False)).status_code == 200,
-    "error-plain-text": lambda api: (r := api.http.get(api.calls_path(str(uuid.uuid4())))).headers["content-type"].startswith("text/plain") and r.text == "Not Found",
-    "error-status-mismatch": lambda api: (r := _as(api, None)).status_code == 401 and r.json()["status"] == 400,
+    "json-suffix-missing": lambda api: (
+        api.http.get(api.calls_path(json=True)).status_code == 404
+        and api.http.get(api.calls_path(json=False)).status_code == 200
+    ),
+    "error-plain-text": lambda api: (
+        (r := api.http.get(api.calls_path(str(uuid.uuid4()))))
+        .headers["content-type"]
+        .startswith("text/plain")
+        and r.text == "Not Found"
+    ),
+    "error-status-mismatch": lambda api: (
+        (r := _as(api, None)).status_code == 401 and r.json()["status"] == 400
+    ),
     "auth-missing-accepted": lambda api: _as(api, None).status_code == 200,
     "auth-wrong-accepted": lambda api: _as(api, (api.account, "wrong")).status_code == 200,
-    "account-path-ignored": lambda api: _as(api, (api.account, api.endpoint.auth_token), api.endpoint.other_account.sid).status_code == 200,
+    "account-path-ignored": lambda api: (
+        _as(api, (api.account, api.endpoint.auth_token), api.endpoint.other_account.sid).status_code == 200
+    ),
     "unknown-sid-400": lambda api: api.http.get(api.calls_path(str(uuid.uuid4()))).status_code == 400,
-    "invalid-params-accepted": lambda api: api.create(Method="PUT", Timeout="0", SendDigits="xyz").status_code == 200,
-    "server-error-on-bad-input": lambda api: api.create(Timeout="abc").status_code == 500 and api.http.get(api.calls_path(), params={"PageSize": "x"}).status_code == 500,
+    "invalid-params-accepted": lambda api: (
+        api.create(Method="PUT", Timeout="0", SendDigits="xyz").status_code == 200
+    ),
+    "server-error-on-bad-input": lambda api: (
+        api.create(Timeout="abc").status_code == 500
+        and api.http.get(api.calls_path(), params={"PageSize": "x"}).status_code == 500
+    ),
     "update-bogus-status-accepted": _bogus_status,
-    "list-page-size-ignored": lambda api: (created(api), created(api)) and len((page := listing(api, PageSize=1))["calls"]) > 1 and page["page_size"] == 1,
+    "list-page-size-ignored": lambda api: (
+        (created(api), created(api))
+        and len((page := listing(api, PageSize=1))["calls"]) > 1
+        and page["page_size"] == 1
+    ),
     "list-pages-overlap": _overlap,
     "list-next-on-last-page": lambda api: listing(api, PageSize=1000)["next_page_uri"] is not None,
     "list-envelope-missing-key": lambda api: "first_page_uri" not in listing(api),
     "list-filter-to-ignored": _filter_ignored("To", BUSY_NUMBER, _two_numbers),
     "list-filter-from-ignored": _filter_ignored("From", "+12025550198", _two_numbers),
-    "list-filter-status-ignored": _filter_ignored("Status", "busy", lambda api: (in_progress(api), ended(api, To=BUSY_NUMBER))),
+    "list-filter-status-ignored": _filter_ignored(
+        "Status", "busy", lambda api: (in_progress(api), ended(api, To=BUSY_NUMBER))
+    ),
     "list-oldest-first": _oldest_first,
-    "content-type-html": lambda api: api.http.get(api.calls_path()).headers["content-type"].startswith("text/html"),
+    "content-type-html": lambda api: (
+        api.http.get(api.calls_path()).headers["content-type"].startswith("text/html")
+    ),
     "undocumented-status": lambda api: api.http.get(api.calls_path(created(api)["sid"])).status_code == 203,
 }
 
@@ -207,10 +265,16 @@ def test_every_broken_requirement_is_in_the_catalog() -> None:
 
 
 def test_unknown_fault_names_are_rejected_with_the_valid_ones() -> None:
-    with pytest.raises(ValueError, match="valid names: .*call-alias-to"):
+    with pytest.raises(ValueError, match=r"valid names: .*call-alias-to"):
         ReferenceEndpoint(faults=["call-alias-to", "nope"])
 
 
 def test_public_surface_is_exact() -> None:
     exported = set(reference.__all__)
-    assert exported == {name for name in vars(reference) if not name.startswith("_") and name not in {"annotations"} and not isinstance(getattr(reference, name), type(reference))}
+    assert exported == {
+        name
+        for name in vars(reference)
+        if not name.startswith("_")
+        and name not in {"annotations"}
+        and not isinstance(getattr(reference, name), type(reference))
+    }

@@ -76,7 +76,15 @@ def observe(api: Api, sid: str) -> tuple[list[str], dict[str, Any]]:
 
 
 def test_transition_table_is_the_contract_graph() -> None:
-    assert _reachable("queued") == {"ringing", "in-progress", "completed", "canceled", "busy", "failed", "no-answer"}
+    assert _reachable("queued") == {
+        "ringing",
+        "in-progress",
+        "completed",
+        "canceled",
+        "busy",
+        "failed",
+        "no-answer",
+    }
     assert TRANSITIONS["in-progress"] == {"completed"}
     assert all(not TRANSITIONS[status] for status in ENDED)
 
@@ -91,7 +99,9 @@ def test_transition_table_is_the_contract_graph() -> None:
         (NO_ANSWER_NUMBER, "no-answer", ["queued", "ringing", "no-answer"]),
     ],
 )
-def test_outcome_by_to_number(endpoint: ReferenceEndpoint, api: Api, to: str, final: str, path: list[str]) -> None:
+def test_outcome_by_to_number(
+    endpoint: ReferenceEndpoint, api: Api, to: str, final: str, path: list[str]
+) -> None:
     sid = api.create_call(To=to)["sid"]
     seen, call = observe(api, sid)
     assert call["status"] == final
@@ -118,9 +128,16 @@ def test_hold_number_stays_up_until_ended_through_the_api(api: Api) -> None:
 
 @pytest.mark.parametrize(
     ("to", "detection", "answered_by"),
-    [(ANSWER_NUMBER, None, None), (ANSWER_NUMBER, "Enable", "human"), (MACHINE_NUMBER, "Enable", "machine_start"), (MACHINE_NUMBER, "DetectMessageEnd", "machine_end_beep")],
+    [
+        (ANSWER_NUMBER, None, None),
+        (ANSWER_NUMBER, "Enable", "human"),
+        (MACHINE_NUMBER, "Enable", "machine_start"),
+        (MACHINE_NUMBER, "DetectMessageEnd", "machine_end_beep"),
+    ],
 )
-def test_answered_by_follows_machine_detection(api: Api, to: str, detection: str | None, answered_by: str | None) -> None:
+def test_answered_by_follows_machine_detection(
+    api: Api, to: str, detection: str | None, answered_by: str | None
+) -> None:
     sid = api.create_call(To=to, MachineDetection=detection)["sid"]
     assert api.wait_ended(sid)["answered_by"] == answered_by
 
@@ -201,7 +218,12 @@ def test_redirect_an_in_progress_call(api: Api) -> None:
 
 @pytest.mark.parametrize(
     ("params", "code"),
-    [({"Status": "completed"}, 10000), ({"Status": "canceled"}, 10000), ({"Url": "http://127.0.0.1:9/x"}, 21220), ({}, 21220)],
+    [
+        ({"Status": "completed"}, 10000),
+        ({"Status": "canceled"}, 10000),
+        ({"Url": "http://127.0.0.1:9/x"}, 21220),
+        ({}, 21220),
+    ],
 )
 def test_updating_an_ended_call_answers_400(api: Api, params: dict[str, str], code: int) -> None:
     sid = api.create_call(To=BUSY_NUMBER)["sid"]
@@ -213,9 +235,18 @@ def test_updating_an_ended_call_answers_400(api: Api, params: dict[str, str], co
 
 @pytest.mark.parametrize(
     ("params", "code"),
-    [({"Status": "ringing"}, 10000), ({"Status": "bogus"}, 10000), ({"Status": ""}, 10000), ({"Url": "nope"}, 21205), ({"Method": "PUT"}, 21209), ({"StatusCallback": "x"}, 21402)],
+    [
+        ({"Status": "ringing"}, 10000),
+        ({"Status": "bogus"}, 10000),
+        ({"Status": ""}, 10000),
+        ({"Url": "nope"}, 21205),
+        ({"Method": "PUT"}, 21209),
+        ({"StatusCallback": "x"}, 21402),
+    ],
 )
-def test_invalid_updates_are_rejected_before_state_checks(slow_api: Api, params: dict[str, str], code: int) -> None:
+def test_invalid_updates_are_rejected_before_state_checks(
+    slow_api: Api, params: dict[str, str], code: int
+) -> None:
     sid = slow_api.create_call()["sid"]
     response = slow_api.update(sid, **params)
     assert response.status_code == 400 and _code(response) == code
@@ -243,13 +274,21 @@ def _connected(call: dict[str, Any]) -> float:
 
 
 def test_document_pause_keeps_the_call_up(endpoint: ReferenceEndpoint, api: Api, receiver: Receiver) -> None:
-    receiver.documents["/doc/pause"] = b'<?xml version="1.0"?><Response><Say>hi</Say><Pause length="1"/></Response>'
+    receiver.documents["/doc/pause"] = (
+        b'<?xml version="1.0"?><Response><Say>hi</Say><Pause length="1"/></Response>'
+    )
     sid = api.create_call(Url=f"{receiver.url}/doc/pause")["sid"]
     call = api.wait_ended(sid)
     assert call["status"] == "completed" and call["duration"] >= 1
     fetched = receiver.wait_for(lambda r: r.path == "/doc/pause")[0]
-    assert fetched.method == "POST" and fetched.params["CallSid"] == sid and fetched.params["CallStatus"] == "in-progress"
-    assert signature_matches(endpoint.signing_key, fetched.url, fetched.form, fetched.headers["x-signalwire-signature"])
+    assert (
+        fetched.method == "POST"
+        and fetched.params["CallSid"] == sid
+        and fetched.params["CallStatus"] == "in-progress"
+    )
+    assert signature_matches(
+        endpoint.signing_key, fetched.url, fetched.form, fetched.headers["x-signalwire-signature"]
+    )
 
 
 def test_document_hangup_ends_the_call(api: Api, receiver: Receiver) -> None:

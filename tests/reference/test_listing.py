@@ -20,7 +20,10 @@ def populated() -> Iterator[tuple[ReferenceEndpoint, list[str]]]:
     """A fresh endpoint holding 23 calls (7 of them to the busy number), oldest first."""
     with ReferenceEndpoint() as running:
         api = Api(running)
-        sids = [api.create_call(To=BUSY_NUMBER if index % 3 == 0 else running.to_number)["sid"] for index in range(23)]
+        sids = [
+            api.create_call(To=BUSY_NUMBER if index % 3 == 0 else running.to_number)["sid"]
+            for index in range(23)
+        ]
         for sid in sids:
             api.wait(sid, lambda call: call["status"] in ("busy", "completed"))
         api.http.close()
@@ -47,14 +50,21 @@ def test_envelope_and_newest_first(plist: Api, populated: tuple[ReferenceEndpoin
     assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     body = response.json()
     assert set(body) == ENVELOPE
-    assert body["page"] == 0 and body["page_size"] == 50 and body["next_page_uri"] is None and body["previous_page_uri"] is None
+    assert (
+        body["page"] == 0
+        and body["page_size"] == 50
+        and body["next_page_uri"] is None
+        and body["previous_page_uri"] is None
+    )
     assert [call["sid"] for call in body["calls"]] == list(reversed(populated[1]))
     assert body["uri"] == plist.calls_path()
     assert body["first_page_uri"] == plist.calls_path() + "?Page=0&PageSize=50"
 
 
 @pytest.mark.parametrize("size", [1, 5, 7, 23, 1000])
-def test_paging_walks_every_call_once(plist: Api, populated: tuple[ReferenceEndpoint, list[str]], size: int) -> None:
+def test_paging_walks_every_call_once(
+    plist: Api, populated: tuple[ReferenceEndpoint, list[str]], size: int
+) -> None:
     pages = walk(plist, plist.calls_path(), {"PageSize": size})
     sids = [call["sid"] for page in pages for call in page["calls"]]
     assert sids == list(reversed(populated[1]))
@@ -74,9 +84,14 @@ def test_previous_page_uri_leads_back(plist: Api) -> None:
     assert back["page"] == 1
 
 
-def test_paging_is_stable_while_calls_are_created(plist: Api, populated: tuple[ReferenceEndpoint, list[str]]) -> None:
+def test_paging_is_stable_while_calls_are_created(
+    plist: Api, populated: tuple[ReferenceEndpoint, list[str]]
+) -> None:
     to = plist.endpoint.to_number
-    before = [call["sid"] for call in plist.http.get(plist.calls_path(), params={"PageSize": 1000, "To": to}).json()["calls"]]
+    before = [
+        call["sid"]
+        for call in plist.http.get(plist.calls_path(), params={"PageSize": 1000, "To": to}).json()["calls"]
+    ]
     first = plist.http.get(plist.calls_path(), params={"PageSize": 4, "To": to}).json()
     new = plist.create_call()["sid"]
     rest = walk(plist, first["next_page_uri"])
@@ -86,7 +101,13 @@ def test_paging_is_stable_while_calls_are_created(plist: Api, populated: tuple[R
 
 @pytest.mark.parametrize(
     ("params", "expected"),
-    [({"To": BUSY_NUMBER}, 8), ({"Status": "busy"}, 8), ({"Status": "busy", "To": "+12025550100"}, 0), ({"From": "+12025550199", "Status": "busy"}, 8), ({"From": "+19999999999"}, 0)],
+    [
+        ({"To": BUSY_NUMBER}, 8),
+        ({"Status": "busy"}, 8),
+        ({"Status": "busy", "To": "+12025550100"}, 0),
+        ({"From": "+12025550199", "Status": "busy"}, 8),
+        ({"From": "+19999999999"}, 0),
+    ],
 )
 def test_filters_are_honoured_across_pages(plist: Api, params: dict[str, str], expected: int) -> None:
     pages = walk(plist, plist.calls_path(), {**params, "PageSize": 3})
@@ -138,7 +159,9 @@ def test_bad_list_parameters_answer_400(plist: Api, params: dict[str, str], code
     assert body["code"] == code and body["status"] == 400
 
 
-def test_a_token_of_another_account_is_invalid(plist: Api, populated: tuple[ReferenceEndpoint, list[str]]) -> None:
+def test_a_token_of_another_account_is_invalid(
+    plist: Api, populated: tuple[ReferenceEndpoint, list[str]]
+) -> None:
     endpoint = populated[0]
     other = endpoint.other_account
     response = plist.http.get(

@@ -18,7 +18,12 @@ KEYS = ["CALLS_BASE_URL", "CALLS_ACCOUNT_SID", "CALLS_AUTH_TOKEN", "CALLS_SIGNIN
 def _spawn(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.Popen(
-        [sys.executable, "-m", "conformance.reference", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        [sys.executable, "-m", "conformance.reference", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
 
 
@@ -28,9 +33,13 @@ def test_serves_until_sigint() -> None:
         lines = [process.stdout.readline().rstrip("\n") for _ in KEYS]
         settings = dict(line.split("=", 1) for line in lines)
         assert list(settings) == KEYS
-        assert settings["CALLS_BASE_URL"].startswith("http://127.0.0.1:") and settings["CALLS_BASE_URL"].endswith("/api/laml/2010-04-01")
+        assert settings["CALLS_BASE_URL"].startswith("http://127.0.0.1:") and settings[
+            "CALLS_BASE_URL"
+        ].endswith("/api/laml/2010-04-01")
         url = f"{settings['CALLS_BASE_URL']}/Accounts/{settings['CALLS_ACCOUNT_SID']}/Calls.json"
-        response = httpx.get(url, auth=(settings["CALLS_ACCOUNT_SID"], settings["CALLS_AUTH_TOKEN"]), trust_env=False)
+        response = httpx.get(
+            url, auth=(settings["CALLS_ACCOUNT_SID"], settings["CALLS_AUTH_TOKEN"]), trust_env=False
+        )
         assert response.status_code == 200 and response.json()["calls"] == []
         process.send_signal(signal.SIGINT)
         start = time.monotonic()

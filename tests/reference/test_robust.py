@@ -22,17 +22,44 @@ PARAM_NAMES = [
 TEXT = st.characters(blacklist_categories=("Cs",))  # lone surrogates cannot be encoded by any client
 VALUES = st.one_of(
     st.text(TEXT, max_size=40),
-    st.sampled_from(["+12025550100", "+12025550199", "http://127.0.0.1:9/x", "GET", "POST", "true", "completed", "canceled", "0", "-1", "1e9", "PA", "PAx"]),
+    st.sampled_from(
+        [
+            "+12025550100",
+            "+12025550199",
+            "http://127.0.0.1:9/x",
+            "GET",
+            "POST",
+            "true",
+            "completed",
+            "canceled",
+            "0",
+            "-1",
+            "1e9",
+            "PA",
+            "PAx",
+        ]
+    ),
     st.integers(-(10**12), 10**12).map(str),
 )
 PAIRS = st.lists(st.tuples(st.sampled_from(PARAM_NAMES) | st.text(TEXT, max_size=10), VALUES), max_size=8)
 CONTENT_TYPES = st.sampled_from(
-    ["application/x-www-form-urlencoded", "application/json", "text/plain", "multipart/form-data; boundary=zz", "application/xml", "", "application/x-www-form-urlencoded; charset=latin-1"]
+    [
+        "application/x-www-form-urlencoded",
+        "application/json",
+        "text/plain",
+        "multipart/form-data; boundary=zz",
+        "application/xml",
+        "",
+        "application/x-www-form-urlencoded; charset=latin-1",
+    ]
 )
 BODIES = st.one_of(
     PAIRS.map(lambda pairs: str(httpx.QueryParams(pairs)).encode()),
     st.binary(max_size=300),
-    st.dictionaries(st.sampled_from(PARAM_NAMES), st.one_of(VALUES, st.lists(VALUES, max_size=3), st.booleans(), st.none(), st.floats())).map(
+    st.dictionaries(
+        st.sampled_from(PARAM_NAMES),
+        st.one_of(VALUES, st.lists(VALUES, max_size=3), st.booleans(), st.none(), st.floats()),
+    ).map(
         lambda data: json.dumps(data).encode()  # NaN and Infinity included, as sloppy clients send them
     ),
     st.sampled_from([b"{", b"[]", b'{"To": {"a": 1}}', b"%", b"a=%ff%fe", b"&&&==&", b"\x00\x01"]),
@@ -41,8 +68,12 @@ BODIES = st.one_of(
 
 def _paths(account: str, other: str, sid: str) -> st.SearchStrategy[str]:
     prefixes = st.sampled_from(["/api/laml/2010-04-01", "/2010-04-01", "", "/api/laml"])
-    accounts = st.sampled_from([account, other, "x", ""]) | st.text(st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)), max_size=12)
-    sids = st.sampled_from([None, sid, "nope", "..", ".json"]) | st.text(st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)), min_size=1, max_size=12)
+    accounts = st.sampled_from([account, other, "x", ""]) | st.text(
+        st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)), max_size=12
+    )
+    sids = st.sampled_from([None, sid, "nope", "..", ".json"]) | st.text(
+        st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)), min_size=1, max_size=12
+    )
     suffixes = st.sampled_from(["", ".json", ".xml", "/", "/Recordings.json"])
 
     def build(prefix: str, acct: str, call: str | None, suffix: str) -> str:
@@ -67,14 +98,32 @@ def test_no_5xx_for_any_request(endpoint: ReferenceEndpoint, api: Api) -> None:
         content_type=CONTENT_TYPES,
         authenticated=st.booleans() | st.just(True),
     )
-    def probe(method: str, path: str, query: list[tuple[str, str]], body: bytes, content_type: str, authenticated: bool) -> None:
+    def probe(
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        body: bytes,
+        content_type: str,
+        authenticated: bool,
+    ) -> None:
         headers = {"Content-Type": content_type} if content_type else {}
         response = client.request(
-            method, path, params=query, content=body if method in ("POST", "PUT", "PATCH") else None, headers=headers, auth=good if authenticated else None
+            method,
+            path,
+            params=query,
+            content=body if method in ("POST", "PUT", "PATCH") else None,
+            headers=headers,
+            auth=good if authenticated else None,
         )
         assert response.status_code < 500, (method, path, query, body, response.text)
         if response.status_code >= 400 and method != "HEAD":
-            assert response.headers["content-type"] == "application/json", (method, path, query, response.status_code, response.text)
+            assert response.headers["content-type"] == "application/json", (
+                method,
+                path,
+                query,
+                response.status_code,
+                response.text,
+            )
             payload = response.json()
             if "errors" in payload:
                 assert all(int(item["code"]) > 0 and item["message"] for item in payload["errors"])

@@ -34,7 +34,9 @@ def twilio_client(endpoint: ReferenceEndpoint) -> TwilioClient:
 
 
 def signalwire_client(endpoint: ReferenceEndpoint) -> SignalWireClient:
-    client = SignalWireClient(endpoint.account_sid, endpoint.auth_token, signalwire_space_url=f"127.0.0.1:{endpoint.port}")
+    client = SignalWireClient(
+        endpoint.account_sid, endpoint.auth_token, signalwire_space_url=f"127.0.0.1:{endpoint.port}"
+    )
     assert client.api.base_url.startswith("https://")  # what the SDK insists on
     client.api.base_url = endpoint.origin
     client.http_client.session.trust_env = False
@@ -42,16 +44,26 @@ def signalwire_client(endpoint: ReferenceEndpoint) -> SignalWireClient:
 
 
 @pytest.mark.parametrize("make", [twilio_client, signalwire_client], ids=["twilio", "signalwire"])
-def test_sdk_create_fetch_list_update_delete(endpoint: ReferenceEndpoint, api: Api, make: Callable[[ReferenceEndpoint], TwilioClient]) -> None:
+def test_sdk_create_fetch_list_update_delete(
+    endpoint: ReferenceEndpoint, api: Api, make: Callable[[ReferenceEndpoint], TwilioClient]
+) -> None:
     client = make(endpoint)
-    call = client.calls.create(to=HOLD_NUMBER, from_=endpoint.from_number, url="http://127.0.0.1:9/cxml", status_callback_event=["initiated", "answered"])
+    call = client.calls.create(
+        to=HOLD_NUMBER,
+        from_=endpoint.from_number,
+        url="http://127.0.0.1:9/cxml",
+        status_callback_event=["initiated", "answered"],
+    )
     assert call.status == "queued" and call.to == HOLD_NUMBER and call.to_formatted == "(202) 555-0104"
     assert call.date_created is not None and call.direction == "outbound-api"
     fetched = client.calls(call.sid).fetch()
     assert fetched.sid == call.sid and fetched.from_ == endpoint.from_number
     api.wait_status(call.sid, "in-progress")
 
-    busy = [client.calls.create(to=BUSY_NUMBER, from_=endpoint.from_number, url="http://127.0.0.1:9/") for _ in range(3)]
+    busy = [
+        client.calls.create(to=BUSY_NUMBER, from_=endpoint.from_number, url="http://127.0.0.1:9/")
+        for _ in range(3)
+    ]
     listed = client.calls.list(to=BUSY_NUMBER, page_size=2)  # follows next_page_uri across pages
     assert {c.sid for c in busy} <= {c.sid for c in listed}
     assert all(c.to == BUSY_NUMBER for c in listed) and len({c.sid for c in listed}) == len(listed)

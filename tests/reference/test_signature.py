@@ -18,13 +18,22 @@ SINGLE = {
     "From": "+14158675309",
     "To": "+18005551212",
 }
-REPEATED = [("Sid", "CA123"), ("SidAccount", "AC123"), ("Digits", "5678"), ("Digits", "1234"), ("Digits", "1234")]
+REPEATED = [
+    ("Sid", "CA123"),
+    ("SidAccount", "AC123"),
+    ("Digits", "5678"),
+    ("Digits", "1234"),
+    ("Digits", "1234"),
+]
 
 
 @pytest.mark.parametrize("ordering", ["signalwire", "twilio"])
 def test_single_valued_vector(ordering: str) -> None:
     assert compute_signature(TOKEN, URL, SINGLE, ordering=ordering) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
-    assert compute_signature(TOKEN, URL, list(SINGLE.items()), ordering=ordering) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    assert (
+        compute_signature(TOKEN, URL, list(SINGLE.items()), ordering=ordering)
+        == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    )
 
 
 @pytest.mark.parametrize(
@@ -49,8 +58,12 @@ def test_body_sha256_vector_signs_the_url_alone() -> None:
 )
 def test_agrees_with_twilio_sdk(params: dict[str, str]) -> None:
     for url in (URL, "http://127.0.0.1:8080/cb", "https://example.com/"):
-        assert compute_signature("s3cr3t", url, params, ordering="twilio") == RequestValidator("s3cr3t").compute_signature(url, params)
-        assert compute_signature("s3cr3t", url, params) == RequestValidator("s3cr3t").compute_signature(url, params)
+        assert compute_signature("s3cr3t", url, params, ordering="twilio") == RequestValidator(
+            "s3cr3t"
+        ).compute_signature(url, params)
+        assert compute_signature("s3cr3t", url, params) == RequestValidator("s3cr3t").compute_signature(
+            url, params
+        )
 
 
 def test_matches_with_and_without_default_port() -> None:
@@ -73,7 +86,10 @@ def test_mismatches() -> None:
 
 def test_url_variants() -> None:
     assert url_variants("https://a.example/x") == ["https://a.example/x", "https://a.example:443/x"]
-    assert url_variants("http://u:p@a.example:8080/x?y=1") == ["http://u:p@a.example:8080/x?y=1", "http://u:p@a.example/x?y=1"]
+    assert url_variants("http://u:p@a.example:8080/x?y=1") == [
+        "http://u:p@a.example:8080/x?y=1",
+        "http://u:p@a.example/x?y=1",
+    ]
 
 
 def test_unknown_ordering_is_rejected() -> None:
