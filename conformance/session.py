@@ -14,6 +14,7 @@ from conformance.catalog import Catalog, load_catalog
 from conformance.client import CallsClient
 from conformance.failures import ConfigError, ConformanceFailure, EndpointUnavailable
 from conformance.outcomes import Ledger, Result
+from conformance.receiver import CallbackReceiver
 from conformance.redact import strip_userinfo
 from conformance.settings import Settings, resolve
 from conformance.verifier import Verifier
@@ -29,6 +30,7 @@ class Suite:
     client: CallsClient
     verifier: Verifier
     to_numbers: dict[str, str] = dataclasses.field(default_factory=dict)
+    receiver: CallbackReceiver | None = None
 
     @property
     def profile(self) -> str:
@@ -50,12 +52,18 @@ class Suite:
             self.verifier.expect(requirement, False, failure.title, received=failure.received, expected="JSON")
             raise failure from None
 
-    def create_form(self, to: str | None = None, **extra: Any) -> dict[str, Any]:
-        """A valid create body: the run's numbers and a Url the endpoint may fetch."""
+    def laml_url(self, scenario: str = "hangup") -> str:
+        """A LaML document the call runs: `hangup`, or `pause-N` (up N seconds, then hang up)."""
+        if self.receiver is not None:
+            return self.receiver.laml_url(scenario)
+        return f"http://127.0.0.1:9/laml/{scenario}"  # nothing listens: the endpoint's fetch fails fast
+
+    def create_form(self, to: str | None = None, *, scenario: str = "hangup", **extra: Any) -> dict[str, Any]:
+        """A valid create body: the run's numbers and the LaML document of `scenario` as Url."""
         form: dict[str, Any] = {
             "To": to or self.settings.to_number,
             "From": self.settings.from_number,
-            "Url": (self.settings.callback_url or "http://127.0.0.1:9/") + "laml/hangup",
+            "Url": self.laml_url(scenario),
         }
         form.update(extra)
         return form
@@ -73,6 +81,7 @@ class SuiteState:
         self.settings: Settings | None = None
         self.harness_error: str | None = None
         self.endpoint: Any = None
+        self.receiver: CallbackReceiver | None = None
         self.catalog: Catalog = load_catalog()
         self.errored: list[str] = []
         self._stopped = False
@@ -93,6 +102,10 @@ class SuiteState:
             self.fail_run("configuration: --calls-reference-fault needs the embedded endpoint (unset CALLS_BASE_URL)")
         self.settings = settings
         capabilities = {"create"} if settings.max_calls != 0 else set()
+        receiver = None
+        if settings.embedded or settings.callback_url:
+            receiver = self.receiver = CallbackReceiver(settings.callback_url).start()
+            capabilities.add("callbacks")
         ledger = Ledger(self.catalog, settings.profile, frozenset(capabilities))
         verifier = Verifier(ledger)
         client = CallsClient(
@@ -101,7 +114,7 @@ class SuiteState:
             timeout=min(10.0, settings.deadline),
         )
         client.observers.append(verifier.observe)
-        self.suite = Suite(settings, client, verifier, to_numbers)
+        self.suite = Suite(settings, client, verifier, to_numbers, receiver)
         self._preflight(client)
         return self.suite
 
@@ -154,6 +167,9 @@ class SuiteState:
         if self.endpoint is not None:
             self.endpoint.stop()
             self.endpoint = None
+        if self.receiver is not None:
+            self.receiver.stop()
+            self.receiver = None
         return stuck
 
     def results(self) -> list[Result] | None:

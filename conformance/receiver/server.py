@@ -1,0 +1,55 @@
+"""`CallbackReceiver`: the receiver app on loopback, with URLs for the calls the suite creates."""
+
+from __future__ import annotations
+
+import uuid
+
+from conformance.loopback import LoopbackServer
+from conformance.receiver.app import create_receiver_app
+from conformance.receiver.captures import Capture, CaptureLog
+
+__all__ = ["CallbackReceiver"]
+
+
+class CallbackReceiver:
+    """Serves LaML and captures callbacks; `base_url` is how the endpoint reaches it (default: loopback)."""
+
+    def __init__(self, public_url: str | None = None, *, port: int = 0) -> None:
+        self.log = CaptureLog()
+        self._public_url = public_url.rstrip("/") if public_url else None
+        self._server = LoopbackServer(create_receiver_app(self.log, lambda: self.base_url), port=port,
+                                      name="callback-receiver")
+
+    def start(self) -> CallbackReceiver:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    @property
+    def base_url(self) -> str:
+        return self._public_url or self._server.origin
+
+    def laml_url(self, scenario: str) -> str:
+        """URL of a LaML document: `hangup`, or `pause-N` (up N seconds, then hang up)."""
+        return f"{self.base_url}/laml/{scenario}"
+
+    @staticmethod
+    def new_token() -> str:
+        return uuid.uuid4().hex
+
+    def status_url(self, token: str) -> str:
+        return f"{self.base_url}/status/{token}"
+
+    def recording_url(self, token: str) -> str:
+        return f"{self.base_url}/recording/{token}"
+
+    def captures(self, token: str, kind: str | None = None) -> list[Capture]:
+        return self.log.for_token(token, kind)
+
+    def __enter__(self) -> CallbackReceiver:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
