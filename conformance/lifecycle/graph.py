@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 __all__ = ["ACTIVE", "ALLOWED", "CALLBACK_STATUSES", "ENDED", "STATUSES", "first_illegal_step", "reachable"]
@@ -40,7 +41,7 @@ def first_illegal_step(statuses: Sequence[str]) -> tuple[str, str] | None:
     Repeats of one status are not steps (a call seen twice in the same state did not move).
     """
     steps = _distinct(statuses)
-    for before, after in zip(steps, steps[1:], strict=False):
+    for before, after in itertools.pairwise(steps):
         if before not in ALLOWED or after not in reachable(before):
             return before, after
     return None
