@@ -40,8 +40,11 @@ class CallsClient:
         self.created: list[str] = []
         self.exchanges = 0
         self.dead: str | None = None
+        self._no_more_calls: str | None = None
+        self._creating = 0
         self._reserved = 0
         self._lock = threading.Lock()
+        self._created_settled = threading.Condition(self._lock)
         self._auth = httpx.BasicAuth(account_sid, auth_token)
         self._timeout = timeout
         self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
@@ -67,9 +70,16 @@ class CallsClient:
         return self.origin + uri
 
     # ------------------------------------------------------------------ the call budget
+    def stop_creating(self, reason: str) -> None:
+        """Refuse every later create (the run is ending: calls made now could outlive it)."""
+        with self._lock:
+            self._no_more_calls = reason
+
     def reserve_call(self) -> None:
         """Take one call from the run's budget before a request that may create one."""
         with self._lock:
+            if self._no_more_calls:
+                raise CallBudgetExhausted(self._no_more_calls)
             if self.max_calls is not None and self._reserved >= self.max_calls:
                 raise CallBudgetExhausted(f"CALLS_MAX_CALLS={self.max_calls} calls already created or attempted")
             self._reserved += 1
@@ -122,7 +132,14 @@ class CallsClient:
     def create_call(self, form: FormData) -> httpx.Response:
         """POST a create; a 2xx answer's sid is remembered so the run can end the call before it exits."""
         self.reserve_call()
-        return self.note_created(self.request("POST", self.calls_url(), data=form))
+        with self._lock:
+            self._creating += 1
+        try:
+            return self.note_created(self.request("POST", self.calls_url(), data=form))
+        finally:
+            with self._lock:
+                self._creating -= 1
+                self._created_settled.notify_all()
 
     def note_created(self, response: httpx.Response) -> httpx.Response:
         """Remember the sid of a call a 2xx create answer made, so that the run ends it before exiting."""
@@ -139,7 +156,12 @@ class CallsClient:
         return self.request("DELETE", self.calls_url(sid))
 
     def end_created_calls(self) -> list[str]:
-        """Hang up every call this client created that has not ended; returns the sids it could not end."""
+        """Hang up every call this client created that has not ended; returns the sids it could not end.
+
+        Creates still in flight are waited for (bounded), so that no call they make escapes.
+        """
+        with self._lock:
+            self._created_settled.wait_for(lambda: self._creating == 0, timeout=self._timeout + 1)
         stuck = []
         for sid in list(self.created):
             try:

@@ -12,6 +12,7 @@ __all__ = [
     "HarnessError",
     "NotApplicable",
     "Violation",
+    "combine_failures",
 ]
 
 
@@ -45,7 +46,7 @@ class Violation(Exception):
         self.expected = expected
 
 
-class NotApplicable(Exception):  # noqa: N818 - a signal, not an error
+class NotApplicable(Exception):
     """Raised by a check whose subject carries nothing it could judge; nothing is recorded."""
 
 
@@ -68,3 +69,13 @@ class CallBudgetExhausted(Exception):
 def _short(value: Any, limit: int = 300) -> str:
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def combine_failures(failures: list[ConformanceFailure]) -> ConformanceFailure:
+    """One failure reporting several: the first's requirement, every message."""
+    if len(failures) == 1:
+        return failures[0]
+    first = failures[0]
+    rest = "\n".join(f.describe() for f in failures[1:])
+    return ConformanceFailure(first.requirement, f"{first.title}\n  …\n{rest}", received=first.received,
+                              expected=first.expected)

@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from conformance.failures import CallBudgetExhausted, ConformanceFailure, EndpointUnavailable
+from conformance.failures import (
+    CallBudgetExhausted,
+    ConformanceFailure,
+    EndpointUnavailable,
+    combine_failures,
+)
 from conformance.redact import redact
 from conformance.report import exit_status, verdict_lines, write_reports
 from conformance.session import Suite, SuiteState
@@ -88,20 +93,11 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
         state.fail_run(f"endpoint unavailable: {exc}")
     except ConformanceFailure as failure:
         pending = [f for f in verifier.take_pending() if f is not failure]
-        raise _combined([failure, *pending]) from None
+        raise combine_failures([failure, *pending]) from None
     pending = verifier.take_pending()
     if pending:
-        raise _combined(pending)
+        raise combine_failures(pending)
     return result
-
-
-def _combined(failures: list[ConformanceFailure]) -> ConformanceFailure:
-    if len(failures) == 1:
-        return failures[0]
-    first = failures[0]
-    rest = "\n".join(f.describe() for f in failures[1:])
-    return ConformanceFailure(first.requirement, f"{first.title}\n  …\n{rest}", received=first.received,
-                              expected=first.expected)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,8 @@ class Suite:
     verifier: Verifier
     to_numbers: dict[str, str] = dataclasses.field(default_factory=dict)
     receiver: CallbackReceiver | None = None
+    stopping: threading.Event = dataclasses.field(default_factory=threading.Event)
+    metrics: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def profile(self) -> str:
@@ -160,6 +163,8 @@ class SuiteState:
         self._stopped = True
         if self.suite is not None:
             client = self.suite.client
+            client.stop_creating("the run is ending")
+            self.suite.stopping.set()
             client.observers.clear()
             if not client.dead:
                 stuck = client.end_created_calls()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import re
+import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,6 +21,7 @@ from conformance.outcomes import Ledger, Outcome
 
 __all__ = ["ConformanceWarning", "Verifier"]
 
+_SCOPE: contextvars.ContextVar[str] = contextvars.ContextVar("verifier_scope", default="")
 _CALLS_PATH = re.compile(r"/Accounts/(?P<account>[^/]+)/Calls(?P<rest>(/[^/]+)?)(\.json)?$")
 
 
@@ -31,8 +35,10 @@ class Verifier:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.profile = ledger.profile
-        self.pending: list[ConformanceFailure] = []
+        self._pending: dict[str, list[ConformanceFailure]] = {}
+        self._lock = threading.Lock()
         self._seen_calls: set[str] = set()
+        self._seen_lock = threading.Lock()
         checks = all_checks().values()
         self._by_kind = {kind: [c for c in checks if c.kind == kind] for kind in ("call", "list", "response")}
 
@@ -74,14 +80,24 @@ class Verifier:
                                      expected=violation.expected)
         self.ledger.record(requirement_id, Outcome.FAILED, failure.describe())
         if self.ledger.catalog[requirement_id].level == "MUST":
-            self.pending.append(failure)
+            with self._lock:
+                self._pending.setdefault(_SCOPE.get(), []).append(failure)
         else:
             warnings.warn(ConformanceWarning(failure.describe()), stacklevel=3)
 
-    def take_pending(self) -> list[ConformanceFailure]:
-        """The MUST failures since the last call, emptied."""
-        pending, self.pending = self.pending, []
-        return pending
+    @contextlib.contextmanager
+    def scope(self, name: str) -> Iterator[None]:
+        """Collect the MUST failures of the code inside (this thread) under `name`, apart from the test's."""
+        token = _SCOPE.set(name)
+        try:
+            yield
+        finally:
+            _SCOPE.reset(token)
+
+    def take_pending(self, scope: str | None = None) -> list[ConformanceFailure]:
+        """The MUST failures collected in `scope` (default: the current one) since the last call, emptied."""
+        with self._lock:
+            return self._pending.pop(scope if scope is not None else _SCOPE.get(), [])
 
     # ------------------------------------------------------------------ ambient checks
     def observe(self, response: httpx.Response) -> None:
@@ -121,8 +137,9 @@ class Verifier:
         digest = hashlib.sha1(
             json.dumps([ctx.account_sid, call], sort_keys=True, default=str).encode(), usedforsecurity=False
         ).hexdigest()
-        if digest in self._seen_calls:
-            return
-        self._seen_calls.add(digest)
+        with self._seen_lock:
+            if digest in self._seen_calls:
+                return
+            self._seen_calls.add(digest)
         for check in self._by_kind["call"]:
             self.verify(check.requirement, check.fn, ctx, call)

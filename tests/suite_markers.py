@@ -23,15 +23,26 @@ def suite_markers() -> dict[str, set[str]]:
         module = importlib.import_module(f"conformance.suite.{module_info.name}")
         for name, fn in vars(module).items():
             if name.startswith("test_") and callable(fn):
-                ids = {i for mark in getattr(fn, "pytestmark", []) if mark.name == "requirements" for i in mark.args}
-                found[f"{module_info.name}::{name}"] = ids
+                found[f"{module_info.name}::{name}"] = _requirements(getattr(fn, "pytestmark", []))
     return found
+
+
+def _requirements(marks: list) -> set[str]:
+    """Ids named by `requirements` marks, including those on parametrize cases."""
+    ids: set[str] = set()
+    for mark in marks:
+        if mark.name == "requirements":
+            ids.update(mark.args)
+        elif mark.name == "parametrize":
+            for case in mark.args[1]:
+                ids |= _requirements(list(getattr(case, "marks", ())))
+    return ids
 
 
 def literal_requirement_ids() -> dict[str, set[str]]:
     """File -> every string literal shaped like a requirement id in the suite's and checks' source."""
     root = Path(conformance.suite.__file__).parent.parent
     result = {}
-    for path in [*root.glob("suite/*.py"), *root.glob("checks/*.py")]:
+    for path in [*root.glob("suite/*.py"), *root.glob("checks/*.py"), *root.glob("lifecycle/*.py")]:
         result[path.name] = set(_ID.findall(path.read_text(encoding="utf-8")))
     return result

@@ -1,0 +1,89 @@
+"""Scenarios: lifecycle and callback stories over real calls, registered by name and run concurrently.
+
+A scenario is `fn(suite) -> None` that acts through the suite's client and judges through its verifier.
+All scenarios of a run start together, so the run costs about its longest scenario, not their sum.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from conformance.failures import CallBudgetExhausted, ConformanceFailure
+from conformance.session import Suite
+
+__all__ = ["SCENARIOS", "Scenario", "ScenarioResult", "run_scenarios", "scenario"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A named story, the requirements it judges and the capabilities it needs."""
+
+    name: str
+    requirements: tuple[str, ...]
+    needs: tuple[str, ...]
+    fn: Callable[[Suite], None]
+
+
+@dataclasses.dataclass
+class ScenarioResult:
+    """How a scenario ended: MUST failures, a skip reason, or a harness error; and how long it took."""
+
+    duration: float
+    failures: list[ConformanceFailure] = dataclasses.field(default_factory=list)
+    skipped: str | None = None
+    error: BaseException | None = None
+
+
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(name: str, *requirements: str, needs: tuple[str, ...] = ("create",)) -> Callable[
+        [Callable[[Suite], None]], Callable[[Suite], None]]:
+    """Register `fn` as the scenario `name`, judging `requirements`."""
+
+    def register(fn: Callable[[Suite], None]) -> Callable[[Suite], None]:
+        if name in SCENARIOS:
+            raise ValueError(f"scenario {name} registered twice")
+        SCENARIOS[name] = Scenario(name, requirements, needs, fn)
+        return fn
+
+    return register
+
+
+def _run_one(suite: Suite, item: Scenario) -> ScenarioResult:
+    started = time.monotonic()
+    result = ScenarioResult(0.0)
+    with suite.verifier.scope(f"scenario:{item.name}"):
+        try:
+            for need in item.needs:
+                suite.require(need)
+            item.fn(suite)
+        except pytest.skip.Exception as skip:
+            result.skipped = skip.msg
+        except CallBudgetExhausted as exc:
+            result.skipped = str(exc)
+        except ConformanceFailure as failure:
+            result.failures.append(failure)
+        except Exception as exc:  # EndpointUnavailable or a bug of the suite: reported by the scenario's test
+            result.error = exc
+        result.failures.extend(f for f in suite.verifier.take_pending() if f not in result.failures)
+    result.duration = time.monotonic() - started
+    return result
+
+
+def run_scenarios(suite: Suite, scenarios: Mapping[str, Scenario]) -> dict[str, ScenarioResult]:
+    """Run every scenario at once (one thread each); records wall time and durations in suite.metrics."""
+    started = time.monotonic()
+    with ThreadPoolExecutor(max(1, len(scenarios)), thread_name_prefix="scenario") as pool:
+        futures = {name: pool.submit(_run_one, suite, item) for name, item in scenarios.items()}
+        results = {name: future.result() for name, future in futures.items()}
+    suite.metrics["scenarios"] = {
+        "wall": time.monotonic() - started,
+        "durations": {name: r.duration for name, r in results.items()},
+    }
+    return results
