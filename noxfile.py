@@ -45,6 +45,13 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Time the whole suite on the reference endpoint, fast and live-like timings; print the figures."""
+    _install(session)
+    session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def reference(session: nox.Session) -> None:
     """Start the embedded reference endpoint alone (-- --port N) and print its CALLS_* settings."""
     _install(session)

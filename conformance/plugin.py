@@ -34,6 +34,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                         help=f"{setting.help} [env {setting.env}]")
     group.addoption("--calls-only", action="append", default=[], metavar="REQUIREMENT",
                     help="run only the suite tests that exercise these requirement ids (repeatable)")
+    group.addoption("--calls-reference-timings", default="fast", choices=("fast", "live"),
+                    help="call timings of the embedded reference endpoint (live: ring 1 s, answer 2 s, talk 5 s)")
     group.addoption("--calls-reference-fault", action="append", default=[], metavar="FAULT",
                     help="start the embedded reference endpoint with this named fault (repeatable; "
                          f"for proving checks fail). Deadline default: {DEFAULT_DEADLINE:g} s")
@@ -42,7 +44,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}(*ids): catalog requirements this suite test exercises")
     options = {s.dest: config.getoption(s.dest) for s in SETTINGS}
-    config.stash[STATE] = SuiteState(options, config.getoption("calls_reference_fault"))
+    config.stash[STATE] = SuiteState(options, config.getoption("calls_reference_fault"),
+                                     timings=config.getoption("calls_reference_timings"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -126,6 +129,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results = state.results()
     if results is not None:
         state.report_paths = write_reports(state.report_dir(), results, state.target(), state.secrets())
+        state.write_metrics()
     if state.errored and not state.harness_error:
         state.harness_error = f"{len(state.errored)} suite test(s) errored: {', '.join(state.errored[:3])}"
     if exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -75,9 +77,12 @@ class Suite:
 class SuiteState:
     """Lives in the pytest config for the whole session; started by the first suite test."""
 
-    def __init__(self, options: Mapping[str, Any], faults: Sequence[str], environ: Mapping[str, str] = os.environ) -> None:
+    def __init__(self, options: Mapping[str, Any], faults: Sequence[str], environ: Mapping[str, str] = os.environ,
+                 *, timings: str = "fast") -> None:
         self.options = options
         self.faults = tuple(faults)
+        self.timings = timings
+        self.started_at = time.monotonic()
         self.environ = environ
         self.active = False
         self.suite: Suite | None = None
@@ -122,10 +127,10 @@ class SuiteState:
         return self.suite
 
     def _start_embedded(self, settings: Settings) -> tuple[Settings, dict[str, str]]:
-        from conformance.reference import ReferenceEndpoint
+        from conformance.reference import ReferenceEndpoint, Timings
 
         try:
-            self.endpoint = ReferenceEndpoint(faults=self.faults)
+            self.endpoint = ReferenceEndpoint(faults=self.faults, timings=Timings.named(self.timings))
         except ValueError as exc:
             self.fail_run(f"configuration: {exc}")
         self.endpoint.start()
@@ -187,6 +192,20 @@ class SuiteState:
             "profile": settings.profile if settings else "",
             "mode": settings.mode if settings else "",
         }
+
+    def write_metrics(self) -> None:
+        """Figures for benchmarks (metrics.json beside the reports): wall time, exchanges, calls, scenarios."""
+        if self.suite is None:
+            return
+        metrics = {
+            "wall_seconds": round(time.monotonic() - self.started_at, 3),
+            "http_exchanges": self.suite.client.exchanges,
+            "calls_created": len(self.suite.client.created),
+            **self.suite.metrics,
+        }
+        path = self.report_dir() / "metrics.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
     def report_dir(self) -> Any:
         from pathlib import Path
