@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -135,7 +137,8 @@ class CallsClient:
         with self._lock:
             self._creating += 1
         try:
-            return self.note_created(self.request("POST", self.calls_url(), data=form))
+            with _interrupt_deferred():
+                return self.note_created(self.request("POST", self.calls_url(), data=form))
         finally:
             with self._lock:
                 self._creating -= 1
@@ -177,6 +180,22 @@ class CallsClient:
 
     def close(self) -> None:
         self._http.close()
+
+
+@contextlib.contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends (main thread only), so a create's answer, and its sid, is never lost."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            raise KeyboardInterrupt
 
 
 def _json_field(response: httpx.Response, name: str) -> Any:
