@@ -1,7 +1,8 @@
 """Check functions, each proving one requirement, registered by name.
 
 A check is `fn(ctx, subject) -> None` that raises `Violation` when the subject breaks its requirement.
-Kinds: "call" (a Call object), "list" (a list envelope), "response" (any HTTP answer).
+Kinds: "call" (a Call object), "list" (a list envelope), "response" (any HTTP answer), "callback" (one
+captured callback request) and "callback-set" (every callback of one call).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from conformance.failures import NotApplicable
 
 __all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "applicable", "check"]
 
-KINDS = ("call", "list", "response")
+KINDS = ("call", "list", "response", "callback", "callback-set")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +54,6 @@ def applicable(condition: object) -> None:
 
 def all_checks() -> dict[str, Check]:
     """Every registered check (importing the modules registers them)."""
-    from conformance.checks import call_object, listing, responses  # noqa: F401
+    from conformance.checks import call_object, callbacks, listing, responses  # noqa: F401
 
     return CHECKS

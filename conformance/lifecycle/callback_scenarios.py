@@ -1,3 +1,207 @@
-"""Callback scenarios: calls whose StatusCallback and RecordingStatusCallback reach the receiver."""
+"""Callback scenarios: calls whose StatusCallback and RecordingStatusCallback reach the receiver.
+
+Each scenario creates one call pointing its callbacks at a fresh receiver token, follows the call through
+the API until it ends, waits (bounded, on the receiver's log) for the callbacks, then runs every
+"callback" check on each capture and every "callback-set" check on them all. A call that does not end
+within the deadline, or cannot be created, leaves its requirements skipped, never failed.
+"""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import pytest
+
+from conformance.checks import all_checks
+from conformance.checks.callbacks import (
+    FINAL_RECORDING_STATUSES,
+    CallbackContext,
+    is_final,
+    sequence_complete,
+)
+from conformance.lifecycle.graph import ENDED
+from conformance.lifecycle.runner import scenario
+from conformance.receiver import CallbackReceiver, Capture
+from conformance.session import Suite
+
+__all__: list[str] = []
+
+ALL_EVENTS = ("initiated", "ringing", "answered", "completed")
+# Intermediate callbacks may trail the final one (delivery order may differ): how long they get once it is in.
+GRACE = 2.0
+STATUS_REQUIREMENTS = (
+    "CB-FINAL-EVENT", "CB-INTERMEDIATE-EVENTS", "CB-METHOD", "CB-PARAMS", "CB-MEDIA-FINAL", "CB-MEDIA-EARLY",
+    "CB-DURATION-FINAL", "CB-STATUS-PATH", "CB-TIMESTAMP", "CB-SEQUENCE", "CB-SIGNATURE",
+)
+FINAL_ONLY_REQUIREMENTS = tuple(r for r in STATUS_REQUIREMENTS if r != "CB-MEDIA-EARLY")
+RECORDING_REQUIREMENTS = ("CB-RECORDING-PARAMS", "CB-SIGNATURE")
+
+
+@scenario("callbacks-all-events-post", *STATUS_REQUIREMENTS, needs=("create", "callbacks"))
+def all_events_post(suite: Suite) -> None:
+    """Every event requested, POSTed: each arrives signed, numbered and in a legal order; the last is complete."""
+    _story(suite, STATUS_REQUIREMENTS, laml="pause-1", events=ALL_EVENTS, method="POST")
+
+
+@scenario("callbacks-default-get", *FINAL_ONLY_REQUIREMENTS, needs=("create", "callbacks"))
+def default_get(suite: Suite) -> None:
+    """No StatusCallbackEvent, method GET: only the final event arrives, its parameters in the query string."""
+    _story(suite, FINAL_ONLY_REQUIREMENTS, laml="hangup", events=(), method="GET")
+
+
+@scenario("callbacks-recording", *RECORDING_REQUIREMENTS, needs=("create", "callbacks"))
+def recording(suite: Suite) -> None:
+    """Record=true with a RecordingStatusCallback: the recording callbacks arrive, signed and well formed."""
+    _story(suite, RECORDING_REQUIREMENTS, laml="hangup", status_callback=False, record=True,
+           recording_events=("in-progress", "completed"))
+
+
+@scenario("callbacks-busy", *STATUS_REQUIREMENTS, needs=("create", "callbacks"))
+def busy(suite: Suite) -> None:
+    """A busy call: the final event says busy, with CallDuration 0, after no `answered` event."""
+    number = suite.to_numbers.get("busy")
+    if number is None:
+        pytest.skip("no To number known to answer busy (only the embedded endpoint has one)")
+    _story(suite, STATUS_REQUIREMENTS, laml="hangup", events=ALL_EVENTS, method="POST", to=number)
+
+
+# ---------------------------------------------------------------- the story every scenario tells
+
+
+def _story(
+    suite: Suite,
+    requirements: Sequence[str],
+    *,
+    laml: str,
+    events: Sequence[str] = (),
+    method: str = "POST",
+    status_callback: bool = True,
+    record: bool = False,
+    recording_events: Sequence[str] = (),
+    to: str | None = None,
+) -> None:
+    receiver = suite.receiver
+    if receiver is None:
+        pytest.skip("no callback receiver in this run")
+    deadline = suite.settings.deadline
+    token = receiver.new_token()
+    extra: dict[str, Any] = {}
+    if status_callback:
+        extra.update(StatusCallback=receiver.status_url(token), StatusCallbackMethod=method)
+        if events:
+            extra["StatusCallbackEvent"] = list(events)
+    if record:
+        extra.update(Record="true", RecordingStatusCallback=receiver.recording_url(token))
+        if recording_events:
+            # SignalWire documents a space-separated string, Twilio an array (repeated keys).
+            extra["RecordingStatusCallbackEvent"] = (
+                list(recording_events) if suite.profile == "twilio" else " ".join(recording_events))
+    response = suite.client.create_call(suite.create_form(to, scenario=laml, **extra))
+    sid = _field(response, "sid")
+    if not response.is_success or not isinstance(sid, str):
+        _give_up(suite, requirements, f"the create answered {response.status_code}; no call to follow")
+
+    woken = False
+
+    def pause(seconds: float) -> None:
+        """Sleep between polls, woken once by a callback that says the call ended (then plain sleeps)."""
+        nonlocal woken
+        if woken:
+            suite.stopping.wait(seconds)
+        else:
+            woken = _wait(suite, receiver, token, lambda caps: any(is_final(c) or _final_recording(c)
+                                                                   for c in caps), seconds)
+
+    observed, final = _follow(suite, sid, time.monotonic() + deadline, pause)
+    if final is None:
+        _give_up(suite, requirements, f"the call did not end within the deadline ({deadline:g} s)")
+    ended_at = time.time()
+
+    if status_callback:
+        _wait(suite, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
+    if record:
+        _wait(suite, receiver, token, lambda caps: any(_final_recording(c) for c in caps), deadline)
+    if status_callback:
+        _wait(suite, receiver, token, sequence_complete, GRACE)
+
+    ctx = CallbackContext(
+        profile=suite.profile,
+        signing_key=suite.settings.signing_key or suite.settings.auth_token or "",
+        account_sid=suite.client.account_sid,
+        call_sid=sid,
+        requested_events=frozenset(events or ("completed",)) if status_callback else frozenset(),
+        method=method,
+        record=record,
+        recording_events=frozenset(recording_events or ("completed",)),
+        observed_statuses=tuple(observed),
+        final_status=final,
+        deadline_at=ended_at + deadline,
+    )
+    _judge(suite, ctx, receiver.captures(token))
+
+
+def _judge(suite: Suite, ctx: CallbackContext, captures: Sequence[Capture]) -> None:
+    """Run the callback checks: each "callback" one on every capture (up to its first failure), each set one once."""
+    verifier = suite.verifier
+    for item in all_checks().values():
+        if item.kind == "callback":
+            for capture in captures:
+                if not verifier.verify(item.requirement, item.fn, ctx, capture):
+                    break
+        elif item.kind == "callback-set":
+            verifier.verify(item.requirement, item.fn, ctx, captures)
+
+
+def _follow(suite: Suite, sid: str, until: float, pause: Callable[[float], None]) -> tuple[list[str], str | None]:
+    """Poll the call until it ends: the distinct statuses seen in order, and the ended status (None: it did not).
+
+    Between polls `pause(seconds)` waits, returning early when a callback says the call has ended.
+    """
+    seen: list[str] = []
+    interval = 0.05
+    while True:
+        status = _field(suite.client.fetch_call(sid), "status")
+        if isinstance(status, str) and (not seen or seen[-1] != status):
+            seen.append(status)
+        if status in ENDED:
+            return seen, status
+        if time.monotonic() >= until or suite.stopping.is_set():
+            return seen, None
+        pause(min(interval, max(0.0, until - time.monotonic())))
+        interval = min(interval * 1.5, 1.0)
+
+
+def _wait(suite: Suite, receiver: CallbackReceiver, token: str, predicate: Callable[[list[Capture]], bool],
+          timeout: float) -> bool:
+    """Wait until `predicate(this call's captures)` holds, `timeout` passes or the run stops."""
+    end = time.monotonic() + timeout
+
+    def holds(captures: Iterable[Capture]) -> bool:
+        return predicate([c for c in captures if c.token == token])
+
+    while True:
+        remaining = end - time.monotonic()
+        if receiver.log.wait(holds, timeout=max(0.0, min(0.5, remaining))):
+            return True
+        if remaining <= 0 or suite.stopping.is_set():
+            return False
+
+
+def _final_recording(capture: Capture) -> bool:
+    return capture.kind == "recording" and capture.get("RecordingStatus") in FINAL_RECORDING_STATUSES
+
+
+def _give_up(suite: Suite, requirements: Sequence[str], reason: str) -> None:
+    for requirement in requirements:
+        suite.verifier.skip(requirement, reason)
+    pytest.skip(reason)
+
+
+def _field(response: Any, name: str) -> Any:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get(name) if isinstance(body, dict) else None
