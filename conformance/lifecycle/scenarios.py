@@ -1,3 +1,160 @@
-"""Lifecycle scenarios: update and delete semantics over real calls (registered with @scenario)."""
+"""Lifecycle scenarios: update and delete semantics over real calls (registered with @scenario).
+
+Each scenario judges one requirement where it can. A state the endpoint never reaches in time (a call
+never answered, never ended) skips the requirement with the reason; it never fails it.
+"""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from conformance.lifecycle.actions import Judged, Story, not_judged
+from conformance.lifecycle.graph import ENDED
+from conformance.lifecycle.machine import run_machine
+from conformance.lifecycle.observer import (
+    CallRecord,
+    check_ended_final,
+    check_list_agrees,
+    check_path,
+    check_reached_end,
+)
+from conformance.lifecycle.runner import scenario
+from conformance.session import Suite
+
+__all__: list[str] = []
+
+# Calls a scenario may make to catch one queued or ringing (each lost race costs one).
+RACES = 3
+
+
+def _settle(story: Story, judged: Judged, requirement: str) -> None:
+    """Skip `requirement` when the action judged another one (the call was not in the state it needs)."""
+    if judged.requirement != requirement:
+        detail = f" ({judged.requirement} was judged instead)" if judged.requirement else ""
+        not_judged(story.suite, requirement, f"{judged.reason or 'not decisive'}{detail}")
+
+
+def _ended_or_skip(story: Story, record: CallRecord, requirement: str) -> None:
+    story.poll(record, lambda s: s in ENDED)
+    if not record.ended:
+        not_judged(story.suite, requirement, f"the call did not end within {story.deadline:g} s "
+                                             f"(last seen {record.status or 'nowhere'})")
+
+
+def _right_after_create(story: Story, act: Callable[[CallRecord], Judged], requirement: str) -> None:
+    """Create a call and act on it at once; a call answered first is a lost race, tried again (a few times)."""
+    for _ in range(RACES):
+        record = story.create_or_skip(requirement, long=story.can_hold)
+        judged = act(record)
+        if judged.requirement == requirement or story.suite.stopping.is_set():
+            break
+    _settle(story, judged, requirement)
+
+
+@scenario("cancel-queued", "UPDATE-CANCEL-QUEUED")
+def cancel_queued(suite: Suite) -> None:
+    """Status=canceled right after the create: the call ends as canceled."""
+    with Story(suite) as story:
+        _right_after_create(story, lambda record: story.cancel(record, fresh=True), "UPDATE-CANCEL-QUEUED")
+
+
+@scenario("cancel-in-progress", "UPDATE-CANCEL-IN-PROGRESS")
+def cancel_in_progress(suite: Suite) -> None:
+    """Status=canceled on an answered call: refused (4xx) or a no-op (200), and the call goes on."""
+    with Story(suite) as story:
+        record = story.create_or_skip("UPDATE-CANCEL-IN-PROGRESS", long=True)
+        story.reach_or_skip(record, "in-progress", "UPDATE-CANCEL-IN-PROGRESS")
+        _settle(story, story.cancel(record), "UPDATE-CANCEL-IN-PROGRESS")
+
+
+@scenario("complete-in-progress", "UPDATE-COMPLETE-IN-PROGRESS")
+def complete_in_progress(suite: Suite) -> None:
+    """Status=completed on an answered call (the seed's "terminate a call"): it ends as completed."""
+    with Story(suite) as story:
+        record = story.create_or_skip("UPDATE-COMPLETE-IN-PROGRESS", long=True)
+        story.reach_or_skip(record, "in-progress", "UPDATE-COMPLETE-IN-PROGRESS")
+        _settle(story, story.complete(record), "UPDATE-COMPLETE-IN-PROGRESS")
+
+
+@scenario("complete-not-answered", "UPDATE-COMPLETE-NOT-ANSWERED")
+def complete_not_answered(suite: Suite) -> None:
+    """Status=completed right after the create: the call ends, as canceled or completed."""
+    with Story(suite) as story:
+        _right_after_create(story, lambda record: story.complete(record, fresh=True), "UPDATE-COMPLETE-NOT-ANSWERED")
+
+
+@scenario("update-ended", "UPDATE-ENDED-CALL")
+def update_ended(suite: Suite) -> None:
+    """A Status update and a Url update of an ended call: each answers 4xx with code 10000 or 21220."""
+    with Story(suite) as story:
+        record = story.create_or_skip("UPDATE-ENDED-CALL")
+        _ended_or_skip(story, record, "UPDATE-ENDED-CALL")
+        _settle(story, story.complete(record), "UPDATE-ENDED-CALL")
+        _settle(story, story.redirect(record), "UPDATE-ENDED-CALL")
+
+
+@scenario("redirect", "UPDATE-REDIRECT")
+def redirect(suite: Suite) -> None:
+    """A Url update of an answered call: 200, and the call is still in progress right after."""
+    with Story(suite) as story:
+        record = story.create_or_skip("UPDATE-REDIRECT", long=True)
+        story.reach_or_skip(record, "in-progress", "UPDATE-REDIRECT")
+        _settle(story, story.redirect(record), "UPDATE-REDIRECT")
+
+
+@scenario("delete-unfinished", "DELETE-UNFINISHED")
+def delete_unfinished(suite: Suite) -> None:
+    """Deleting a call that has not ended: 4xx code 20009, and the call is still there and goes on."""
+    with Story(suite) as story:
+        record = story.create_or_skip("DELETE-UNFINISHED", long=True)
+        _settle(story, story.delete(record), "DELETE-UNFINISHED")
+
+
+@scenario("delete-ended", "DELETE-ENDED")
+def delete_ended(suite: Suite) -> None:
+    """Deleting an ended call: 204 with no body, then a fetch answers 404."""
+    with Story(suite) as story:
+        record = story.create_or_skip("DELETE-ENDED")
+        _ended_or_skip(story, record, "DELETE-ENDED")
+        _settle(story, story.delete(record), "DELETE-ENDED")
+
+
+@scenario("natural-end", "LIFE-REACHES-END", "LIFE-TRANSITIONS", "LIFE-ENDED-FINAL")
+def natural_end(suite: Suite) -> None:
+    """Calls that end by themselves (answered then hung up; busy, failed, unanswered on the embedded endpoint).
+
+    Each reaches an end within the deadline along a legal path, and what a fetch and a list show a
+    while after the end equals what the fetch at the end showed.
+    """
+    with Story(suite) as story:
+        ring = str(max(5, int(story.deadline / 2)))  # a live callee that never answers stops ringing in time
+        destinations = [None, *suite.to_numbers.values()]
+        records = [r for r in (story.create(to=to, Timeout=ring) for to in destinations) if r is not None]
+        if not records:
+            not_judged(suite, "LIFE-REACHES-END", "the endpoint did not create the calls")
+        ends = time.monotonic() + story.deadline
+        for record in records:
+            story.poll(record, lambda s: s in ENDED, timeout=max(0.0, ends - time.monotonic()))
+        if suite.stopping.is_set():
+            not_judged(suite, "LIFE-REACHES-END", "the run ended before the calls did")
+        for record in records:
+            suite.verifier.verify("LIFE-REACHES-END", check_reached_end, record, story.deadline)
+        # An ended call must not change later: look again a while after the end.
+        suite.stopping.wait(1.0 if suite.settings.embedded else 3.0)
+        for record in records:
+            if record.ended:
+                story.fetch(record)
+        story.list()
+        for record in records:
+            suite.verifier.verify("LIFE-TRANSITIONS", check_path, record)
+            suite.verifier.verify("LIFE-TRANSITIONS", check_list_agrees, record)
+            suite.verifier.verify("LIFE-ENDED-FINAL", check_ended_final, record)
+
+
+@scenario("state-machine", "LIFE-TRANSITIONS", "LIFE-ENDED-FINAL", "UPDATE-CANCEL-QUEUED",
+          "UPDATE-CANCEL-IN-PROGRESS", "UPDATE-COMPLETE-IN-PROGRESS", "UPDATE-COMPLETE-NOT-ANSWERED",
+          "UPDATE-ENDED-CALL", "UPDATE-REDIRECT", "DELETE-ENDED", "DELETE-UNFINISHED")
+def state_machine(suite: Suite) -> None:
+    """A Hypothesis state machine creating, fetching, listing, updating and deleting real calls."""
+    run_machine(suite)

@@ -1,0 +1,421 @@
+"""The lifecycle model: observer judgments on synthetic snapshots, and the scenarios and state machine on real calls.
+
+The live tests run against one embedded reference endpoint. A `Tamper` transport between the suite's client
+and the endpoint breaks one rule at the HTTP level (a stand-in for the endpoint's own named faults), so each
+lifecycle requirement is shown to fail when the endpoint breaks it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+
+from conformance.catalog import load_catalog
+from conformance.client import CallsClient
+from conformance.failures import NotApplicable, Violation
+from conformance.lifecycle import scenarios  # noqa: F401  (registers the scenarios)
+from conformance.lifecycle.actions import error_code
+from conformance.lifecycle.machine import MACHINE_SETTINGS, run_machine
+from conformance.lifecycle.observer import (
+    CallRecord,
+    check_ended_final,
+    check_list_agrees,
+    check_path,
+    check_reached_end,
+)
+from conformance.lifecycle.runner import SCENARIOS, run_scenarios
+from conformance.outcomes import Ledger
+from conformance.receiver import CallbackReceiver
+from conformance.reference import BUSY_NUMBER, FAILED_NUMBER, NO_ANSWER_NUMBER, ReferenceEndpoint
+from conformance.session import Suite
+from conformance.settings import Settings
+from conformance.verifier import Verifier
+
+SID = "11111111-1111-4111-8111-111111111111"
+CREATED = "Mon, 01 Jan 2024 10:00:00 +0000"
+ENDED_AT = "Mon, 01 Jan 2024 10:00:09 +0000"
+LIVE_DEADLINE = 3.0
+
+
+# ---------------------------------------------------------------- observer judgments (synthetic snapshots)
+
+def call(status: str, **fields: object) -> dict[str, object]:
+    ended = status in ("canceled", "completed", "busy", "failed", "no-answer")
+    body: dict[str, object] = {"sid": SID, "status": status, "date_created": CREATED, "duration": 0,
+                               "start_time": None if status == "queued" else CREATED,
+                               "end_time": ENDED_AT if ended else None}
+    body.update(fields)
+    return body
+
+
+def record_of(*steps: tuple[str, dict[str, object]]) -> CallRecord:
+    record = CallRecord(SID, created_at=0.0)
+    for at, (source, body) in enumerate(steps, start=1):
+        record.observe(source, body, at=float(at))
+    return record
+
+
+def fetched(*statuses: str) -> CallRecord:
+    return record_of(*[("fetch", call(s)) for s in statuses])
+
+
+@pytest.mark.parametrize("statuses", [
+    ("queued", "ringing", "in-progress", "completed"),
+    ("queued", "completed"),  # polling missed ringing and in-progress
+    ("queued", "queued", "ringing", "ringing", "busy"),
+    ("ringing", "canceled", "canceled"),
+])
+def test_legal_paths_pass(statuses: tuple[str, ...]) -> None:
+    check_path(fetched(*statuses))
+
+
+@pytest.mark.parametrize(("statuses", "step"), [
+    (("queued", "in-progress", "ringing"), "in-progress to ringing"),
+    (("queued", "completed", "failed"), "completed to failed"),
+    (("in-progress", "canceled"), "in-progress to canceled"),
+    (("ringing", "queued"), "ringing to queued"),
+])
+def test_illegal_paths_fail_naming_the_step(statuses: tuple[str, ...], step: str) -> None:
+    with pytest.raises(Violation, match=step):
+        check_path(fetched(*statuses))
+
+
+def test_a_single_observation_judges_no_path_and_unknown_statuses_are_left_to_the_enum_check() -> None:
+    with pytest.raises(NotApplicable):
+        check_path(fetched("queued"))
+    check_path(fetched("queued", "dialing", "ringing"))
+
+
+def test_snapshots_of_another_call_or_without_status_are_ignored() -> None:
+    record = CallRecord(SID)
+    assert record.observe("fetch", {**call("queued"), "sid": "other"}) is None
+    assert record.observe("fetch", {"sid": SID}) is None
+    assert record.observe("fetch", ["not", "a", "call"]) is None
+    assert record.snapshots == []
+
+
+def test_an_ended_call_that_stays_the_same_passes_even_when_dates_are_written_differently() -> None:
+    same_instant = ENDED_AT.replace("+0000", "GMT")
+    check_ended_final(record_of(("fetch", call("completed", duration=9)),
+                                ("fetch", call("completed", duration="9", end_time=same_instant))))
+
+
+@pytest.mark.parametrize("later", [
+    call("failed"),
+    call("completed", end_time="Mon, 01 Jan 2024 10:00:12 +0000"),
+    call("completed", duration=4),
+    call("in-progress", end_time=None),
+])
+def test_an_ended_call_that_changes_fails(later: dict[str, object]) -> None:
+    with pytest.raises(Violation, match="changed after it was seen completed"):
+        check_ended_final(record_of(("fetch", call("completed")), ("fetch", later)))
+
+
+def test_a_list_may_lag_after_the_end_but_not_show_another_end() -> None:
+    lagging = record_of(("fetch", call("completed")), ("list", call("in-progress", end_time=None)),
+                        ("fetch", call("completed")))
+    check_ended_final(lagging)
+    check_list_agrees(lagging)
+    other_end = record_of(("fetch", call("completed")), ("list", call("busy")))
+    with pytest.raises(Violation):
+        check_ended_final(other_end)
+    with pytest.raises(Violation):
+        check_list_agrees(other_end)
+
+
+def test_ended_final_needs_a_later_observation() -> None:
+    with pytest.raises(NotApplicable):
+        check_ended_final(fetched("queued", "ringing"))
+    with pytest.raises(NotApplicable):
+        check_ended_final(fetched("queued", "completed"))
+
+
+@pytest.mark.parametrize(("before", "listed", "after"), [
+    ("ringing", "ringing", "in-progress"),
+    ("ringing", "in-progress", "completed"),  # the list is newer than the fetch before it
+    ("in-progress", "ringing", "in-progress"),  # the list lags
+    (None, "queued", "ringing"),
+])
+def test_lists_that_fit_between_fetches_agree(before: str | None, listed: str, after: str) -> None:
+    steps = [("fetch", call(before))] if before else []
+    check_list_agrees(record_of(*steps, ("list", call(listed)), ("fetch", call(after))))
+
+
+@pytest.mark.parametrize(("before", "listed", "after", "message"), [
+    ("ringing", "canceled", "in-progress", "later fetch showed in-progress"),
+    ("completed", "failed", "completed", "right after a fetch showed completed"),
+    ("in-progress", "busy", "in-progress", "right after a fetch showed in-progress"),
+])
+def test_lists_that_contradict_the_fetches_fail(before: str, listed: str, after: str, message: str) -> None:
+    with pytest.raises(Violation, match=message):
+        check_list_agrees(record_of(("fetch", call(before)), ("list", call(listed)), ("fetch", call(after))))
+
+
+def test_list_agreement_needs_a_list_snapshot() -> None:
+    with pytest.raises(NotApplicable):
+        check_list_agrees(fetched("queued", "ringing"))
+
+
+def test_reaching_an_end_in_time() -> None:
+    check_reached_end(fetched("queued", "ringing", "completed"), deadline=5)
+    with pytest.raises(Violation, match="did not end within 5 s"):
+        check_reached_end(fetched("queued", "ringing", "ringing"), deadline=5)
+    with pytest.raises(Violation, match=r"first seen completed after 3\.0 s"):
+        check_reached_end(fetched("queued", "ringing", "completed"), deadline=2)
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({"code": 21220, "message": "m"}, 21220),
+    ({"code": "10000", "message": "m"}, 10000),
+    ({"errors": [{"code": 20009, "message": "m"}]}, 20009),
+    ({"code": True}, None),
+    ({"message": "no code"}, None),
+])
+def test_error_code(body: dict[str, object], code: int | None) -> None:
+    assert error_code(httpx.Response(400, json=body)) == code
+    assert error_code(httpx.Response(400, content=b"not json")) is None
+
+
+# ---------------------------------------------------------------- real calls: the embedded reference endpoint
+
+Forward = Callable[[httpx.Request], httpx.Response]
+Rewrite = Callable[[httpx.Request, Forward], httpx.Response]
+
+
+class Tamper(httpx.BaseTransport):
+    """Passes requests to the endpoint, letting `rewrite` change requests and answers (None: no change)."""
+
+    def __init__(self, rewrite: Rewrite | None = None) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.rewrite = rewrite
+
+    def forward(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        response.read()
+        return response
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        return self.rewrite(request, self.forward) if self.rewrite else self.forward(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[ReferenceEndpoint]:
+    with ReferenceEndpoint() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[CallbackReceiver]:
+    running = CallbackReceiver().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def make_suite(endpoint: ReferenceEndpoint, receiver: CallbackReceiver) -> Iterator[Callable[..., Suite]]:
+    """A Suite on the embedded endpoint, built the way conformance/session.py builds one."""
+    clients: list[CallsClient] = []
+
+    def make(rewrite: Rewrite | None = None) -> Suite:
+        settings = Settings(base_url=endpoint.base_url, account_sid=endpoint.account_sid,
+                            auth_token=endpoint.auth_token, signing_key=endpoint.signing_key,
+                            from_number=endpoint.from_number, to_number=endpoint.to_number,
+                            deadline=LIVE_DEADLINE, reference=True)
+        verifier = Verifier(Ledger(load_catalog(), "signalwire", frozenset({"create", "callbacks"})))
+        client = CallsClient(endpoint.base_url, endpoint.account_sid, endpoint.auth_token, timeout=5.0,
+                             transport=Tamper(rewrite))
+        client.observers.append(verifier.observe)
+        clients.append(client)
+        numbers = {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
+        return Suite(settings, client, verifier, numbers, receiver)
+
+    yield make
+    for client in clients:
+        client.observers.clear()
+        client.end_created_calls()
+        client.close()
+
+
+def outcomes(suite: Suite) -> dict[str, str]:
+    return {r.requirement.id: r.outcome.label for r in suite.verifier.ledger.results()}
+
+
+LIFECYCLE = ("LIFE-TRANSITIONS", "LIFE-ENDED-FINAL", "LIFE-REACHES-END", "UPDATE-CANCEL-QUEUED",
+             "UPDATE-CANCEL-IN-PROGRESS", "UPDATE-COMPLETE-IN-PROGRESS", "UPDATE-COMPLETE-NOT-ANSWERED",
+             "UPDATE-ENDED-CALL", "UPDATE-REDIRECT", "DELETE-ENDED", "DELETE-UNFINISHED")
+
+
+def test_every_lifecycle_scenario_passes_on_the_reference_endpoint(make_suite: Callable[..., Suite]) -> None:
+    suite = make_suite()
+    names = {name: item for name, item in SCENARIOS.items()
+             if set(item.requirements) & set(LIFECYCLE) and name != "state-machine"}
+    results = run_scenarios(suite, names)
+    assert {n: (r.failures, r.skipped, r.error) for n, r in results.items()} == dict.fromkeys(names, ([], None, None))
+    assert {i: outcomes(suite)[i] for i in LIFECYCLE} == dict.fromkeys(LIFECYCLE, "passed")
+
+
+def test_the_state_machine_passes_on_the_reference_endpoint_and_judges_what_it_sees(
+        make_suite: Callable[..., Suite]) -> None:
+    suite = make_suite()
+    started = time.monotonic()
+    run_machine(suite)
+    assert time.monotonic() - started < 30
+    results = {r.requirement.id: r for r in suite.verifier.ledger.results()}
+    judged = {i: results[i].outcome.label for i in LIFECYCLE if results[i].observations}
+    assert set(judged.values()) == {"passed"}, {i: results[i].message for i in judged}
+    assert {"LIFE-TRANSITIONS", "LIFE-ENDED-FINAL"} <= set(judged)
+    # At least a few of the update and delete rules were decisive somewhere in the run.
+    assert len({i for i in judged if i.startswith(("UPDATE-", "DELETE-"))}) >= 3, judged
+    assert MACHINE_SETTINGS.derandomize and MACHINE_SETTINGS.database is None
+
+
+# ---------------------------------------------------------------- the same against endpoints that break one rule
+
+CALL_PATH = "/Calls/"
+
+
+def _sid(request: httpx.Request) -> str | None:
+    path = request.url.path
+    return path.split(CALL_PATH, 1)[1].removesuffix(".json") if CALL_PATH in path else None
+
+
+def _form(request: httpx.Request) -> dict[str, str]:
+    return dict(parse_qsl(request.content.decode()))
+
+
+def _json(response: httpx.Response) -> dict[str, object]:
+    body = response.json() if response.content else {}
+    return body if isinstance(body, dict) else {}
+
+
+def _with(response: httpx.Response, **changes: object) -> httpx.Response:
+    return httpx.Response(response.status_code, json={**_json(response), **changes})
+
+
+def _again(request: httpx.Request, method: str, form: dict[str, str] | None = None) -> httpx.Request:
+    headers = {"Authorization": request.headers["Authorization"]}
+    return httpx.Request(method, request.url, headers=headers, data=form)
+
+
+def _is_update(request: httpx.Request, **form: str) -> bool:
+    return request.method == "POST" and _sid(request) is not None and all(
+        _form(request).get(k) == v for k, v in form.items())
+
+
+def _ended(body: dict[str, object]) -> bool:
+    return body.get("status") in ("canceled", "completed", "busy", "failed", "no-answer")
+
+
+def ended_flips() -> Rewrite:
+    """A fetch of a call already seen ended shows another end."""
+    seen: set[str] = set()
+
+    def rewrite(request: httpx.Request, forward: Forward) -> httpx.Response:
+        response = forward(request)
+        sid = _sid(request)
+        if request.method != "GET" or sid is None or not _ended(_json(response)):
+            return response
+        if sid not in seen:
+            seen.add(sid)
+            return response
+        return _with(response, status="failed" if _json(response)["status"] != "failed" else "completed")
+
+    return rewrite
+
+
+def create_says_in_progress(request: httpx.Request, forward: Forward) -> httpx.Response:
+    response = forward(request)
+    return _with(response, status="in-progress") if request.method == "POST" and _sid(request) is None else response
+
+
+def never_ends(request: httpx.Request, forward: Forward) -> httpx.Response:
+    response = forward(request)
+    return _with(response, status="ringing", end_time=None) if request.method == "GET" and _ended(
+        _json(response)) else response
+
+
+def ignore(**form: str) -> Rewrite:
+    """Updates with `form` answer 200 with the call as it is, and change nothing."""
+
+    def rewrite(request: httpx.Request, forward: Forward) -> httpx.Response:
+        if _is_update(request, **form):
+            return forward(_again(request, "GET"))
+        return forward(request)
+
+    return rewrite
+
+
+def cancel_ends_in_progress(request: httpx.Request, forward: Forward) -> httpx.Response:
+    response = forward(request)
+    if _is_update(request, Status="canceled") and response.status_code == 400:
+        return _with(forward(_again(request, "POST", {"Status": "completed"})), status="canceled")
+    return response
+
+
+def ended_update_accepted(request: httpx.Request, forward: Forward) -> httpx.Response:
+    response = forward(request)
+    if request.method == "POST" and response.status_code == 400:
+        current = forward(_again(request, "GET"))
+        return current if _ended(_json(current)) else response
+    return response
+
+
+def redirect_ends_call(request: httpx.Request, forward: Forward) -> httpx.Response:
+    response = forward(request)
+    if _is_update(request) and "Url" in _form(request) and response.is_success:
+        forward(_again(request, "POST", {"Status": "completed"}))
+    return response
+
+
+def delete_unfinished_accepted(request: httpx.Request, forward: Forward) -> httpx.Response:
+    response = forward(request)
+    if request.method == "DELETE" and response.status_code == 400:
+        forward(_again(request, "POST", {"Status": "completed"}))
+        response = forward(_again(request, "DELETE"))
+    return response
+
+
+def delete_ended_keeps(request: httpx.Request, forward: Forward) -> httpx.Response:
+    if request.method == "DELETE":
+        return httpx.Response(204, request=request)
+    return forward(request)
+
+
+@pytest.mark.parametrize(("rewrite", "scenario", "requirement"), [
+    pytest.param(ended_flips(), "natural-end", "LIFE-ENDED-FINAL", id="ended-call-changes"),
+    pytest.param(create_says_in_progress, "natural-end", "LIFE-TRANSITIONS", id="illegal-path"),
+    pytest.param(never_ends, "natural-end", "LIFE-REACHES-END", id="never-ends"),
+    pytest.param(ignore(Status="canceled"), "cancel-queued", "UPDATE-CANCEL-QUEUED", id="cancel-ignored"),
+    pytest.param(cancel_ends_in_progress, "cancel-in-progress", "UPDATE-CANCEL-IN-PROGRESS",
+                 id="cancel-ends-in-progress"),
+    pytest.param(ignore(Status="completed"), "complete-in-progress", "UPDATE-COMPLETE-IN-PROGRESS",
+                 id="complete-ignored"),
+    pytest.param(ignore(Status="completed"), "complete-not-answered", "UPDATE-COMPLETE-NOT-ANSWERED",
+                 id="complete-not-answered-ignored"),
+    pytest.param(ended_update_accepted, "update-ended", "UPDATE-ENDED-CALL", id="ended-update-accepted"),
+    pytest.param(redirect_ends_call, "redirect", "UPDATE-REDIRECT", id="redirect-ends-call"),
+    pytest.param(delete_unfinished_accepted, "delete-unfinished", "DELETE-UNFINISHED",
+                 id="delete-unfinished-accepted"),
+    pytest.param(delete_ended_keeps, "delete-ended", "DELETE-ENDED", id="delete-ended-keeps"),
+])
+def test_each_scenario_fails_an_endpoint_that_breaks_its_rule(
+        make_suite: Callable[..., Suite], rewrite: Rewrite, scenario: str, requirement: str) -> None:
+    suite = make_suite(rewrite)
+    result = run_scenarios(suite, {scenario: SCENARIOS[scenario]})[scenario]
+    assert result.error is None and result.skipped is None
+    assert requirement in {f.requirement for f in result.failures}
+    assert outcomes(suite)[requirement] == "failed"
+
+
+def test_the_state_machine_fails_an_endpoint_whose_ended_calls_change(make_suite: Callable[..., Suite]) -> None:
+    suite = make_suite(ended_flips())
+    run_machine(suite)
+    assert outcomes(suite)["LIFE-ENDED-FINAL"] == "failed"
