@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from conformance.catalog import Catalog, load_catalog
 from conformance.client import CallsClient
 from conformance.failures import ConfigError, ConformanceFailure, EndpointUnavailable
+from conformance.loopback import is_loopback
 from conformance.outcomes import Ledger, Result
 from conformance.receiver import CallbackReceiver
 from conformance.redact import strip_userinfo
@@ -111,7 +113,8 @@ class SuiteState:
         self.settings = settings
         capabilities = {"create"} if settings.max_calls != 0 else set()
         receiver = None
-        if settings.embedded or settings.callback_url:
+        # The receiver listens on loopback: an endpoint on this machine reaches it, others need CALLS_CALLBACK_URL.
+        if settings.embedded or settings.callback_url or is_loopback(urlsplit(settings.base_url or "").hostname or ""):
             receiver = self.receiver = CallbackReceiver(settings.callback_url).start()
             capabilities.add("callbacks")
         ledger = Ledger(self.catalog, settings.profile, frozenset(capabilities))

@@ -6,6 +6,7 @@ import argparse
 import copy
 import functools
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,51 @@ def _follow_component_ref(spec: dict[str, Any], schema: dict[str, Any]) -> dict[
     if len(schema) == 1 and isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
         return spec["components"]["schemas"][ref[len(_SCHEMA_PREFIX):]]
     return schema
+
+
+def _follow_ref(spec: dict[str, Any], node: Any) -> Any:
+    """Follow local `$ref`s (`#/a/b` pointers) until a node without one."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        target: Any = spec
+        for part in node["$ref"][2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$")
+
+
+@functools.cache
+def _operations(profile: str) -> tuple[tuple[re.Pattern[str], str, dict[str, Any]], ...]:
+    spec = _cached_spec(profile)
+    found = []
+    for template, item in spec.get("paths", {}).items():
+        item = _follow_ref(spec, item)
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                found.append((_template_regex(template), method.upper(), operation))
+    return tuple(found)
+
+
+def documented_response(profile: str, method: str, path: str, status: int) -> tuple[bool, dict[str, Any] | None]:
+    """For a request path (any prefix) and answer status: (is the status documented, its JSON body schema).
+
+    Raises LookupError when no operation of the profile matches the method and path.
+    """
+    _check_profile(profile)
+    for regex, op_method, operation in _operations(profile):
+        if op_method == method.upper() and regex.search(path):
+            responses = operation.get("responses", {})
+            response = responses.get(str(status)) or responses.get(f"{status // 100}XX") or responses.get("default")
+            if response is None:
+                return False, None
+            schema = _follow_ref(_cached_spec(profile), response).get("content", {}).get("application/json", {})
+            schema = schema.get("schema")
+            return True, _self_contained(_cached_spec(profile), copy.deepcopy(schema)) if schema else None
+    raise LookupError(f"no {method} operation for {path}")
 
 
 def main(argv: list[str] | None = None) -> int:

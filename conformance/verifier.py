@@ -120,16 +120,16 @@ class Verifier:
         try:
             body = json.loads(response.content)
         except ValueError:
-            return
-        if not isinstance(body, dict):
-            return
-        if isinstance(body.get("calls"), list):
+            body = None
+        # An answer that is not a JSON object is judged as an empty one: every field of it is missing.
+        body = body if isinstance(body, dict) else {}
+        if request.method == "GET" and not match["rest"]:
             for check in self._by_kind["list"]:
                 self.verify(check.requirement, check.fn, ctx, body)
-            for call in body["calls"]:
+            for call in body.get("calls") if isinstance(body.get("calls"), list) else ():
                 if isinstance(call, dict):
                     self.observe_call(ctx, call)
-        elif "sid" in body:
+        else:
             self.observe_call(ctx, body)
 
     def observe_call(self, ctx: CheckContext, call: dict[str, Any]) -> None:

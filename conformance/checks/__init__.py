@@ -54,6 +54,6 @@ def applicable(condition: object) -> None:
 
 def all_checks() -> dict[str, Check]:
     """Every registered check (importing the modules registers them)."""
-    from conformance.checks import call_object, callbacks, listing, responses  # noqa: F401
+    from conformance.checks import call_object, callbacks, listing, responses, spec_conformance  # noqa: F401
 
     return CHECKS

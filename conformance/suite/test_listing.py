@@ -75,8 +75,9 @@ def test_paging_through_next_page_uri(calls_suite: Suite) -> None:
 FILTERS = (("To", "to", "LIST-FILTER-TO"), ("From", "from", "LIST-FILTER-FROM"), ("Status", "status", "LIST-FILTER-STATUS"))
 
 
-@pytest.mark.requirements("LIST-FILTER-TO", "LIST-FILTER-FROM", "LIST-FILTER-STATUS")
-@pytest.mark.parametrize(("param", "field", "requirement"), FILTERS, ids=[f[0] for f in FILTERS])
+@pytest.mark.parametrize(("param", "field", "requirement"), [
+    pytest.param(*f, marks=pytest.mark.requirements(f[2]), id=f[0]) for f in FILTERS
+])
 def test_filter(calls_suite: Suite, param: str, field: str, requirement: str) -> None:
     """Filtering by a value some listed calls have and others lack returns only matching calls."""
     if calls_suite.settings.embedded:

@@ -85,7 +85,10 @@ def test_generated_requests(calls_suite: Suite, operation_id: str, mode: str) ->
     )
     # Only calls this run created may be updated or deleted; others are never touched.
     own = calls_suite.client.created
-    checks = RESPONSE_CHECKS + (NEGATIVE_CHECKS if mode == "negative" else ())
+    # The contract holds invalid *create and update* parameters to 4xx; other operations' invalid
+    # input is judged by the response checks only (a lenient list filter is not a violation).
+    judged_negative = mode == "negative" and operation_id in ("createCall", "updateCall")
+    checks = RESPONSE_CHECKS + (NEGATIVE_CHECKS if judged_negative else ())
 
     @settings(max_examples=EXAMPLES[mode], deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
