@@ -21,7 +21,7 @@ WORKERS = 3
 
 
 def _fault_args(name: str) -> list[str]:
-    args = ["--calls-reference-fault", name]
+    args = ["--calls-reference-fault", name, "--calls-deadline=5"]
     for requirement in FAULTS[name].breaks:
         args += ["--calls-only", requirement]
     return args
