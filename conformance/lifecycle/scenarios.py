@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from conformance.lifecycle.actions import Judged, Story, not_judged
 from conformance.lifecycle.graph import ENDED
@@ -52,6 +53,14 @@ def _right_after_create(story: Story, act: Callable[[CallRecord], Judged], requi
     _settle(story, judged, requirement)
 
 
+def _on_answered_call(suite: Suite, requirement: str, act: Callable[[Story, Any], Any]) -> None:
+    """Create a call that stays up, wait until it is answered, act on it, and judge the outcome."""
+    with Story(suite) as story:
+        record = story.create_or_skip(requirement, long=True)
+        story.reach_or_skip(record, "in-progress", requirement)
+        _settle(story, act(story, record), requirement)
+
+
 @scenario("cancel-queued", "UPDATE-CANCEL-QUEUED")
 def cancel_queued(suite: Suite) -> None:
     """Status=canceled right after the create: the call ends as canceled."""
@@ -62,19 +71,13 @@ def cancel_queued(suite: Suite) -> None:
 @scenario("cancel-in-progress", "UPDATE-CANCEL-IN-PROGRESS")
 def cancel_in_progress(suite: Suite) -> None:
     """Status=canceled on an answered call: refused (4xx) or a no-op (200), and the call goes on."""
-    with Story(suite) as story:
-        record = story.create_or_skip("UPDATE-CANCEL-IN-PROGRESS", long=True)
-        story.reach_or_skip(record, "in-progress", "UPDATE-CANCEL-IN-PROGRESS")
-        _settle(story, story.cancel(record), "UPDATE-CANCEL-IN-PROGRESS")
+    _on_answered_call(suite, "UPDATE-CANCEL-IN-PROGRESS", lambda story, record: story.cancel(record))
 
 
 @scenario("complete-in-progress", "UPDATE-COMPLETE-IN-PROGRESS")
 def complete_in_progress(suite: Suite) -> None:
     """Status=completed on an answered call (the seed's "terminate a call"): it ends as completed."""
-    with Story(suite) as story:
-        record = story.create_or_skip("UPDATE-COMPLETE-IN-PROGRESS", long=True)
-        story.reach_or_skip(record, "in-progress", "UPDATE-COMPLETE-IN-PROGRESS")
-        _settle(story, story.complete(record), "UPDATE-COMPLETE-IN-PROGRESS")
+    _on_answered_call(suite, "UPDATE-COMPLETE-IN-PROGRESS", lambda story, record: story.complete(record))
 
 
 @scenario("complete-not-answered", "UPDATE-COMPLETE-NOT-ANSWERED")
@@ -97,10 +100,7 @@ def update_ended(suite: Suite) -> None:
 @scenario("redirect", "UPDATE-REDIRECT")
 def redirect(suite: Suite) -> None:
     """A Url update of an answered call: 200, and the call is still in progress right after."""
-    with Story(suite) as story:
-        record = story.create_or_skip("UPDATE-REDIRECT", long=True)
-        story.reach_or_skip(record, "in-progress", "UPDATE-REDIRECT")
-        _settle(story, story.redirect(record), "UPDATE-REDIRECT")
+    _on_answered_call(suite, "UPDATE-REDIRECT", lambda story, record: story.redirect(record))
 
 
 @scenario("delete-unfinished", "DELETE-UNFINISHED")
