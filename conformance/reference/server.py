@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
-import threading
-import time
 from collections.abc import Iterable
 from types import TracebackType
 
-import uvicorn
 from starlette.applications import Starlette
+
+from conformance.loopback import LoopbackServer, is_loopback
 
 from .app import ReferenceState, create_app
 from .callbacks import Refusal
@@ -20,33 +17,6 @@ from .faults import validate_faults
 from .outcomes import ANSWER_NUMBER, FROM_NUMBER
 
 __all__ = ["ReferenceEndpoint"]
-
-_STARTUP_DEADLINE = 10.0
-_SHUTDOWN_DEADLINE = 5.0
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server, telling a threading.Event once it accepts connections."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-        self.loop: asyncio.AbstractEventLoop | None = None
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        self.loop = asyncio.get_running_loop()
-        await super().startup(sockets=sockets)
-        if self.started:
-            self.ready.set()
 
 
 class ReferenceEndpoint:
@@ -71,7 +41,7 @@ class ReferenceEndpoint:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        if not _loopback(host):
+        if not is_loopback(host):
             raise ValueError(f"the reference endpoint only listens on loopback, not {host!r}")
         generated = Account.generate()
         primary = Account(
@@ -86,12 +56,8 @@ class ReferenceEndpoint:
             callback_allow=ReferenceConfig.allow_set(callback_allow),
         )
         self.host = host
-        self._requested_port = port
         self.app: Starlette = create_app(self.config)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-        self.port: int | None = None
+        self._server = LoopbackServer(self.app, host=host, port=port, name="reference-endpoint")
 
     # ------------------------------------------------------------------ what tests use
 
@@ -104,11 +70,12 @@ class ReferenceEndpoint:
         return self.config.faults
 
     @property
+    def port(self) -> int | None:
+        return self._server.port
+
+    @property
     def origin(self) -> str:
-        if self.port is None:
-            raise RuntimeError("the endpoint is not started")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return self._server.origin
 
     @property
     def base_url(self) -> str:
@@ -138,59 +105,18 @@ class ReferenceEndpoint:
     @property
     def loop(self) -> asyncio.AbstractEventLoop | None:
         """The server's event loop (for ``asyncio.run_coroutine_threadsafe`` in tests)."""
-        return self._server.loop if self._server else None
+        return self._server.loop
 
     # ------------------------------------------------------------------ running
 
     def start(self) -> ReferenceEndpoint:
-        if self._thread is not None:
-            raise RuntimeError("already started")
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # proto=IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted connections (else Nagle adds ~40 ms per answer).
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((self.host, self._requested_port))
-        except OSError:
-            sock.close()
-            raise
-        sock.set_inheritable(True)
-        self._socket = sock
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            access_log=False,
-            lifespan="on",
-            timeout_graceful_shutdown=2,
-        )
-        self._server = _Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [sock]},
-            name=f"reference-endpoint-{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        deadline = time.monotonic() + _STARTUP_DEADLINE
-        while not self._server.ready.wait(timeout=0.05):
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the reference endpoint did not start")
+        """Serve on loopback in a background thread; returns once connections are accepted."""
+        self._server.start()
         return self
 
     def stop(self) -> None:
         """Shut down (bounded); safe to call twice."""
-        server, thread = self._server, self._thread
-        if server is not None and thread is not None:
-            server.should_exit = True
-            thread.join(timeout=_SHUTDOWN_DEADLINE)
-            if thread.is_alive():
-                server.force_exit = True
-                thread.join(timeout=_SHUTDOWN_DEADLINE)
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._thread = self._socket = None
+        self._server.stop()
 
     def __enter__(self) -> ReferenceEndpoint:
         return self.start()
