@@ -11,7 +11,6 @@ progress until the story ends it; only then is "it did not end by itself" certai
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, NoReturn
@@ -19,6 +18,7 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
+from conformance.actors import CLOCK, Deadline
 from conformance.checks.responses import error_body
 from conformance.lifecycle.graph import ACTIVE, ENDED, STATUSES
 from conformance.lifecycle.observer import CallRecord
@@ -140,14 +140,16 @@ class Story:
         response = self.fetch(record)
         return record.status if response.is_success else None
 
-    def poll(self, record: CallRecord, until: Callable[[str], bool], timeout: float | None = None) -> bool:
-        """Fetch until `until(status)` holds; False when the time runs out, the call is gone or the run ends."""
-        ends = time.monotonic() + (self.deadline if timeout is None else timeout)
+    def poll(self, record: CallRecord, until: Callable[[str], bool], timeout: float | Deadline | None = None) -> bool:
+        """Fetch until `until(status)` holds; False when the time (seconds, or a shared Deadline) runs out,
+        the call is gone or the run ends."""
+        if not isinstance(timeout, Deadline):
+            timeout = CLOCK.deadline(self.deadline if timeout is None else timeout)
         while True:
             status = self.status(record)
             if status is not None and until(status):
                 return True
-            if status is None or time.monotonic() >= ends or self.suite.stopping.wait(self.interval):
+            if status is None or timeout.expired() or CLOCK.wait(self.suite.stopping, self.interval):
                 return False
 
     def reach_or_skip(self, record: CallRecord, target: str, requirement: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from conformance.actors import CLOCK, Deadline
 from conformance.checks import all_checks
 from conformance.checks.callbacks import (
     FINAL_RECORDING_STATUSES,
@@ -109,12 +110,12 @@ def _story(
         """Sleep between polls, woken once by a callback that says the call ended (then plain sleeps)."""
         nonlocal woken
         if woken:
-            suite.stopping.wait(seconds)
+            CLOCK.wait(suite.stopping, seconds)
         else:
             woken = _wait(suite, receiver, token, lambda caps: any(is_final(c) or _final_recording(c)
                                                                    for c in caps), seconds)
 
-    observed, final = _follow(suite, sid, time.monotonic() + deadline, pause)
+    observed, final = _follow(suite, sid, CLOCK.deadline(deadline), pause)
     if final is None:
         _give_up(suite, requirements, f"the call did not end within the deadline ({deadline:g} s)")
     ended_at = time.time()
@@ -154,7 +155,7 @@ def _judge(suite: Suite, ctx: CallbackContext, captures: Sequence[Capture]) -> N
             verifier.verify(item.requirement, item.fn, ctx, captures)
 
 
-def _follow(suite: Suite, sid: str, until: float, pause: Callable[[float], None]) -> tuple[list[str], str | None]:
+def _follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], None]) -> tuple[list[str], str | None]:
     """Poll the call until it ends: the distinct statuses seen in order, and the ended status (None: it did not).
 
     Between polls `pause(seconds)` waits, returning early when a callback says the call has ended.
@@ -167,25 +168,25 @@ def _follow(suite: Suite, sid: str, until: float, pause: Callable[[float], None]
             seen.append(status)
         if status in ENDED:
             return seen, status
-        if time.monotonic() >= until or suite.stopping.is_set():
+        if until.expired() or suite.stopping.is_set():
             return seen, None
-        pause(min(interval, max(0.0, until - time.monotonic())))
+        pause(min(interval, until.remaining()))
         interval = min(interval * 1.5, 1.0)
 
 
 def _wait(suite: Suite, receiver: CallbackReceiver, token: str, predicate: Callable[[list[Capture]], bool],
           timeout: float) -> bool:
-    """Wait until `predicate(this call's captures)` holds, `timeout` passes or the run stops."""
-    end = time.monotonic() + timeout
+    """Wait until `predicate(this call's captures)` holds, `timeout` passes or the run stops (a replay has
+    every capture already, so it looks once)."""
+    timer = CLOCK.timer(timeout)
 
     def holds(captures: Iterable[Capture]) -> bool:
         return predicate([c for c in captures if c.token == token])
 
     while True:
-        remaining = end - time.monotonic()
-        if receiver.log.wait(holds, timeout=max(0.0, min(0.5, remaining))):
+        if receiver.log.wait(holds, timeout=min(0.5, timer.remaining())):
             return True
-        if remaining <= 0 or suite.stopping.is_set():
+        if timer.passed() or suite.stopping.is_set():
             return False
 
 

@@ -10,10 +10,10 @@ Scenarios and the state machine share them.
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Mapping
 from typing import Any
 
+from conformance.actors import CLOCK
 from conformance.checks.values import parse_time
 from conformance.failures import NotApplicable, Violation
 from conformance.lifecycle.graph import ENDED, STATUSES, first_illegal_step, reachable
@@ -51,7 +51,7 @@ class Snapshot:
         if not isinstance(status, str):
             return None
         fields = {name: body.get(name) for name in FINAL_FIELDS}
-        return cls(source, time.monotonic() if at is None else at, status, fields)
+        return cls(source, CLOCK.monotonic() if at is None else at, status, fields)
 
     @property
     def authoritative(self) -> bool:
@@ -86,7 +86,7 @@ class CallRecord:
     """
 
     sid: str
-    created_at: float = dataclasses.field(default_factory=time.monotonic)
+    created_at: float = dataclasses.field(default_factory=CLOCK.monotonic)
     long: bool = False
     deleted_as: str | None = None
     snapshots: list[Snapshot] = dataclasses.field(default_factory=list)

@@ -13,10 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from conformance.actors import acting_as
 from conformance.failures import CallBudgetExhausted, ConformanceFailure
 from conformance.session import Suite
 
-__all__ = ["SCENARIOS", "Scenario", "ScenarioResult", "run_scenarios", "scenario"]
+__all__ = ["SCENARIOS", "Scenario", "ScenarioResult", "run_scenarios", "scenario", "scenario_actor"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,10 +56,15 @@ def scenario(name: str, *requirements: str, needs: tuple[str, ...] = ("create",)
     return register
 
 
+def scenario_actor(name: str) -> str:
+    """The actor name of a scenario (its requests and deadline checks are recorded under it)."""
+    return f"scenario:{name}"
+
+
 def _run_one(suite: Suite, item: Scenario) -> ScenarioResult:
     started = time.monotonic()
     result = ScenarioResult(0.0)
-    with suite.verifier.scope(f"scenario:{item.name}"):
+    with suite.verifier.scope(f"scenario:{item.name}"), acting_as(scenario_actor(item.name)):
         try:
             for need in item.needs:
                 suite.require(need)

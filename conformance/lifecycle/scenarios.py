@@ -6,10 +6,10 @@ never answered, never ended) skips the requirement with the reason; it never fai
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
+from conformance.actors import CLOCK
 from conformance.lifecycle.actions import Judged, Story, not_judged
 from conformance.lifecycle.graph import ENDED
 from conformance.lifecycle.machine import run_machine
@@ -133,15 +133,15 @@ def natural_end(suite: Suite) -> None:
         records = [r for r in (story.create(to=to, Timeout=ring) for to in destinations) if r is not None]
         if not records:
             not_judged(suite, "LIFE-REACHES-END", "the endpoint did not create the calls")
-        ends = time.monotonic() + story.deadline
+        deadline = CLOCK.deadline(story.deadline)
         for record in records:
-            story.poll(record, lambda s: s in ENDED, timeout=max(0.0, ends - time.monotonic()))
+            story.poll(record, lambda s: s in ENDED, timeout=deadline)
         if suite.stopping.is_set():
             not_judged(suite, "LIFE-REACHES-END", "the run ended before the calls did")
         for record in records:
             suite.verifier.verify("LIFE-REACHES-END", check_reached_end, record, story.deadline)
         # An ended call must not change later: look again a while after the end.
-        suite.stopping.wait(1.0 if suite.settings.embedded else 3.0)
+        CLOCK.wait(suite.stopping, 1.0 if suite.settings.embedded else 3.0)
         for record in records:
             if record.ended:
                 story.fetch(record)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from collections.abc import Callable
+
+from conformance.actors import CLOCK
 
 __all__ = ["Capture", "CaptureLog"]
 
@@ -62,11 +63,4 @@ class CaptureLog:
 
     def wait(self, predicate: Callable[[list[Capture]], bool], timeout: float) -> bool:
         """Wait until `predicate(all captures)` holds or `timeout` seconds pass; True when it held."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while not predicate(list(self._captures)):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._changed.wait(remaining)
-            return True
+        return CLOCK.wait_for(self._changed, lambda: predicate(list(self._captures)), timeout)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-
+from conformance.actors import callback_token
 from conformance.loopback import LoopbackServer
 from conformance.receiver.app import create_receiver_app
 from conformance.receiver.captures import Capture, CaptureLog
@@ -37,7 +36,8 @@ class CallbackReceiver:
 
     @staticmethod
     def new_token() -> str:
-        return uuid.uuid4().hex
+        """A token for one call's callback URLs (repeatable: see conformance.actors)."""
+        return callback_token()
 
     def status_url(self, token: str) -> str:
         return f"{self.base_url}/status/{token}"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from conformance.actors import CLOCK, fresh_hex, fresh_uuid
 from conformance.client import ENDED_STATUSES
 from conformance.session import Suite
 
@@ -14,13 +13,13 @@ __all__ = ["fresh_account_sid", "fresh_call_sid", "known_call_sids", "poll_until
 
 
 def fresh_call_sid(profile: str) -> str:
-    """A call sid of the profile's form that no endpoint has issued."""
-    return "CA" + uuid.uuid4().hex if profile == "twilio" else str(uuid.uuid4())
+    """A call sid of the profile's form that no endpoint has issued (from the current actor's random source)."""
+    return "CA" + fresh_hex(16) if profile == "twilio" else fresh_uuid()
 
 
 def fresh_account_sid(profile: str) -> str:
     """An account sid of the profile's form that names nobody's account."""
-    return "AC" + uuid.uuid4().hex if profile == "twilio" else str(uuid.uuid4())
+    return "AC" + fresh_hex(16) if profile == "twilio" else fresh_uuid()
 
 
 def poll_until_ended(suite: Suite, sids: Iterable[str], *, interval: float | None = None) -> dict[str, str | None]:
@@ -28,15 +27,15 @@ def poll_until_ended(suite: Suite, sids: Iterable[str], *, interval: float | Non
     pending = list(sids)
     last: dict[str, str | None] = dict.fromkeys(pending)
     interval = interval if interval is not None else (0.05 if suite.settings.embedded else 1.0)
-    deadline = time.monotonic() + suite.settings.deadline
-    while pending and time.monotonic() < deadline:
+    deadline = CLOCK.deadline(suite.settings.deadline)
+    while pending and not deadline.expired():
         for sid in list(pending):
             body = _json(suite.client.fetch_call(sid))
             last[sid] = body.get("status") if isinstance(body, dict) else None
             if last[sid] in ENDED_STATUSES or last[sid] is None:
                 pending.remove(sid)
         if pending:
-            time.sleep(interval)
+            CLOCK.sleep(interval)
     return last
 
 

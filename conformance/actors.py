@@ -1,0 +1,201 @@
+"""Who is acting (a suite test, a scenario or the session), and the seams that make a run repeatable.
+
+Every request the suite makes has an actor: the suite test on the main thread, a scenario on its own
+thread, or "session" (the preflight and the end of the run); `acting_as(name)` names the current
+thread's. Two things an actor does must come out the same when a run is replayed from cassettes:
+
+- **fresh identifiers** (`fresh_hex`, `fresh_uuid`, `callback_token`) come from a Random seeded with
+  the actor's name and the run's seed (random in live runs, fixed when recording and replaying);
+- **time** goes through `CLOCK`. Live and recording runs sleep and wait for real, and a recording notes,
+  per actor, which of its deadline checks (`Deadline.expired`, the checks that decide whether a loop
+  makes another request) found the deadline passed. A replay never sleeps or waits: its deadline checks
+  answer what the recording's did, and the actor's clock then jumps to that deadline, so that timings
+  judged afterwards (LIFE-REACHES-END) agree with the recording's. `Timer`s bound waits on what a
+  replay already has (captured callbacks): a replay's timers are over at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import random
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+__all__ = [
+    "CLOCK",
+    "MODES",
+    "Actor",
+    "Clock",
+    "Deadline",
+    "Timer",
+    "acting_as",
+    "callback_token",
+    "current_actor",
+    "fresh_hex",
+    "fresh_uuid",
+]
+
+MODES = ("live", "record", "replay")
+REPEATABLE_SEED = "calls-conformance"
+REPLAY_NONCE = "0000rec0"
+_UNNAMED = "unnamed"
+
+
+@dataclasses.dataclass
+class Actor:
+    """One actor: its random source, how many deadline checks it made, and (replay) how far its clock jumped."""
+
+    name: str
+    random: random.Random
+    checks: int = 0
+    offset: float = 0.0
+
+
+class Clock:
+    """The run's mode and time: real in live and recording runs; instant, and as recorded, in a replay."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self.configure("live")
+
+    def configure(self, mode: str, expiries: Mapping[str, Sequence[int]] | None = None) -> None:
+        """Start over in `mode`; a replay takes the recording's expired deadline checks, per actor."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
+        self.mode = mode
+        # Recording and replaying use the same seed, so that both make the same requests.
+        self.seed = secrets.token_hex(8) if mode == "live" else REPEATABLE_SEED
+        # Callback tokens start with the nonce: unique per run, so a late callback from an earlier run is
+        # never taken for this run's. A recording's nonce is rewritten to REPLAY_NONCE in the cassettes.
+        self.nonce = REPLAY_NONCE if mode == "replay" else secrets.token_hex(4)
+        self.expiries: dict[str, list[int]] = {name: list(checks) for name, checks in (expiries or {}).items()}
+        self._actors: dict[str, Actor] = {}
+
+    @property
+    def replaying(self) -> bool:
+        return self.mode == "replay"
+
+    # ------------------------------------------------------------------ actors
+    def actor(self, name: str) -> Actor:
+        with self._lock:
+            if name not in self._actors:
+                self._actors[name] = Actor(name, random.Random(f"{self.seed}/{name}"))
+            return self._actors[name]
+
+    def _stack(self) -> list[Actor]:
+        stack = getattr(self._local, "stack", None)
+        if stack is None:
+            stack = self._local.stack = []
+        return stack
+
+    # ------------------------------------------------------------------ time
+    def monotonic(self) -> float:
+        """time.monotonic(), plus (replay) the jumps the current actor's clock made at expired deadlines."""
+        return time.monotonic() + (current_actor().offset if self.replaying else 0.0)
+
+    def sleep(self, seconds: float) -> None:
+        if not self.replaying and seconds > 0:
+            time.sleep(seconds)
+
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        """event.wait(seconds): True when the event is set. A replay does not wait."""
+        return event.is_set() if self.replaying else event.wait(max(0.0, seconds))
+
+    def wait_for(self, condition: threading.Condition, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Wait on `condition` until `predicate()` holds or `timeout` passes; True when it held."""
+        timer = Timer(timeout)
+        with condition:
+            while not predicate():
+                remaining = timer.remaining()
+                if remaining <= 0:
+                    return False
+                condition.wait(remaining)
+            return True
+
+    def deadline(self, seconds: float) -> Deadline:
+        return Deadline(seconds)
+
+    def timer(self, seconds: float) -> Timer:
+        return Timer(seconds)
+
+    def _noted(self, actor: Actor, check: int) -> None:
+        with self._lock:
+            self.expiries.setdefault(actor.name, []).append(check)
+
+
+CLOCK = Clock()
+
+
+class Deadline:
+    """When a loop stops making requests: each `expired()` is a counted check (recorded, and replayed)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = CLOCK.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends - CLOCK.monotonic())
+
+    def expired(self) -> bool:
+        actor = current_actor()
+        actor.checks += 1
+        if CLOCK.replaying:
+            passed = actor.checks in CLOCK.expiries.get(actor.name, ())
+            if passed:
+                actor.offset += self.remaining()
+            return passed
+        passed = time.monotonic() >= self.ends
+        if passed and CLOCK.mode == "record":
+            CLOCK._noted(actor, actor.checks)
+        return passed
+
+
+class Timer:
+    """A bound on waiting for something a replay already has (captured callbacks): over at once in a replay."""
+
+    def __init__(self, seconds: float) -> None:
+        self.ends = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return 0.0 if CLOCK.replaying else max(0.0, self.ends - time.monotonic())
+
+    def passed(self) -> bool:
+        return self.remaining() <= 0
+
+
+@contextlib.contextmanager
+def acting_as(name: str) -> Iterator[Actor]:
+    """Make `name` the current thread's actor inside the block."""
+    stack = CLOCK._stack()
+    actor = CLOCK.actor(name)
+    stack.append(actor)
+    try:
+        yield actor
+    finally:
+        stack.pop()
+
+
+def current_actor() -> Actor:
+    """The current thread's actor (an unnamed shared one outside any `acting_as`)."""
+    stack = CLOCK._stack()
+    return stack[-1] if stack else CLOCK.actor(_UNNAMED)
+
+
+def fresh_hex(nbytes: int = 16) -> str:
+    """`nbytes` random bytes as hex, from the current actor's random source."""
+    return current_actor().random.getrandbits(8 * nbytes).to_bytes(nbytes, "big").hex()
+
+
+def fresh_uuid() -> str:
+    """A version-4 UUID from the current actor's random source."""
+    return str(uuid.UUID(int=current_actor().random.getrandbits(128), version=4))
+
+
+def callback_token() -> str:
+    """A token for one call's callback URLs: the run's nonce and a fresh part."""
+    return CLOCK.nonce + fresh_hex(12)
