@@ -44,7 +44,9 @@ class ReferenceState:
         faults = FaultSet(config.faults)
         store = Store(config.accounts)
         http = HttpOut(config.callback_allow, config.timings.http_timeout)
-        lifecycle = Lifecycle(store, http, config.timings, lambda sid: store.accounts[sid].signing_key)
+        lifecycle = Lifecycle(
+            store, http, config.timings, lambda sid: store.accounts[sid].signing_key, faults
+        )
         return cls(
             config=config,
             faults=faults,

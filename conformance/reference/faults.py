@@ -5,8 +5,9 @@ can prove that each check fails against an endpoint that breaks its requirement.
 thing and leaves the rest correct.
 
 Most faults are transformations applied in one place: ``on_call`` rewrites a serialised Call,
-``on_error`` an error body, ``on_envelope`` a list envelope. Faults without a hook are behavioural;
-the handler that owns the behaviour asks ``name in faults`` (grep for the fault's name).
+``on_error`` an error body, ``on_envelope`` a list envelope, ``on_callback`` the parameters of a
+status or recording callback. Faults without a hook are behavioural; the module that owns the
+behaviour (handlers, lifecycle) asks ``name in faults`` (grep for the fault's name).
 
 To add a fault, append a ``Fault`` to ``_REGISTRY`` (with a hook, or a check in the owning module)
 and a row to the sanity table in ``tests/reference/test_faults.py``.
@@ -22,15 +23,17 @@ from email.utils import parsedate_to_datetime
 from types import MappingProxyType
 from typing import Any
 
-from .dates import rfc2822
+from .dates import rfc2822, utcnow
 from .numbers import format_address, shift_last_digit
-from .store import Call
+from .store import ENDED, Call
 
 __all__ = ["FAULTS", "Fault", "FaultSet", "validate_faults"]
 
 Doc = dict[str, Any]
+Pairs = list[tuple[str, str]]
 CallHook = Callable[[Doc, Call], None]
 DocHook = Callable[[Doc], None]
+CallbackHook = Callable[[str, Pairs], None]  # (kind: "status" or "recording", parameters), in place
 
 _DATE_FIELDS = ("date_created", "date_updated", "start_time", "end_time")
 _ACTIVE = ("ringing", "in-progress")
@@ -48,6 +51,7 @@ class Fault:
     on_call: CallHook | None = None
     on_error: DocHook | None = None
     on_envelope: DocHook | None = None
+    on_callback: CallbackHook | None = None
 
 
 # ---------------------------------------------------------------- hooks on the serialised Call
@@ -183,6 +187,70 @@ def _duration_unanswered(doc: Doc, call: Call) -> None:
 def _duration_too_long(doc: Doc, call: Call) -> None:
     if call.answered_at is not None:
         doc["duration"] = call.duration + 60
+
+
+# Ended calls change this long after their end (life-ended-changes), by this much.
+_LATE_CHANGE_AFTER = dt.timedelta(seconds=0.5)
+_LATE_CHANGE = dt.timedelta(seconds=2)
+
+
+def _ended_changes(doc: Doc, call: Call) -> None:
+    """A while after the end, end_time (and duration, if answered) grow: duration stays <= end - start."""
+    if call.end_time is None or utcnow() - call.end_time < _LATE_CHANGE_AFTER:
+        return
+    doc["end_time"] = rfc2822(call.end_time + _LATE_CHANGE)
+    if call.answered_at is not None:
+        doc["duration"] = call.duration + int(_LATE_CHANGE.total_seconds())
+
+
+# ---------------------------------------------------------------- hooks on callback parameters
+
+
+def _final(pairs: Pairs) -> bool:
+    return any(name == "CallStatus" and value in ENDED for name, value in pairs)
+
+
+def _drop(kind: str, names: Callable[[str], bool], *, when: Callable[[Pairs], bool]) -> CallbackHook:
+    """Remove the parameters whose name ``names`` accepts from ``kind`` callbacks that satisfy ``when``."""
+
+    def hook(callback_kind: str, pairs: Pairs) -> None:
+        if callback_kind == kind and when(pairs):
+            pairs[:] = [(name, value) for name, value in pairs if not names(name)]
+
+    return hook
+
+
+def _audio(name: str) -> bool:
+    return name.startswith("Audio")
+
+
+def _every(pairs: Pairs) -> bool:
+    return True
+
+
+def _not_final(pairs: Pairs) -> bool:
+    return not _final(pairs)
+
+
+def _rewrite(kind: str, key: str, change: Callable[[str, Pairs], str]) -> CallbackHook:
+    def hook(callback_kind: str, pairs: Pairs) -> None:
+        if callback_kind == kind:
+            pairs[:] = [(name, change(value, pairs) if name == key else value) for name, value in pairs]
+
+    return hook
+
+
+def _skip_one(value: str, pairs: Pairs) -> str:
+    number = int(value)
+    return str(number + 1 if number >= 1 else number)
+
+
+def _iso_timestamp(value: str, pairs: Pairs) -> str:
+    return parsedate_to_datetime(value).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _final_completed(value: str, pairs: Pairs) -> str:
+    return "completed" if value in ENDED else value
 
 
 # ---------------------------------------------------------------- hooks on error bodies and envelopes
@@ -373,6 +441,24 @@ _REGISTRY: tuple[Fault, ...] = (
         "duration is the real one + 60 s.",
         on_call=_duration_too_long,
     ),
+    # The lifecycle
+    Fault(
+        "life-ended-changes",
+        ("LIFE-ENDED-FINAL",),
+        "0.5 s after a call ends, its end_time grows by 2 s, and its duration too if it was answered.",
+        on_call=_ended_changes,
+    ),
+    Fault(
+        "life-illegal-path",
+        ("LIFE-TRANSITIONS",),
+        "The create answer shows a call to a number that will not answer (busy, failed, no-answer) "
+        "in-progress while it is queued, so its path runs in-progress -> ringing or busy/failed/no-answer.",
+    ),  # behaviour: handlers.create (create answers only, so the update scenarios still see the truth)
+    Fault(
+        "life-never-ends",
+        ("LIFE-REACHES-END",),
+        "Calls to the answer number (+12025550100) ring until ended through the API.",
+    ),  # behaviour: lifecycle._run
     # Create
     Fault("create-rejects", ("CREATE-2XX",), "Every create answers 400 (array error body)."),
     Fault("create-201", ("CREATE-STATUS-CODE",), "Create answers 201 instead of 200."),
@@ -417,6 +503,116 @@ _REGISTRY: tuple[Fault, ...] = (
         "update-bogus-status-accepted",
         ("UPDATE-STATUS-INVALID",),
         "An unknown update Status answers 200 and changes nothing.",
+    ),
+    Fault(
+        "update-cancel-queued-ignored",
+        ("UPDATE-CANCEL-QUEUED",),
+        "Status=canceled on a queued or ringing call answers 200 with the call as it is; the call goes on.",
+    ),  # behaviour: handlers.update
+    Fault(
+        "update-cancel-ends-in-progress",
+        ("UPDATE-CANCEL-IN-PROGRESS",),
+        "Status=canceled on an in-progress call answers 200 and ends it (as completed, a legal step).",
+    ),  # behaviour: handlers.update
+    Fault(
+        "update-complete-ignored",
+        ("UPDATE-COMPLETE-IN-PROGRESS",),
+        "Status=completed on an in-progress call answers 200 and changes nothing.",
+    ),  # behaviour: handlers.update
+    Fault(
+        "update-complete-queued-ignored",
+        ("UPDATE-COMPLETE-NOT-ANSWERED",),
+        "Status=completed on a queued or ringing call answers 200 and changes nothing; the call is answered.",
+    ),  # behaviour: handlers.update
+    Fault(
+        "update-ended-accepted",
+        ("UPDATE-ENDED-CALL",),
+        "Status and Url updates of an ended call answer 200 with the call unchanged.",
+    ),  # behaviour: handlers.update
+    Fault(
+        "update-redirect-ends-call",
+        ("UPDATE-REDIRECT",),
+        "A Url update of an in-progress call answers 200 and completes the call.",
+    ),  # behaviour: handlers.update
+    # Delete
+    Fault(
+        "delete-unfinished-accepted",
+        ("DELETE-UNFINISHED",),
+        "Deleting a call that has not ended answers 204 and removes it (its lifecycle stops).",
+    ),  # behaviour: handlers.delete
+    Fault(
+        "delete-ended-keeps",
+        ("DELETE-ENDED",),
+        "Deleting an ended call answers 204, but the call stays (fetch and list still show it).",
+    ),  # behaviour: handlers.delete
+    # Callbacks
+    Fault(
+        "cb-bad-signature",
+        ("CB-SIGNATURE",),
+        "Status and recording callbacks are signed with another key (Url fetches keep the right one).",
+    ),  # behaviour: lifecycle._callback_key
+    Fault(
+        "cb-sequence-gap",
+        ("CB-SEQUENCE",),
+        "SequenceNumber skips 1: 0, 2, 3, ...",
+        on_callback=_rewrite("status", "SequenceNumber", _skip_one),
+    ),
+    Fault(
+        "cb-no-duration",
+        ("CB-DURATION-FINAL",),
+        "The final status callback lacks CallDuration.",
+        on_callback=_drop("status", lambda name: name == "CallDuration", when=_final),
+    ),
+    Fault(
+        "cb-get-as-post",
+        ("CB-METHOD",),
+        "Status callbacks are POSTed (form body) even when StatusCallbackMethod=GET.",
+    ),  # behaviour: lifecycle._status_callback
+    Fault(
+        "cb-unrequested-events",
+        ("CB-INTERMEDIATE-EVENTS",),
+        "All four events (initiated, ringing, answered, completed) are sent whatever was requested.",
+    ),  # behaviour: lifecycle._status_callback
+    Fault(
+        "cb-no-final",
+        ("CB-FINAL-EVENT",),
+        "The final (completed) status callback is never sent.",
+    ),  # behaviour: lifecycle._status_callback
+    Fault(
+        "cb-timestamp-iso",
+        ("CB-TIMESTAMP", "CB-PARAMS"),
+        "Timestamp is ISO 8601 (2024-04-04T18:32:15Z); the statusCallback schema's pattern rejects it too.",
+        on_callback=_rewrite("status", "Timestamp", _iso_timestamp),
+    ),
+    Fault(
+        "cb-status-path",
+        ("CB-STATUS-PATH",),
+        "The final status callback's CallStatus is always completed (wrong for busy, failed, no-answer, canceled).",
+        on_callback=_rewrite("status", "CallStatus", _final_completed),
+    ),
+    Fault(
+        "cb-no-media-final",
+        ("CB-MEDIA-FINAL",),
+        "The final status callback lacks the Audio* counters.",
+        on_callback=_drop("status", _audio, when=_final),
+    ),
+    Fault(
+        "cb-no-media-early",
+        ("CB-MEDIA-EARLY",),
+        "Status callbacks before the final one lack the Audio* counters.",
+        on_callback=_drop("status", _audio, when=_not_final),
+    ),
+    Fault(
+        "cb-recording-missing-field",
+        ("CB-RECORDING-PARAMS",),
+        "Recording callbacks lack RecordingChannels.",
+        on_callback=_drop("recording", lambda name: name == "RecordingChannels", when=_every),
+    ),
+    Fault(
+        "cb-bad-params",
+        ("CB-PARAMS",),
+        "Status callbacks lack CallbackSource.",
+        on_callback=_drop("status", lambda name: name == "CallbackSource", when=_every),
     ),
     # Listing
     Fault(
@@ -471,6 +667,7 @@ class FaultSet:
         self._call_hooks = [fault.on_call for fault in active if fault.on_call is not None]
         self._error_hooks = [fault.on_error for fault in active if fault.on_error is not None]
         self._envelope_hooks = [fault.on_envelope for fault in active if fault.on_envelope is not None]
+        self._callback_hooks = [fault.on_callback for fault in active if fault.on_callback is not None]
 
     def __contains__(self, name: object) -> bool:
         if isinstance(name, str) and name not in FAULTS:
@@ -494,3 +691,9 @@ class FaultSet:
         for hook in self._envelope_hooks:
             hook(envelope)
         return envelope
+
+    def callback(self, kind: str, pairs: Pairs) -> Pairs:
+        """The parameters of a ``kind`` ("status" or "recording") callback, with the hooks applied."""
+        for hook in self._callback_hooks:
+            hook(kind, pairs)
+        return pairs

@@ -16,8 +16,10 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from .config import Account
+from .faults import FaultSet
 from .listing import list_calls
 from .numbers import format_address
+from .outcomes import outcome_for
 from .reading import basic_credentials, read_form, read_query
 from .responses import ApiError, ValidationFailed
 from .serialize import serialize_call
@@ -151,7 +153,10 @@ class CallsEndpoint:
             api_origin=_origin(request),
         )
         state.lifecycle.start(call)
-        return state.respond.json(serialize_call(call, faults), 201 if "create-201" in faults else 200)
+        doc = serialize_call(call, faults)
+        if "life-illegal-path" in faults and outcome_for(call.to).after_ringing != "in-progress":
+            doc["status"] = "in-progress"  # only this answer lies; fetches show the queued call
+        return state.respond.json(doc, 201 if "create-201" in faults else 200)
 
     async def list(self, request: Request, account: Account) -> Response:
         query, raw = read_query(request)
@@ -170,12 +175,15 @@ class CallsEndpoint:
             accept_any_status="update-bogus-status-accepted" in faults,
         )
         if call.ended:
+            if "update-ended-accepted" in faults:
+                return state.respond.json(serialize_call(call, faults))
             if change.status is not None:
                 raise ApiError(
                     400, 10000, f"The call has already ended ({call.status}); it cannot be updated."
                 )
             raise ApiError(400, 21220, "Call is not in-progress. Cannot redirect.")
-        if change.status == "canceled" and call.status == "in-progress":
+        answered = call.status == "in-progress"
+        if change.status == "canceled" and answered and "update-cancel-ends-in-progress" not in faults:
             raise ApiError(
                 400, 10000, "An in-progress call cannot be canceled; update it with Status=completed."
             )
@@ -187,22 +195,39 @@ class CallsEndpoint:
                 setattr(params, attribute, value)
                 changed = True
         if change.status is not None:
-            state.lifecycle.end(call, "completed" if call.status == "in-progress" else "canceled")
+            if not _status_ignored(change.status, answered, faults):
+                state.lifecycle.end(call, "completed" if answered else "canceled")
         elif change.url is not None or change.method is not None:
             params.url = change.url or params.url
             params.method = change.method or params.method
             changed = True
-            if change.url is not None:
+            if change.url is not None and answered and "update-redirect-ends-call" in faults:
+                state.lifecycle.end(call, "completed")
+            elif change.url is not None:
                 state.lifecycle.redirect(call)
         if changed and change.status is None:
             call.date_updated = state.store.now()
         return state.respond.json(serialize_call(call, faults))
 
     def delete(self, call: Call) -> Response:
+        faults = self.state.faults
         if not call.ended:
-            raise ApiError(400, 20009, f"Cannot delete a call that is not finished ({call.status}).")
+            if "delete-unfinished-accepted" not in faults:
+                raise ApiError(400, 20009, f"Cannot delete a call that is not finished ({call.status}).")
+            self.state.lifecycle.stop(call)
+        elif "delete-ended-keeps" in faults:
+            return self.state.respond.no_content()
         self.state.store.delete(call)
         return self.state.respond.no_content()
+
+
+def _status_ignored(status: str, answered: bool, faults: FaultSet) -> bool:
+    """Whether a fault makes this Status update of a live call a no-op (answered 200)."""
+    if status == "canceled":
+        return not answered and "update-cancel-queued-ignored" in faults
+    if answered:
+        return "update-complete-ignored" in faults
+    return "update-complete-queued-ignored" in faults
 
 
 def _origin(request: Request) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 from . import events
 from .callbacks import HttpOut
 from .config import Timings
+from .faults import FaultSet
 from .laml import load_document
-from .outcomes import answered_by_for, media_for, outcome_for, sip_code_for
+from .outcomes import ANSWER_NUMBER, answered_by_for, media_for, outcome_for, sip_code_for
 from .store import ENDED, Call, Store
 
 __all__ = ["PRICE_PER_MINUTE", "TRANSITIONS", "IllegalTransition", "Lifecycle"]
@@ -47,11 +48,17 @@ class Lifecycle:
     """Runs every call's lifecycle and tells the application about it."""
 
     def __init__(
-        self, store: Store, http: HttpOut, timings: Timings, signing_key_of: Callable[[str], str]
+        self,
+        store: Store,
+        http: HttpOut,
+        timings: Timings,
+        signing_key_of: Callable[[str], str],
+        faults: FaultSet | None = None,
     ) -> None:
         self.store = store
         self.http = http
         self.timings = timings
+        self.faults = faults if faults is not None else FaultSet()
         self._key_of = signing_key_of
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -70,6 +77,10 @@ class Lifecycle:
         """The call's Url changed while in progress: run the new document from its start."""
         if call.status == "in-progress":
             self._spawn(call, lambda: self._converse(call, hold=outcome_for(call.to).hold))
+
+    def stop(self, call: Call) -> None:
+        """Stop walking a call without changing it (it was deleted while still up: a fault)."""
+        self._cancel_task(call)
 
     async def shutdown(self) -> None:
         tasks = list(self._tasks.values())
@@ -150,6 +161,8 @@ class Lifecycle:
         ring = timings.ring_for
         if outcome.after_ringing == "no-answer":
             ring = min(ring, float(call.params.timeout))
+        if "life-never-ends" in self.faults and call.to == ANSWER_NUMBER:
+            await asyncio.get_running_loop().create_future()  # rings until ended through the API
         await asyncio.sleep(ring)
         if call.status != "ringing":
             return
@@ -201,9 +214,19 @@ class Lifecycle:
 
     # ------------------------------------------------------------------ callbacks
 
+    def _callback_key(self, call: Call) -> str:
+        """The key callbacks are signed with: the account's signing key."""
+        key = self._key_of(call.account_sid)
+        return key[::-1] + "-wrong" if "cb-bad-signature" in self.faults else key
+
     def _status_callback(self, call: Call, event: str, call_status: str) -> None:
         params = call.params
-        if not params.status_callback or event not in params.status_callback_events:
+        faults = self.faults
+        if not params.status_callback:
+            return
+        if event not in params.status_callback_events and "cb-unrequested-events" not in faults:
+            return
+        if event == "completed" and "cb-no-final" in faults:
             return
         sequence = call.callbacks_sent
         call.callbacks_sent += 1
@@ -212,9 +235,9 @@ class Lifecycle:
             call.sid,
             "status",
             params.status_callback,
-            params.status_callback_method,
-            pairs,
-            self._key_of(call.account_sid),
+            "POST" if "cb-get-as-post" in faults else params.status_callback_method,
+            faults.callback("status", pairs),
+            self._callback_key(call),
         )
 
     def _recording_callback(self, call: Call, status: str) -> None:
@@ -227,6 +250,6 @@ class Lifecycle:
             "recording",
             params.recording_status_callback,
             params.recording_status_callback_method,
-            pairs,
-            self._key_of(call.account_sid),
+            self.faults.callback("recording", pairs),
+            self._callback_key(call),
         )

@@ -20,10 +20,14 @@ import pytest
 import conformance.reference as reference
 from conformance.reference import BUSY_NUMBER, FAULTS, HOLD_NUMBER, ReferenceEndpoint, Timings
 from conformance.reference.serialize import CALL_FIELDS
+from conformance.signature import signature_matches
 
-from .conftest import Api
+from .conftest import ENDED, Api, Captured, Receiver
 
 QUICK = Timings(queued_for=0.01, ring_for=0.02, talk_for=0.05)
+ISO8601 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+ALL_EVENTS = "initiated ringing answered completed"
+RACES = 5  # tries at catching a call queued or ringing (QUICK timings answer it within ~30 ms)
 RFC2822 = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$"
 )
@@ -131,6 +135,126 @@ def _bogus_status(api: Api) -> bool:
     return response.status_code == 200 and unchanged
 
 
+def _ended_later(api: Api) -> bool:
+    """An answered call fetched at its end and again a second later: end_time and duration grew."""
+    at_end = ended_answered(api)
+    time.sleep(1.0)
+    later = api.fetch(at_end["sid"])
+    return _t(later["end_time"]) == _t(at_end["end_time"]) + 2 and later["duration"] == at_end["duration"] + 2
+
+
+def _illegal_path(api: Api) -> bool:
+    call = created(api, To=BUSY_NUMBER)
+    return call["status"] == "in-progress" and api.wait_ended(call["sid"])["status"] == "busy"
+
+
+def _never_ends(api: Api) -> bool:
+    sid = created(api)["sid"]
+    time.sleep(0.5)  # QUICK timings: answered after ~30 ms, completed after ~80 ms
+    ringing = api.fetch(sid)["status"] == "ringing"
+    api.update(sid, Status="completed")
+    return ringing and api.wait_ended(sid)["status"] == "canceled"
+
+
+def _held(api: Api) -> str:
+    """The sid of a call to the hold number, in progress (it stays up until ended through the API)."""
+    sid = api.create_call(To=HOLD_NUMBER)["sid"]
+    api.wait_status(sid, "in-progress")
+    return sid
+
+
+def _ignored_while_unanswered(status: str) -> Callable[[Api], bool]:
+    """Status=`status` right after the create answers 200 without ending the call, which is then answered."""
+
+    def attempt(api: Api) -> bool:
+        sid = api.create_call(To=HOLD_NUMBER)["sid"]
+        response = api.update(sid, Status=status)
+        shown = response.json().get("status") if response.status_code == 200 else None
+        later = api.wait_status(sid, "in-progress", *ENDED)["status"]
+        api.update(sid, Status="completed")
+        return shown in ("queued", "ringing") and later == "in-progress"
+
+    return lambda api: any(attempt(api) for _ in range(RACES))
+
+
+def _cancel_ends_in_progress(api: Api) -> bool:
+    response = api.update(_held(api), Status="canceled")
+    return response.status_code == 200 and response.json()["status"] == "completed"
+
+
+def _complete_ignored(api: Api) -> bool:
+    sid = _held(api)
+    response = api.update(sid, Status="completed")
+    time.sleep(0.2)
+    return response.status_code == 200 and api.fetch(sid)["status"] == "in-progress"
+
+
+def _ended_update_accepted(api: Api) -> bool:
+    sid = ended_answered(api)["sid"]
+    return (
+        api.update(sid, Status="completed").status_code == 200
+        and api.update(sid, Url="http://127.0.0.1:9/other").status_code == 200
+        and api.fetch(sid)["status"] == "completed"
+    )
+
+
+def _redirect_ends(api: Api) -> bool:
+    response = api.update(_held(api), Url="http://127.0.0.1:9/other")
+    return response.status_code == 200 and response.json()["status"] == "completed"
+
+
+def _deleted(api: Api, sid: str) -> tuple[int, int]:
+    """The delete's status code, then a fetch's."""
+    deleted = api.http.delete(api.calls_path(sid)).status_code
+    return deleted, api.http.get(api.calls_path(sid)).status_code
+
+
+def _callbacks(api: Api, *, record: bool = False, **params: str) -> list[Captured]:
+    """Every callback of one call (status ones in SequenceNumber order, then recording ones), once it ended.
+
+    Waits for the call's end, then (up to 1 s) for its final status callback, which a fault may never send.
+    """
+    receiver = Receiver()
+    try:
+        if record:
+            params.update(Record="true", RecordingStatusCallback=f"{receiver.url}/recording")
+        sid = api.create_call(StatusCallback=f"{receiver.url}/status", **params)["sid"]
+        api.wait_ended(sid)
+        ends = time.monotonic() + 1.0
+        mine: list[Captured] = []
+        while time.monotonic() < ends:
+            mine = receiver.matching(lambda r: r.params.get("CallSid") == sid)
+            if any(r.path == "/status" and r.params.get("CallStatus") in ENDED for r in mine) and (
+                not record or any(r.path == "/recording" for r in mine)
+            ):
+                break
+            time.sleep(0.02)
+        time.sleep(0.1)  # intermediate callbacks may trail
+        mine = receiver.matching(lambda r: r.params.get("CallSid") == sid)
+        status = sorted(
+            (r for r in mine if r.path == "/status"), key=lambda r: int(r.params["SequenceNumber"])
+        )
+        return status + [r for r in mine if r.path == "/recording"]
+    finally:
+        receiver.close()
+
+
+def _status_only(found: list[Captured]) -> list[Captured]:
+    return [r for r in found if r.path == "/status"]
+
+
+def _final(found: list[Captured]) -> Captured:
+    return next(r for r in _status_only(found) if r.params["CallStatus"] in ENDED)
+
+
+def _badly_signed(api: Api) -> bool:
+    found = _callbacks(api, record=True)
+    key = api.endpoint.signing_key
+    return bool(found) and not any(
+        signature_matches(key, r.url, r.form, r.headers["x-signalwire-signature"]) for r in found
+    )
+
+
 PROBES: dict[str, Callable[[Api], bool]] = {
     "call-alias-to": lambda api: (c := created(api))["to_formatted"] != c["formatted_to"],
     "call-alias-from": lambda api: (c := created(api))["from_formatted"] != c["formatted_from"],
@@ -206,6 +330,44 @@ PROBES: dict[str, Callable[[Api], bool]] = {
         and api.http.get(api.calls_path(), params={"PageSize": "x"}).status_code == 500
     ),
     "update-bogus-status-accepted": _bogus_status,
+    "life-ended-changes": _ended_later,
+    "life-illegal-path": _illegal_path,
+    "life-never-ends": _never_ends,
+    "update-cancel-queued-ignored": _ignored_while_unanswered("canceled"),
+    "update-cancel-ends-in-progress": _cancel_ends_in_progress,
+    "update-complete-ignored": _complete_ignored,
+    "update-complete-queued-ignored": _ignored_while_unanswered("completed"),
+    "update-ended-accepted": _ended_update_accepted,
+    "update-redirect-ends-call": _redirect_ends,
+    "delete-unfinished-accepted": lambda api: _deleted(api, _held(api)) == (204, 404),
+    "delete-ended-keeps": lambda api: _deleted(api, ended_answered(api)["sid"]) == (204, 200),
+    "cb-bad-signature": _badly_signed,
+    "cb-sequence-gap": lambda api: (
+        [int(r.params["SequenceNumber"]) for r in _callbacks(api, StatusCallbackEvent=ALL_EVENTS)]
+        == [0, 2, 3, 4]
+    ),
+    "cb-no-duration": lambda api: "CallDuration" not in _final(_callbacks(api)).params,
+    "cb-get-as-post": lambda api: {r.method for r in _callbacks(api, StatusCallbackMethod="GET")} == {"POST"},
+    "cb-unrequested-events": lambda api: (
+        [r.params["CallStatus"] for r in _callbacks(api)]
+        == ["initiated", "ringing", "in-progress", "completed"]
+    ),
+    "cb-no-final": lambda api: (
+        [r.params["CallStatus"] for r in _callbacks(api, StatusCallbackEvent=ALL_EVENTS)]
+        == ["initiated", "ringing", "in-progress"]
+    ),
+    "cb-timestamp-iso": lambda api: bool(ISO8601.match(_final(_callbacks(api)).params["Timestamp"])),
+    "cb-status-path": lambda api: _final(_callbacks(api, To=BUSY_NUMBER)).params["CallStatus"] == "completed",
+    "cb-no-media-final": lambda api: "AudioInMos" not in _final(_callbacks(api)).params,
+    "cb-no-media-early": lambda api: (
+        [("AudioInMos" in r.params) for r in _callbacks(api, StatusCallbackEvent=ALL_EVENTS)]
+        == [False, False, False, True]
+    ),
+    "cb-recording-missing-field": lambda api: (
+        bool(recordings := [r for r in _callbacks(api, record=True) if r.path == "/recording"])
+        and not any("RecordingChannels" in r.params for r in recordings)
+    ),
+    "cb-bad-params": lambda api: not any("CallbackSource" in r.params for r in _callbacks(api)),
     "list-page-size-ignored": lambda api: (
         (created(api), created(api))
         and len((page := listing(api, PageSize=1))["calls"]) > 1
