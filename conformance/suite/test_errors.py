@@ -113,7 +113,7 @@ INVALID_CREATES: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.requirements("ERR-INVALID-PARAMS")
+@pytest.mark.requirements("ERR-INVALID-PARAMS", "ERR-NO-5XX")
 @pytest.mark.parametrize("case", sorted(INVALID_CREATES))
 def test_invalid_create_parameters(calls_suite: Suite, case: str) -> None:
     """A create breaking one parameter rule answers 400 or 422 (each probe counts against the call budget)."""
@@ -147,3 +147,16 @@ def test_invalid_update_parameters(calls_suite: Suite) -> None:
         response = client.update_call(sid, form)
         calls_suite.verifier.verify("ERR-INVALID-PARAMS", _expect_answer, response, INVALID, None,
                                     f"update with {case}")
+
+
+MALFORMED_QUERIES = {"PageSize not a number": {"PageSize": "ten"}, "Page negative": {"Page": "-1"},
+                     "Status unknown": {"Status": "paused"}}
+
+
+@pytest.mark.requirements("ERR-NO-5XX", "ERR-JSON-BODY")
+@pytest.mark.parametrize("case", sorted(MALFORMED_QUERIES))
+def test_malformed_list_query(calls_suite: Suite, case: str) -> None:
+    """A list with a malformed query never answers 5xx (read-only: no call is created)."""
+    response = calls_suite.client.list_calls(**MALFORMED_QUERIES[case])
+    calls_suite.verifier.expect("ERR-NO-5XX", response.status_code < 500, f"a list with {case} answered 5xx",
+                                received=response.status_code, expected="2xx or 4xx")
