@@ -1,4 +1,5 @@
-"""Sessions CI and people use: the conformance run, the project's tests, lint, and the reference endpoint alone."""
+"""Sessions CI and people use: the conformance run, recording and replaying it, the project's tests, lint, and the
+reference endpoint alone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ PYTHON = "3.11"
 SUITE = ["-m", "pytest", "--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-o", "addopts=", "-q",
          "--tb=short", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
 REDOCLY = "@redocly/cli@2"
+CASSETTES = "cassettes"
 
 
 def _install(session: nox.Session, *extras: str) -> None:
@@ -24,6 +26,20 @@ def conformance(session: nox.Session) -> None:
     """Run the suite against CALLS_BASE_URL, or the embedded reference endpoint when it is unset."""
     _install(session)
     session.run("python", *SUITE, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def record(session: nox.Session) -> None:
+    """Run the suite against CALLS_BASE_URL (or the embedded endpoint) and rewrite cassettes/, printing the drift."""
+    _install(session)
+    session.run("python", *SUITE, "--calls-cassettes=record", f"--calls-cassette-dir={CASSETTES}", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def replay(session: nox.Session) -> None:
+    """Run the suite from cassettes/ with the network closed but to loopback: no endpoint, no credentials."""
+    _install(session)
+    session.run("python", *SUITE, "--calls-cassettes=replay", f"--calls-cassette-dir={CASSETTES}", *session.posargs)
 
 
 @nox.session(python=PYTHON)

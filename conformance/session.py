@@ -14,9 +14,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from conformance.actors import CLOCK, acting_as
+from conformance.cassettes import Cassettes, Recording, Scrubber, read_captures, write_captures
+from conformance.cassettes.scrub import RECEIVER_URL
 from conformance.catalog import Catalog, load_catalog
 from conformance.client import CallsClient
-from conformance.failures import ConfigError, ConformanceFailure, EndpointUnavailable
+from conformance.failures import ConfigError, ConformanceFailure, EndpointUnavailable, HarnessError
 from conformance.loopback import is_loopback
 from conformance.outcomes import Ledger, Result
 from conformance.receiver import CallbackReceiver
@@ -80,8 +83,9 @@ class SuiteState:
     """Lives in the pytest config for the whole session; started by the first suite test."""
 
     def __init__(self, options: Mapping[str, Any], faults: Sequence[str], environ: Mapping[str, str] = os.environ,
-                 *, timings: str = "fast") -> None:
+                 *, timings: str = "fast", cassettes: Cassettes | None = None) -> None:
         self.options = options
+        self.cassettes = cassettes
         self.faults = tuple(faults)
         self.timings = timings
         self.started_at = time.monotonic()
@@ -96,26 +100,38 @@ class SuiteState:
         self.errored: list[str] = []
         self._stopped = False
         self.report_paths: list[Any] = []
+        self.cassette_note: str | None = None
+        self.drift: list[str] = []
 
     def start(self) -> Suite:
         """Resolve settings, start the embedded endpoint if needed, and check that the endpoint answers."""
         if self.suite is not None:
             return self.suite
+        replaying = self.cassettes is not None and self.cassettes.replaying
         try:
-            settings = resolve(self.options, self.environ)
-        except ConfigError as exc:
+            if self.cassettes is not None:
+                self.cassettes.prepare()
+            settings = resolve(*self._replay_inputs()) if replaying else resolve(self.options, self.environ)
+        except (ConfigError, HarnessError) as exc:
             self.fail_run(f"configuration: {exc}")
         to_numbers: dict[str, str] = {}
-        if settings.embedded:
+        if replaying:
+            assert self.recording is not None
+            settings, to_numbers = self.recording.settings(settings), dict(self.recording.to_numbers)
+        elif settings.embedded:
             settings, to_numbers = self._start_embedded(settings)
         elif self.faults:
             self.fail_run("configuration: --calls-reference-fault needs the embedded endpoint (unset CALLS_BASE_URL)")
         self.settings = settings
         capabilities = {"create"} if settings.max_calls != 0 else set()
         receiver = None
+        if replaying:
+            if self.recording and self.recording.receiver:
+                receiver = self.receiver = CallbackReceiver.replayed(RECEIVER_URL, read_captures(self.cassettes.directory))
         # The receiver listens on loopback: an endpoint on this machine reaches it, others need CALLS_CALLBACK_URL.
-        if settings.embedded or settings.callback_url or is_loopback(urlsplit(settings.base_url or "").hostname or ""):
+        elif settings.embedded or settings.callback_url or is_loopback(urlsplit(settings.base_url or "").hostname or ""):
             receiver = self.receiver = CallbackReceiver(settings.callback_url).start()
+        if receiver is not None:
             capabilities.add("callbacks")
         ledger = Ledger(self.catalog, settings.profile, frozenset(capabilities))
         verifier = Verifier(ledger)
@@ -126,8 +142,53 @@ class SuiteState:
         )
         client.observers.append(verifier.observe)
         self.suite = Suite(settings, client, verifier, to_numbers, receiver)
-        self._preflight(client)
+        if self.cassettes is not None and self.cassettes.recording_mode:
+            self.cassettes.scrubber = Scrubber.for_run(
+                base_url=client.base_url, account_sid=client.account_sid, auth_token=settings.auth_token or "",
+                signing_key=settings.signing_key, receiver_url=receiver.base_url if receiver else None,
+                nonce=CLOCK.nonce)
+        with acting_as("session"):
+            self._preflight(client)
         return self.suite
+
+    # ------------------------------------------------------------------ cassettes
+    @property
+    def recording(self) -> Recording | None:
+        return self.cassettes.recording if self.cassettes is not None else None
+
+    def _replay_inputs(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """A replay takes its settings from the recording: of the user's, only where reports go."""
+        return ({"calls_report_dir": self.options.get("calls_report_dir")},
+                {k: v for k, v in self.environ.items() if k == "CALLS_REPORT_DIR"})
+
+    def keep_recording(self, results: Sequence[Result]) -> None:
+        """Write run.json and callbacks.json beside the recorded cassettes, check them all for credentials,
+        and make them the cassette directory (HarnessError, leaving the old cassettes, when a file leaks)."""
+        cassettes = self.cassettes
+        assert cassettes is not None and self.suite is not None
+        receiver = self.suite.receiver
+        captures = [cassettes.scrubber.capture(c) for c in receiver.log.shown()] if receiver else []
+        write_captures(cassettes.staging, captures)
+        recording = Recording.of(self.suite.settings, self.suite.client.base_url, self.suite.client.account_sid,
+                                 self.suite.to_numbers, receiver is not None, cassettes.interactions, results)
+        recording.write(cassettes.staging)
+        leaks = cassettes.leaks()
+        if leaks:
+            cassettes.discard()
+            raise HarnessError(f"credentials survived scrubbing, cassettes not written: {'; '.join(leaks)}")
+        cassettes.replace_directory()
+        self.cassette_note = (f"cassettes: {cassettes.interactions} interactions and {len(captures)} callbacks "
+                              f"recorded into {cassettes.directory}")
+
+    def cassette_lines(self) -> list[str]:
+        """What the terminal says about the cassettes: where they went or came from, and (record) the drift."""
+        cassettes = self.cassettes
+        if cassettes is None:
+            return []
+        if cassettes.replaying and self.suite is not None:
+            return [f"cassettes: {cassettes.played} of {cassettes.interactions} recorded interactions replayed from "
+                    f"{cassettes.directory}; network closed but to loopback"]
+        return [line for line in (self.cassette_note, *self.drift) if line]
 
     def _start_embedded(self, settings: Settings) -> tuple[Settings, dict[str, str]]:
         from conformance.reference import ReferenceEndpoint, Timings
@@ -175,7 +236,8 @@ class SuiteState:
             self.suite.stopping.set()
             client.observers.clear()
             if not client.dead:
-                stuck = client.end_created_calls()
+                with acting_as("session"):
+                    stuck = client.end_created_calls()
             client.close()
         if self.endpoint is not None:
             self.endpoint.stop()
@@ -190,11 +252,14 @@ class SuiteState:
 
     def target(self) -> dict[str, str]:
         settings = self.settings
-        return {
+        target = {
             "base_url": strip_userinfo(settings.base_url or "") if settings else "",
             "profile": settings.profile if settings else "",
             "mode": settings.mode if settings else "",
         }
+        if self.cassettes is not None:
+            target["cassettes"] = self.cassettes.mode
+        return target
 
     def write_metrics(self) -> None:
         """Figures for benchmarks (metrics.json beside the reports): wall time, exchanges, calls, scenarios."""

@@ -27,7 +27,7 @@ def test_recording_and_replay_draw_the_same_ids_per_actor() -> None:
     recorded, replayed = _ids("record", "test_errors/test_unknown_call_sid"), _ids("replay", "test_errors/test_unknown_call_sid")
     assert recorded[:2] == replayed[:2]
     # The token's nonce is random when recording (rewritten in the cassettes) and fixed in a replay.
-    assert recorded[2][len(REPLAY_NONCE):] == replayed[2][len(REPLAY_NONCE):]
+    assert recorded[2].split("-")[1] == replayed[2].split("-")[1]
     assert replayed[2].startswith(REPLAY_NONCE) and not recorded[2].startswith(REPLAY_NONCE)
     assert _ids("replay", "another actor")[:2] != replayed[:2]
 

@@ -38,10 +38,13 @@ if TYPE_CHECKING:
 __all__ = [
     "EVENT_OF_STATUS",
     "FINAL_RECORDING_STATUSES",
+    "SIGNATURE_HEADERS",
     "CallbackContext",
     "audio_counters",
     "is_final",
     "sequence_complete",
+    "signature_problem",
+    "signed_params",
     "went_through",
 ]
 
@@ -224,13 +227,18 @@ def callback_signature(ctx: CallbackContext, capture: Capture) -> None:
         raise Violation(f"{capture.kind} callback carries no signature header",
                         received=sorted(name for name, _ in capture.headers), expected=" or ".join(names))
     signature = capture.header(header) or ""
-    problem = _signature_problem(ctx.signing_key, capture, signature)
+    problem = signature_problem(ctx.signing_key, capture, signature)
     if problem:
         raise Violation(f"{capture.kind} callback {header} does not verify: {problem}", received=signature,
                         expected="base64 HMAC-SHA1 of the URL and sorted parameters, keyed by the signing key")
 
 
-def _signature_problem(key: str, capture: Capture, signature: str) -> str | None:
+def signed_params(capture: Capture) -> Sequence[tuple[str, str]]:
+    """The parameters a signature covers besides the URL: a form body's; none for query and JSON callbacks."""
+    return capture.params if capture.body_format == "form" else ()
+
+
+def signature_problem(key: str, capture: Capture, signature: str) -> str | None:
     """Why `signature` does not sign `capture` (calls-api-facts §7.4), or None when it does."""
     if capture.body_format == "json":
         query = dict(parse_qsl(urlsplit(capture.url).query, keep_blank_values=True))
@@ -239,11 +247,7 @@ def _signature_problem(key: str, capture: Capture, signature: str) -> str | None
             return "a JSON body needs bodySHA256 in the URL"
         if not hmac.compare_digest(claimed.lower(), hashlib.sha256(capture.body).hexdigest()):
             return "bodySHA256 is not the SHA-256 of the body"
-        params: Sequence[tuple[str, str]] = ()
-    elif capture.body_format == "form":
-        params = capture.params
-    else:  # the parameters travel in the URL, which is signed as it is
-        params = ()
+    params = signed_params(capture)  # query parameters travel in the URL, which is signed as it is
     if any(signature_matches(key, capture.url, params, signature, ordering=o) for o in ("signalwire", "twilio")):
         return None
     return "signed with another key, or over another URL or parameters"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from conformance.actors import callback_token
 from conformance.loopback import LoopbackServer
 from conformance.receiver.app import create_receiver_app
@@ -18,6 +20,13 @@ class CallbackReceiver:
         self._public_url = public_url.rstrip("/") if public_url else None
         self._server = LoopbackServer(create_receiver_app(self.log, lambda: self.base_url), port=port,
                                       name="callback-receiver")
+
+    @classmethod
+    def replayed(cls, public_url: str, captures: Iterable[Capture]) -> CallbackReceiver:
+        """A receiver that is never started: its log holds the captures of a recorded run."""
+        receiver = cls(public_url)
+        receiver.log = CaptureLog(captures)
+        return receiver
 
     def start(self) -> CallbackReceiver:
         self._server.start()

@@ -1,0 +1,227 @@
+"""Recording and replaying the suite's HTTP exchanges with VCR.py: one cassette per suite test file.
+
+Record: each exchange with the endpoint is stored, scrubbed, in a staging directory, with the actor
+(test or scenario) that made it. When the run could be carried out, the staging directory replaces the
+cassette directory, after a last check that no credential is in any file of it.
+Replay: each request is answered from the cassettes, matched on method, URL (path and query), body and
+actor. A request they do not hold, or an interaction its test left unused, makes that test an error:
+the cassettes are stale and must be recorded again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import vcr
+from vcr import matchers as vcr_matchers
+from vcr.cassette import Cassette
+from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.request import Request
+
+from conformance.actors import current_actor
+from conformance.cassettes.scrub import ACTOR_HEADER, Scrubber
+from conformance.cassettes.store import MANIFEST, Recording
+from conformance.failures import HarnessError
+
+__all__ = ["LOOPBACK_HOSTS", "RERECORD", "Cassettes", "StaleCassettes", "stale_request"]
+
+RERECORD = "record them again: nox -s record"
+# Hosts a replay may still connect to (pytest-recording's allowed-hosts regexes).
+LOOPBACK_HOSTS = (r"^127\.0\.0\.1$", r"^::1$", r"^localhost$")
+# VCR.py's own matchers, behind the actor: requests of different actors never match, and a replay only
+# compares further the few requests of the same actor (VCR runs every matcher of `match_on` on every
+# recorded request, which made a replay as slow as a live run).
+MATCHERS = (vcr_matchers.method, vcr_matchers.scheme, vcr_matchers.host, vcr_matchers.port, vcr_matchers.path,
+            vcr_matchers.query, vcr_matchers.body)
+_ACTOR_ATTRIBUTE = "conformance_actor"
+_REASONS = {
+    "already_played": "asked more often than recorded",
+    "no_match": "not recorded",
+    "nothing_similar": "not recorded",
+    "cassette_not_found": "no cassette for this test file",
+}
+
+
+class StaleCassettes(HarnessError):
+    """A replay asked for something the cassettes do not hold, or left recorded interactions unused."""
+
+
+def same_exchange(r1: Request, r2: Request) -> None:
+    """VCR matcher: the same actor, then the same method, URL (path and query) and body."""
+    if r1.headers.get(ACTOR_HEADER) != r2.headers.get(ACTOR_HEADER):
+        raise AssertionError(f"actor {r1.headers.get(ACTOR_HEADER)} != {r2.headers.get(ACTOR_HEADER)}")
+    for matcher in MATCHERS:
+        matcher(r1, r2)
+
+
+def describe_actor(actor: str | None) -> str:
+    """An actor as a reader finds it: the test (file::name), or the scenario and its test."""
+    if actor and actor.startswith("scenario:"):
+        name = actor.removeprefix("scenario:")
+        return f"scenario {name} (test_scenarios.py::test_scenario[{name}])"
+    return actor or "an unnamed actor"
+
+
+def _request_line(request: Request) -> str:
+    parts = urlsplit(request.uri)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    return f"{request.method} {target if len(target) <= 120 else target[:119] + '…'}"
+
+
+def stale_request(error: BaseException) -> CannotOverwriteExistingCassetteException | None:
+    """The VCR error inside `error` (itself, its cause or context, or one of a group's), if any."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, CannotOverwriteExistingCassetteException):
+            return current
+        pending += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
+    return None
+
+
+class Cassettes:
+    """The run's cassettes in `directory` (mode "record" or "replay"); one is open at a time."""
+
+    def __init__(self, mode: str, directory: Path) -> None:
+        if mode not in ("record", "replay"):
+            raise ValueError("mode must be record or replay")
+        self.mode = mode
+        self.directory = directory.resolve()
+        self.staging = self.directory.with_name(f".{self.directory.name}.recording")
+        self.scrubber = Scrubber()
+        self.recording: Recording | None = None
+        self.interactions = 0  # recorded, or (replay) held by the cassettes opened
+        self.played = 0
+        self.stale: list[str] = []
+        self._stale_actors: set[str] = set()
+        self._vcr = vcr.VCR(
+            serializer="yaml",
+            cassette_library_dir=str(self.staging if self.recording_mode else self.directory),
+            record_mode="all" if self.recording_mode else "none",
+            match_on=("same_exchange",),
+            before_record_request=self._request,
+            before_record_response=self._response,
+        )
+        self._vcr.register_matcher("same_exchange", same_exchange)
+        self._name: str | None = None
+        self._context: Any = None
+        self._cassette: Cassette | None = None
+
+    @property
+    def recording_mode(self) -> bool:
+        return self.mode == "record"
+
+    @property
+    def replaying(self) -> bool:
+        return self.mode == "replay"
+
+    # ------------------------------------------------------------------ the run
+    def prepare(self) -> None:
+        """Record: an empty staging directory. Replay: the recorded run (HarnessError when there is none)."""
+        if self.recording_mode:
+            self.discard()
+            self.staging.mkdir(parents=True)
+            return
+        try:
+            self.recording = Recording.read(self.directory)
+        except FileNotFoundError:
+            raise HarnessError(f"no recording in {self.directory} ({MANIFEST} is missing): "
+                               "record one first: nox -s record") from None
+        except (ValueError, TypeError, KeyError) as exc:
+            raise HarnessError(f"{self.directory / MANIFEST} is unusable ({exc}); {RERECORD}") from None
+
+    def discard(self) -> None:
+        """Remove the staging directory (a recording that is not kept)."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    # ------------------------------------------------------------------ one cassette per test file
+    def open(self, name: str) -> None:
+        """Make `name`.yaml the cassette in use (closing the one before)."""
+        if self._name == name:
+            return
+        self.close()
+        self._context = self._vcr.use_cassette(f"{name}.yaml")
+        self._cassette = self._context.__enter__()
+        self._name = name
+
+    def close(self) -> None:
+        if self._context is None:
+            return
+        cassette, context = self._cassette, self._context
+        self._context = self._cassette = self._name = None
+        context.__exit__(None, None, None)
+        if cassette is not None:
+            self.interactions += len(cassette)
+            self.played += cassette.play_count
+
+    def check_unused(self, actor: str | None = None) -> None:
+        """Replay: StaleCassettes when the open cassette holds interactions of `actor` (None: of anyone)
+        that were not played. Actors already reported stale are not reported again."""
+        cassette = self._cassette
+        if not self.replaying or cassette is None:
+            return
+        left: dict[str, list[str]] = {}
+        for index, (request, _) in enumerate(cassette.data):
+            who = request.headers.get(ACTOR_HEADER) or ""
+            if cassette.play_counts[index] == 0 and (actor is None or who == actor) and who not in self._stale_actors:
+                left.setdefault(who, []).append(_request_line(request))
+        if not left:
+            return
+        self._stale_actors.update(left)
+        parts = [f"{describe_actor(who)} left {len(lines)} recorded interaction(s) unused (the first: {lines[0]})"
+                 for who, lines in left.items()]
+        message = f"the cassettes are stale: {'; '.join(parts)} in {self._name}.yaml; {RERECORD}"
+        self.stale.append(message)
+        raise StaleCassettes(message)
+
+    def unrecorded(self, error: CannotOverwriteExistingCassetteException, test: str) -> str:
+        """The message for a request a replay could not answer (made by `test`, or a scenario of it)."""
+        request = error.failed_request
+        actor = getattr(request, _ACTOR_ATTRIBUTE, None) or test
+        self._stale_actors.add(actor)
+        reason = _REASONS.get(getattr(error, "reason", ""), "not recorded")
+        cassette = Path(str(getattr(error.cassette, "_path", "?"))).name
+        line = _request_line(request) if request is not None else "a request"
+        message = (f"the cassettes are stale: {describe_actor(actor)} made a request {cassette} does not hold "
+                   f"({line}: {reason}); {RERECORD}")
+        self.stale.append(message)
+        return message
+
+    # ------------------------------------------------------------------ VCR hooks
+    def _request(self, request: Request) -> Request | None:
+        setattr(request, _ACTOR_ATTRIBUTE, current_actor().name)
+        return self.scrubber.request(request)
+
+    def _response(self, response: dict[str, Any]) -> dict[str, Any]:
+        return self.scrubber.response(response)
+
+    # ------------------------------------------------------------------ the end of a recording
+    def leaks(self) -> list[str]:
+        """Files of the staging directory that still show a credential, with what they show."""
+        found = []
+        for path in sorted(self.staging.rglob("*")):
+            if path.is_file():
+                kinds = self.scrubber.leaks(path.read_text(encoding="utf-8", errors="replace"))
+                if kinds:
+                    found.append(f"{path.name}: {', '.join(kinds)}")
+        return found
+
+    def replace_directory(self) -> None:
+        """Make the staging directory the cassette directory (the previous cassettes are removed)."""
+        previous = self.directory.with_name(f".{self.directory.name}.previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        if self.directory.exists():
+            self.directory.rename(previous)
+        self.staging.rename(self.directory)
+        shutil.rmtree(previous, ignore_errors=True)
+
+    def files(self) -> Iterable[Path]:
+        return sorted(p for p in self.directory.glob("*") if p.is_file())
