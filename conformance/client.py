@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from conformance.actors import current_actor
 from conformance.failures import CallBudgetExhausted, EndpointUnavailable
 
 __all__ = ["ENDED_STATUSES", "CallsClient", "Observer"]
@@ -40,6 +41,7 @@ class CallsClient:
         self.max_calls = max_calls
         self.observers: list[Observer] = []
         self.created: list[str] = []
+        self._creators: dict[str, tuple[str, int]] = {}  # sid -> (actor, how many it had made before)
         self.exchanges = 0
         self.dead: str | None = None
         self._no_more_calls: str | None = None
@@ -148,7 +150,9 @@ class CallsClient:
         """Remember the sid of a call a 2xx create answer made, so that the run ends it before exiting."""
         sid = _json_field(response, "sid") if response.is_success else None
         if isinstance(sid, str):
+            actor = current_actor().name
             with self._lock:
+                self._creators[sid] = (actor, sum(1 for a, _ in self._creators.values() if a == actor))
                 self.created.append(sid)
         return response
 
@@ -166,7 +170,8 @@ class CallsClient:
         with self._lock:
             self._created_settled.wait_for(lambda: self._creating == 0, timeout=self._timeout + 1)
         stuck = []
-        for sid in list(self.created):
+        # By creator, then in each one's order: the same order in every run, whatever the threads did.
+        for sid in sorted(self.created, key=lambda sid: self._creators.get(sid, ("", 0))):
             try:
                 status = _json_field(self.fetch_call(sid), "status")
                 if status in ENDED_STATUSES or status is None:

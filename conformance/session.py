@@ -16,6 +16,7 @@ import pytest
 
 from conformance.actors import CLOCK, acting_as
 from conformance.cassettes import Cassettes, Recording, Scrubber, read_captures, write_captures
+from conformance.cassettes.drift import drift
 from conformance.cassettes.scrub import RECEIVER_URL
 from conformance.catalog import Catalog, load_catalog
 from conformance.client import CallsClient
@@ -176,6 +177,7 @@ class SuiteState:
         if leaks:
             cassettes.discard()
             raise HarnessError(f"credentials survived scrubbing, cassettes not written: {'; '.join(leaks)}")
+        self.drift = drift(cassettes.directory, cassettes.staging)
         cassettes.replace_directory()
         self.cassette_note = (f"cassettes: {cassettes.interactions} interactions and {len(captures)} callbacks "
                               f"recorded into {cassettes.directory}")
