@@ -37,7 +37,6 @@ LOOPBACK_HOSTS = (r"^127\.0\.0\.1$", r"^::1$", r"^localhost$")
 # recorded request, which made a replay as slow as a live run).
 MATCHERS = (vcr_matchers.method, vcr_matchers.scheme, vcr_matchers.host, vcr_matchers.port, vcr_matchers.path,
             vcr_matchers.query, vcr_matchers.body)
-_ACTOR_ATTRIBUTE = "conformance_actor"
 _REASONS = {
     "already_played": "asked more often than recorded",
     "no_match": "not recorded",
@@ -72,6 +71,10 @@ def _request_line(request: Request) -> str:
     return f"{request.method} {target if len(target) <= 120 else target[:119] + '…'}"
 
 
+def _asked(request: Request) -> tuple[str, str, Any]:
+    return request.method, request.uri, request.body
+
+
 def stale_request(error: BaseException) -> CannotOverwriteExistingCassetteException | None:
     """The VCR error inside `error` (itself, its cause or context, or one of a group's), if any."""
     seen: set[int] = set()
@@ -102,6 +105,7 @@ class Cassettes:
         self.played = 0
         self.stale: list[str] = []
         self._stale_actors: set[str] = set()
+        self._askers: dict[tuple[str, str, Any], str] = {}  # the last actor to make each request
         self._vcr = vcr.VCR(
             serializer="yaml",
             cassette_library_dir=str(self.staging if self.recording_mode else self.directory),
@@ -185,7 +189,7 @@ class Cassettes:
     def unrecorded(self, error: CannotOverwriteExistingCassetteException, test: str) -> str:
         """The message for a request a replay could not answer (made by `test`, or a scenario of it)."""
         request = error.failed_request
-        actor = getattr(request, _ACTOR_ATTRIBUTE, None) or test
+        actor = self._askers.get(_asked(request), test) if request is not None else test
         self._stale_actors.add(actor)
         reason = _REASONS.get(getattr(error, "reason", ""), "not recorded")
         cassette = Path(str(getattr(error.cassette, "_path", "?"))).name
@@ -197,7 +201,7 @@ class Cassettes:
 
     # ------------------------------------------------------------------ VCR hooks
     def _request(self, request: Request) -> Request | None:
-        setattr(request, _ACTOR_ATTRIBUTE, current_actor().name)
+        self._askers[_asked(request)] = current_actor().name
         return self.scrubber.request(request)
 
     def _response(self, response: dict[str, Any]) -> dict[str, Any]:

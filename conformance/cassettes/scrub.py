@@ -133,8 +133,9 @@ class Scrubber:
 
     def leaks(self, text: str) -> list[str]:
         """Which credentials (or a Basic header) `text` still shows, by kind: empty when it may be stored."""
-        found = [kind for kind, secret in self.credentials if redact(text, [secret]) != text]
-        if redact(text, []) != text:
+        basic_redacted = redact(text, [])
+        found = [kind for kind, secret in self.credentials if redact(text, [secret]) != basic_redacted]
+        if basic_redacted != text:
             found.append("Basic credentials")
         return found
 
