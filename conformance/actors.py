@@ -8,10 +8,11 @@ thread's. Two things an actor does must come out the same when a run is replayed
   the actor's name and the run's seed (random in live runs, fixed when recording and replaying);
 - **time** goes through `CLOCK`. Live and recording runs sleep and wait for real, and a recording notes,
   per actor, which of its deadline checks (`Deadline.expired`, the checks that decide whether a loop
-  makes another request) found the deadline passed. A replay never sleeps or waits: its deadline checks
-  answer what the recording's did, and the actor's clock then jumps to that deadline, so that timings
-  judged afterwards (LIFE-REACHES-END) agree with the recording's. `Timer`s bound waits on what a
-  replay already has (captured callbacks): a replay's timers are over at once.
+  makes another request) found the deadline passed, and stamps each answer with when it arrived
+  (`stamp`). A replay never sleeps or waits: its deadline checks answer what the recording's did, and
+  each actor's clock reads the time its last replayed answer arrived in the recording (`arrived`), so
+  that timings judged from answers (LIFE-REACHES-END, CB-FINAL-EVENT) agree with the recording's.
+  `Timer`s bound waits on what a replay already has (captured callbacks): a replay's are over at once.
 """
 
 from __future__ import annotations
@@ -47,12 +48,14 @@ _UNNAMED = "unnamed"
 
 @dataclasses.dataclass
 class Actor:
-    """One actor: its random source, how many deadline checks it made, and (replay) how far its clock jumped."""
+    """One actor: its random source, how many deadline checks it made, and (replay) its clock: when its last
+    answer arrived in the recording (monotonic seconds from the recording's start, and wall time)."""
 
     name: str
     random: random.Random
     checks: int = 0
-    offset: float = 0.0
+    now: float = 0.0
+    wall: float = 0.0
 
 
 class Clock:
@@ -75,8 +78,13 @@ class Clock:
         self.nonce = REPLAY_NONCE if mode == "replay" else secrets.token_hex(4)
         self.expiries: dict[str, list[int]] = {name: list(checks) for name, checks in (expiries or {}).items()}
         self._actors: dict[str, Actor] = {}
+        self._origin = time.monotonic()
         if mode != "live":
             _without_local_constants()
+
+    def replay_expiries(self, expiries: Mapping[str, Sequence[int]]) -> None:
+        """A replay's deadline checks answer these: per actor, the numbers of the checks that expired."""
+        self.expiries = {name: list(checks) for name, checks in expiries.items()}
 
     @property
     def replaying(self) -> bool:
@@ -97,8 +105,25 @@ class Clock:
 
     # ------------------------------------------------------------------ time
     def monotonic(self) -> float:
-        """time.monotonic(), plus (replay) the jumps the current actor's clock made at expired deadlines."""
-        return time.monotonic() + (current_actor().offset if self.replaying else 0.0)
+        """Seconds since the run began; in a replay, when the current actor's last answer arrived when recorded."""
+        return current_actor().now if self.replaying else time.monotonic() - self._origin
+
+    def time(self) -> float:
+        """time.time(); in a replay, the wall time the current actor's last answer arrived when recorded."""
+        return current_actor().wall if self.replaying else time.time()
+
+    def stamp(self) -> str:
+        """When an answer arrives, as recorded beside it (`monotonic()` and `time()`)."""
+        return f"{self.monotonic():.4f} {self.time():.4f}"
+
+    def arrived(self, stamp: str) -> None:
+        """Replay: the current actor's clock moves on to the time this recorded answer arrived."""
+        try:
+            now, wall = (float(part) for part in stamp.split())
+        except ValueError:
+            return
+        actor = current_actor()
+        actor.now, actor.wall = max(actor.now, now), max(actor.wall, wall)
 
     def sleep(self, seconds: float) -> None:
         if not self.replaying and seconds > 0:
@@ -158,11 +183,8 @@ class Deadline:
         actor = current_actor()
         actor.checks += 1
         if CLOCK.replaying:
-            passed = actor.checks in CLOCK.expiries.get(actor.name, ())
-            if passed:
-                actor.offset += self.remaining()
-            return passed
-        passed = time.monotonic() >= self.ends
+            return actor.checks in CLOCK.expiries.get(actor.name, ())
+        passed = CLOCK.monotonic() >= self.ends
         if passed and CLOCK.mode == "record":
             CLOCK._noted(actor, actor.checks)
         return passed

@@ -119,6 +119,7 @@ class SuiteState:
         if replaying:
             assert self.recording is not None
             settings, to_numbers = self.recording.settings(settings), dict(self.recording.to_numbers)
+            CLOCK.replay_expiries(self.recording.expiries)
         elif settings.embedded:
             settings, to_numbers = self._start_embedded(settings)
         elif self.faults:
@@ -141,6 +142,8 @@ class SuiteState:
             json_suffix=settings.profile == "twilio", max_calls=settings.max_calls,
             timeout=min(10.0, settings.deadline),
         )
+        if replaying:
+            client.observers.append(self.cassettes.arrived)
         client.observers.append(verifier.observe)
         self.suite = Suite(settings, client, verifier, to_numbers, receiver)
         if self.cassettes is not None and self.cassettes.recording_mode:

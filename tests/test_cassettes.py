@@ -71,6 +71,18 @@ def test_replay_gives_the_recorded_verdict(recorded: tuple[SuiteRun, Path], repl
                                                      "test_scenarios.yaml", "test_schema.yaml"}
 
 
+def test_deadlines_that_expired_when_recorded_expire_in_the_replay(tmp_path: Path) -> None:
+    """With a deadline shorter than a call, polls give up and LIFE-REACHES-END fails when recorded: a replay,
+    which never waits, gives up at the same polls and judges the same times."""
+    recording = run_suite(tmp_path / "recorded", [RECORD, f"--calls-cassette-dir={tmp_path / 'cassettes'}",
+                                                  "--calls-deadline=0.3"])
+    assert recording.returncode in (0, 1) and recording.report is not None, recording.stdout[-3000:]
+    assert json.loads((tmp_path / "cassettes" / "run.json").read_text())["expiries"]
+    replay = _replay(tmp_path / "cassettes", tmp_path / "replayed")
+    assert replay.returncode == recording.returncode, replay.stdout[-3000:]
+    assert replay.outcomes() == recording.outcomes()
+
+
 def test_a_hand_edited_response_fails_its_requirement(recorded: tuple[SuiteRun, Path], tmp_path: Path) -> None:
     def alias_changed(interactions: list[dict[str, Any]]) -> None:
         for interaction in interactions:

@@ -22,8 +22,8 @@ from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
-from conformance.actors import current_actor
-from conformance.cassettes.scrub import ACTOR_HEADER, Scrubber
+from conformance.actors import CLOCK, current_actor
+from conformance.cassettes.scrub import ACTOR_HEADER, ARRIVED_HEADER, Scrubber
 from conformance.cassettes.store import MANIFEST, Recording
 from conformance.failures import HarnessError
 
@@ -205,7 +205,18 @@ class Cassettes:
         return self.scrubber.request(request)
 
     def _response(self, response: dict[str, Any]) -> dict[str, Any]:
-        return self.scrubber.response(response)
+        """VCR hook, on each recorded answer and (a replay) on each one loaded from a cassette."""
+        arrived = response.get("headers", {}).get(ARRIVED_HEADER)
+        response = self.scrubber.response(response)
+        response["headers"][ARRIVED_HEADER] = [CLOCK.stamp()] if self.recording_mode else arrived or []
+        return response
+
+    @staticmethod
+    def arrived(response: Any) -> None:
+        """Client observer (replay): the actor's clock moves on to when this answer arrived when recorded."""
+        stamp = response.headers.get(ARRIVED_HEADER)
+        if stamp:
+            CLOCK.arrived(stamp)
 
     # ------------------------------------------------------------------ the end of a recording
     def leaks(self) -> list[str]:

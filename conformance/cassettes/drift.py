@@ -33,6 +33,7 @@ _SID = re.compile(r"\b(?:[A-Z]{2}[0-9a-fA-F]{32}|(?:[A-Z]{2})?[0-9a-fA-F]{8}-[0-
 _DATE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b"
                    r"|\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
 _TOKEN = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{24}\b")
+_ACTIVE_WORD = re.compile(r"\b(?:" + "|".join(sorted(ACTIVE)) + r")\b")
 _MISSING = object()
 
 
@@ -230,7 +231,10 @@ def _timing(name: str, old: Any, new: Any) -> bool:
         return True
     if {old, new} & {None} and any(isinstance(v, str) and _DATE.fullmatch(v) for v in (old, new)):
         return True
-    return name.lower() in ("status", "callstatus") and old in ACTIVE and new in ACTIVE
+    if name.lower() in ("status", "callstatus"):
+        return old in ACTIVE and new in ACTIVE
+    # A message naming the status the call had at that moment (e.g. "not finished (ringing)").
+    return isinstance(old, str) and isinstance(new, str) and _ACTIVE_WORD.sub("", old) == _ACTIVE_WORD.sub("", new)
 
 
 def _number(value: Any) -> bool:

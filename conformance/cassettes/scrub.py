@@ -31,6 +31,7 @@ from conformance.signature import compute_signature, signature_matches
 
 __all__ = [
     "ACTOR_HEADER",
+    "ARRIVED_HEADER",
     "AUTH_TOKEN",
     "ENDPOINT_ORIGIN",
     "INVALID_SIGNATURE",
@@ -48,6 +49,8 @@ SIGNING_KEY = "replayed-signing-key"
 # Stored with each recorded request (never sent): which test or scenario made it, so that requests
 # alike from concurrent scenarios are told apart.
 ACTOR_HEADER = "x-conformance-actor"
+# Stored with each recorded answer: when it arrived (conformance.actors.Clock.stamp), for the replay's clock.
+ARRIVED_HEADER = "x-conformance-arrived"
 # Kept as recorded: what the checks read, and nothing that could carry a credential or a cookie.
 KEPT_REQUEST_HEADERS = frozenset({"content-type"})
 KEPT_RESPONSE_HEADERS = frozenset({"content-type", "location", "www-authenticate", "retry-after", "allow"})

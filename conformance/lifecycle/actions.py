@@ -110,6 +110,7 @@ class Story:
         if not response.is_success or not isinstance(body, dict) or not isinstance(body.get("sid"), str):
             return None
         record.sid = body["sid"]
+        record.created_at = CLOCK.monotonic()  # when the create's answer arrived (a replay knows only answers)
         record.observe("create", body)
         self.records[record.sid] = record
         return record

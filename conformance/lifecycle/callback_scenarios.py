@@ -8,7 +8,6 @@ within the deadline, or cannot be created, leaves its requirements skipped, neve
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -118,7 +117,7 @@ def _story(
     observed, final = _follow(suite, sid, CLOCK.deadline(deadline), pause)
     if final is None:
         _give_up(suite, requirements, f"the call did not end within the deadline ({deadline:g} s)")
-    ended_at = time.time()
+    ended_at = CLOCK.time()
 
     if status_callback:
         _wait(suite, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
