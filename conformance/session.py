@@ -15,8 +15,7 @@ import httpx
 import pytest
 
 from conformance.actors import CLOCK, acting_as
-from conformance.cassettes import Cassettes, Recording, Scrubber, read_captures, write_captures
-from conformance.cassettes.drift import drift
+from conformance.cassettes import Cassettes, Recording, Scrubber, read_captures
 from conformance.cassettes.scrub import RECEIVER_URL
 from conformance.catalog import Catalog, load_catalog
 from conformance.client import CallsClient
@@ -102,7 +101,6 @@ class SuiteState:
         self._stopped = False
         self.report_paths: list[Any] = []
         self.cassette_note: str | None = None
-        self.drift: list[str] = []
 
     def start(self) -> Suite:
         """Resolve settings, start the embedded endpoint if needed, and check that the endpoint answers."""
@@ -166,34 +164,19 @@ class SuiteState:
                 {k: v for k, v in self.environ.items() if k == "CALLS_REPORT_DIR"})
 
     def keep_recording(self, results: Sequence[Result]) -> None:
-        """Write run.json and callbacks.json beside the recorded cassettes, check them all for credentials,
-        and make them the cassette directory (HarnessError, leaving the old cassettes, when a file leaks)."""
-        cassettes = self.cassettes
-        assert cassettes is not None and self.suite is not None
-        receiver = self.suite.receiver
-        captures = [cassettes.scrubber.capture(c) for c in receiver.log.shown()] if receiver else []
-        write_captures(cassettes.staging, captures)
-        recording = Recording.of(self.suite.settings, self.suite.client.base_url, self.suite.client.account_sid,
-                                 self.suite.to_numbers, receiver is not None, cassettes.interactions, results)
-        recording.write(cassettes.staging)
-        leaks = cassettes.leaks()
-        if leaks:
-            cassettes.discard()
-            raise HarnessError(f"credentials survived scrubbing, cassettes not written: {'; '.join(leaks)}")
-        self.drift = drift(cassettes.directory, cassettes.staging)
-        cassettes.replace_directory()
-        self.cassette_note = (f"cassettes: {cassettes.interactions} interactions and {len(captures)} callbacks "
-                              f"recorded into {cassettes.directory}")
+        """Write what a replay needs beside the recorded cassettes and make them the cassette directory."""
+        assert self.cassettes is not None and self.suite is not None
+        suite = self.suite
+        self.cassettes.keep(Recording.of(suite.settings, suite.client.base_url, suite.client.account_sid,
+                                         suite.to_numbers, suite.receiver is not None, self.cassettes.interactions,
+                                         results),
+                            suite.receiver.log.shown() if suite.receiver else [])
 
     def cassette_lines(self) -> list[str]:
-        """What the terminal says about the cassettes: where they went or came from, and (record) the drift."""
-        cassettes = self.cassettes
-        if cassettes is None:
-            return []
-        if cassettes.replaying and self.suite is not None:
-            return [f"cassettes: {cassettes.played} of {cassettes.interactions} recorded interactions replayed from "
-                    f"{cassettes.directory}; network closed but to loopback"]
-        return [line for line in (self.cassette_note, *self.drift) if line]
+        """What the terminal says about the cassettes."""
+        if self.cassettes is None or self.suite is None:
+            return [self.cassette_note] if self.cassette_note else []
+        return [*([self.cassette_note] if self.cassette_note else []), *self.cassettes.lines(self.results() or [])]
 
     def _start_embedded(self, settings: Settings) -> tuple[Settings, dict[str, str]]:
         from conformance.reference import ReferenceEndpoint, Timings

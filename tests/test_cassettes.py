@@ -67,6 +67,7 @@ def test_replay_gives_the_recorded_verdict(recorded: tuple[SuiteRun, Path], repl
     assert replayed.report is not None and replayed.report["target"]["cassettes"] == "replay"
     assert re.search(r"cassettes: (\d+) of \1 recorded interactions replayed .*network closed but to loopback",
                      replayed.stdout), replayed.stdout[-2000:]
+    assert "verdict: the same as the recording's" in replayed.stdout
     assert {p.name for p in directory.iterdir()} >= {"run.json", "callbacks.json", "test_calls.yaml",
                                                      "test_scenarios.yaml", "test_schema.yaml"}
 
@@ -97,6 +98,7 @@ def test_a_hand_edited_response_fails_its_requirement(recorded: tuple[SuiteRun, 
     assert run.returncode == 1, run.stdout[-3000:]
     assert run.outcome("CALL-ALIAS-TO") == "failed"
     assert {i for i, o in run.outcomes().items() if o == "failed"} == {"CALL-ALIAS-TO"}
+    assert "verdict differs from the recording's: CALL-ALIAS-TO passed → failed" in run.stdout
 
 
 def test_a_request_the_cassettes_lack_names_the_test(recorded: tuple[SuiteRun, Path], tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ the cassettes are stale and must be recorded again.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,9 +23,12 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
 from conformance.actors import CLOCK, current_actor
+from conformance.cassettes.drift import drift
 from conformance.cassettes.scrub import ACTOR_HEADER, ARRIVED_HEADER, Scrubber
-from conformance.cassettes.store import MANIFEST, Recording
+from conformance.cassettes.store import MANIFEST, Recording, write_captures
 from conformance.failures import HarnessError
+from conformance.outcomes import Result
+from conformance.receiver import Capture
 
 __all__ = ["LOOPBACK_HOSTS", "RERECORD", "Cassettes", "StaleCassettes", "stale_request"]
 
@@ -49,7 +52,7 @@ class StaleCassettes(HarnessError):
     """A replay asked for something the cassettes do not hold, or left recorded interactions unused."""
 
 
-def same_exchange(r1: Request, r2: Request) -> None:
+def _same_exchange(r1: Request, r2: Request) -> None:
     """VCR matcher: the same actor, then the same method, URL (path and query) and body."""
     if r1.headers.get(ACTOR_HEADER) != r2.headers.get(ACTOR_HEADER):
         raise AssertionError(f"actor {r1.headers.get(ACTOR_HEADER)} != {r2.headers.get(ACTOR_HEADER)}")
@@ -57,7 +60,7 @@ def same_exchange(r1: Request, r2: Request) -> None:
         matcher(r1, r2)
 
 
-def describe_actor(actor: str | None) -> str:
+def _describe_actor(actor: str | None) -> str:
     """An actor as a reader finds it: the test (file::name), or the scenario and its test."""
     if actor and actor.startswith("scenario:"):
         name = actor.removeprefix("scenario:")
@@ -104,6 +107,8 @@ class Cassettes:
         self.interactions = 0  # recorded, or (replay) held by the cassettes opened
         self.played = 0
         self.stale: list[str] = []
+        self.summary: str | None = None
+        self.drift: list[str] = []
         self._stale_actors: set[str] = set()
         self._askers: dict[tuple[str, str, Any], str] = {}  # the last actor to make each request
         self._vcr = vcr.VCR(
@@ -114,7 +119,7 @@ class Cassettes:
             before_record_request=self._request,
             before_record_response=self._response,
         )
-        self._vcr.register_matcher("same_exchange", same_exchange)
+        self._vcr.register_matcher("same_exchange", _same_exchange)
         self._name: str | None = None
         self._context: Any = None
         self._cassette: Cassette | None = None
@@ -180,7 +185,7 @@ class Cassettes:
         if not left:
             return
         self._stale_actors.update(left)
-        parts = [f"{describe_actor(who)} left {len(lines)} recorded interaction(s) unused (the first: {lines[0]})"
+        parts = [f"{_describe_actor(who)} left {len(lines)} recorded interaction(s) unused (the first: {lines[0]})"
                  for who, lines in left.items()]
         message = f"the cassettes are stale: {'; '.join(parts)} in {self._name}.yaml; {RERECORD}"
         self.stale.append(message)
@@ -194,7 +199,7 @@ class Cassettes:
         reason = _REASONS.get(getattr(error, "reason", ""), "not recorded")
         cassette = Path(str(getattr(error.cassette, "_path", "?"))).name
         line = _request_line(request) if request is not None else "a request"
-        message = (f"the cassettes are stale: {describe_actor(actor)} made a request {cassette} does not hold "
+        message = (f"the cassettes are stale: {_describe_actor(actor)} made a request {cassette} does not hold "
                    f"({line}: {reason}); {RERECORD}")
         self.stale.append(message)
         return message
@@ -218,7 +223,37 @@ class Cassettes:
         if stamp:
             CLOCK.arrived(stamp)
 
-    # ------------------------------------------------------------------ the end of a recording
+    # ------------------------------------------------------------------ the end of a run
+    def keep(self, recording: Recording, captures: Iterable[Capture]) -> None:
+        """Record: write run.json and callbacks.json (scrubbed) beside the cassettes, check every file for
+        credentials, note the drift, and make them the cassette directory (HarnessError, leaving the old
+        cassettes, when a file would leak)."""
+        stored = [self.scrubber.capture(c) for c in captures]
+        write_captures(self.staging, stored)
+        recording.write(self.staging)
+        leaks = self.leaks()
+        if leaks:
+            self.discard()
+            raise HarnessError(f"credentials survived scrubbing, cassettes not written: {'; '.join(leaks)}")
+        self.drift = drift(self.directory, self.staging)
+        self.replace_directory()
+        self.summary = (f"cassettes: {self.interactions} interactions and {len(stored)} callbacks recorded into "
+                        f"{self.directory}")
+
+    def lines(self, results: Sequence[Result]) -> list[str]:
+        """What the terminal says: where the cassettes went (and the drift), or what the replay made of them."""
+        if self.recording_mode:
+            return [line for line in (self.summary, *self.drift) if line]
+        lines = [f"cassettes: {self.played} of {self.interactions} recorded interactions replayed from "
+                 f"{self.directory}; network closed but to loopback"]
+        recorded = self.recording.verdict if self.recording else {}
+        changed = [f"{r.requirement.id} {recorded.get(r.requirement.id, 'absent')} → {r.outcome.label}"
+                   for r in results if recorded.get(r.requirement.id) != r.outcome.label]
+        more = f" (and {len(changed) - 5} more)" if len(changed) > 5 else ""
+        lines.append(f"verdict differs from the recording's: {', '.join(changed[:5])}{more}" if changed
+                     else "verdict: the same as the recording's")
+        return lines
+
     def leaks(self) -> list[str]:
         """Files of the staging directory that still show a credential, with what they show."""
         found = []
