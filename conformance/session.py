@@ -20,7 +20,7 @@ from conformance.cassettes.scrub import RECEIVER_URL
 from conformance.catalog import Catalog, load_catalog
 from conformance.client import CallsClient
 from conformance.failures import ConfigError, ConformanceFailure, EndpointUnavailable, HarnessError
-from conformance.loopback import is_loopback
+from conformance.common.loopback import is_loopback
 from conformance.outcomes import Ledger, Result
 from conformance.receiver import CallbackReceiver
 from conformance.redact import strip_userinfo

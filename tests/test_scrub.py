@@ -24,7 +24,7 @@ from conformance.cassettes.scrub import (
 from conformance.checks.callbacks import CallbackContext, callback_signature
 from conformance.failures import Violation
 from conformance.receiver import Capture
-from conformance.signature import compute_signature
+from conformance.common.signature import compute_signature
 
 ACCOUNT = "7d3f1e2a-5b6c-4d8e-9f0a-1b2c3d4e5f60"
 TOKEN = "tok0scrub0c4f9a2b7e1d3"

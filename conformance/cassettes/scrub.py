@@ -27,7 +27,7 @@ from conformance.actors import REPLAY_NONCE, current_actor
 from conformance.checks.callbacks import SIGNATURE_HEADERS, signature_problem, signed_params
 from conformance.receiver import Capture
 from conformance.redact import redact
-from conformance.signature import compute_signature, signature_matches
+from conformance.common.signature import compute_signature, signature_matches
 
 __all__ = [
     "ACTOR_HEADER",

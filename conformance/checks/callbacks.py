@@ -29,7 +29,7 @@ from conformance.lifecycle.graph import (
     first_illegal_step,
     reachable,
 )
-from conformance.signature import signature_matches
+from conformance.common.signature import signature_matches
 from conformance.spec import webhook_schema
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from conformance.actors import callback_token
-from conformance.loopback import LoopbackServer
+from conformance.common.loopback import LoopbackServer
 from conformance.receiver.app import create_receiver_app
 from conformance.receiver.captures import Capture, CaptureLog
 

@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from conformance.signature import compute_signature
+from conformance.common.signature import compute_signature
 
 __all__ = ["Delivery", "HttpOut", "Refusal", "check_host"]
 

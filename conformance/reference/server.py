@@ -8,7 +8,7 @@ from types import TracebackType
 
 from starlette.applications import Starlette
 
-from conformance.loopback import LoopbackServer, is_loopback
+from conformance.common.loopback import LoopbackServer, is_loopback
 
 from .app import ReferenceState, create_app
 from .callbacks import Refusal

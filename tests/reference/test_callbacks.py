@@ -14,7 +14,7 @@ import pytest
 from conformance.reference import BUSY_NUMBER, HOLD_NUMBER, ReferenceEndpoint
 from conformance.reference.callbacks import check_host
 from conformance.reference.events import AUDIO_COUNTERS
-from conformance.signature import signature_matches
+from conformance.common.signature import signature_matches
 
 from .conftest import Api, Captured, Receiver
 

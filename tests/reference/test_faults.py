@@ -20,7 +20,7 @@ import pytest
 import conformance.reference as reference
 from conformance.reference import BUSY_NUMBER, FAULTS, HOLD_NUMBER, ReferenceEndpoint, Timings
 from conformance.reference.serialize import CALL_FIELDS
-from conformance.signature import signature_matches
+from conformance.common.signature import signature_matches
 
 from .conftest import ENDED, Api, Captured, Receiver
 

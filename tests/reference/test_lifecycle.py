@@ -21,7 +21,7 @@ from conformance.reference import (
     ReferenceEndpoint,
     Timings,
 )
-from conformance.signature import signature_matches
+from conformance.common.signature import signature_matches
 
 from .conftest import ENDED, Api, Receiver
 

@@ -1,4 +1,4 @@
-"""conformance.signature against the vectors of calls-api-facts.md §7.4 and the Twilio SDK."""
+"""conformance.common.signature against the vectors of calls-api-facts.md §7.4 and the Twilio SDK."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from twilio.request_validator import RequestValidator
 
-from conformance.signature import compute_signature, signature_matches, url_variants
+from conformance.common.signature import compute_signature, signature_matches, url_variants
 
 TOKEN = "12345"
 URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
