@@ -23,9 +23,9 @@ from email.utils import parsedate_to_datetime
 from types import MappingProxyType
 from typing import Any
 
+from .calls_db import ENDED, Call
 from .dates import rfc2822, utcnow
 from .numbers import format_address, shift_last_digit
-from .store import ENDED, Call
 
 __all__ = ["FAULTS", "Fault", "FaultSet", "validate_faults"]
 

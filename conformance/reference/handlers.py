@@ -15,23 +15,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from .answers import ApiError, ValidationFailed
+from .calls_db import Call
 from .config import Account
+from .destinations import outcome_for
 from .faults import FaultSet
-from .listing import list_calls
 from .numbers import format_address
-from .outcomes import outcome_for
+from .paging import list_calls
 from .reading import basic_credentials, read_form, read_query
-from .responses import ApiError, ValidationFailed
 from .serialize import serialize_call
-from .store import Call
 from .validation import parse_create, parse_update
 
 if TYPE_CHECKING:
-    from .app import ReferenceState
+    from .asgi import ReferenceState
 
 __all__ = ["PREFIXES", "CallsEndpoint"]
 
-logger = logging.getLogger("conformance.reference.handlers")
+logger = logging.getLogger(__name__)
 
 PREFIXES = ("/api/laml/2010-04-01", "/2010-04-01")
 _ROUTE = re.compile(

@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 import conformance.reference as reference
+from conformance.common.signature import signature_matches
 from conformance.reference import BUSY_NUMBER, FAULTS, HOLD_NUMBER, ReferenceEndpoint, Timings
 from conformance.reference.serialize import CALL_FIELDS
-from conformance.common.signature import signature_matches
 
 from .conftest import ENDED, Api, Captured, Receiver
 

@@ -12,13 +12,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .callbacks import HttpOut, Refusal
+from .answers import ApiError, Responder
+from .calls_db import Store
 from .config import ReferenceConfig
 from .faults import FaultSet
 from .handlers import CallsEndpoint
-from .lifecycle import Lifecycle
-from .responses import ApiError, Responder
-from .store import Store
+from .outbound import HttpOut, Refusal
+from .progress import Lifecycle
 
 __all__ = ["ReferenceState", "create_app"]
 

@@ -17,16 +17,16 @@ from types import MappingProxyType
 from typing import Any
 
 from . import events
-from .callbacks import HttpOut
+from .calls_db import ENDED, Call, Store
 from .config import Timings
+from .destinations import ANSWER_NUMBER, answered_by_for, media_for, outcome_for, sip_code_for
 from .faults import FaultSet
 from .laml import load_document
-from .outcomes import ANSWER_NUMBER, answered_by_for, media_for, outcome_for, sip_code_for
-from .store import ENDED, Call, Store
+from .outbound import HttpOut
 
 __all__ = ["PRICE_PER_MINUTE", "TRANSITIONS", "IllegalTransition", "Lifecycle"]
 
-logger = logging.getLogger("conformance.reference.lifecycle")
+logger = logging.getLogger(__name__)
 
 TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
     {

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from .answers import ApiError
+from .calls_db import STATUSES, Call, Store
 from .dates import parse_filter_date
 from .faults import FaultSet
-from .responses import ApiError
 from .serialize import serialize_call
-from .store import STATUSES, Call, Store
 from .validation import Form
 
 __all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "list_calls"]
