@@ -63,7 +63,9 @@ class ReferenceEndpoint:
 
     @property
     def state(self) -> ReferenceState:
-        return self.app.state.reference
+        """What the running app holds (store, lifecycle, faults), for tests."""
+        state: ReferenceState = self.app.state.reference
+        return state
 
     @property
     def faults(self) -> frozenset[str]:

@@ -74,11 +74,13 @@ class CallsEndpoint:
             raise _not_found(path)
         operation = target.operation(request.method)
         if operation is None:
-            allowed = ", ".join(target.allowed)
-            raise ApiError(405, 20004, f"Method {request.method[:20]} not allowed", headers={"Allow": allowed})
+            allowed = {"Allow": ", ".join(target.allowed)}
+            raise ApiError(405, 20004, f"Method {request.method[:20]} not allowed", headers=allowed)
         account = self.authenticate(request, target.account)
         if target.sid is None:
-            return await (self.create(request, account) if operation == "create" else self.list(request, account))
+            if operation == "create":
+                return await self.create(request, account)
+            return await self.list(request, account)
         call = self.find(account, target.sid, path)
         if operation == "fetch":
             return self.state.respond.json(self.shown(call))
@@ -93,7 +95,9 @@ class CallsEndpoint:
         if credentials is None:
             if not behaviour.credentials_required and path_account in accounts:
                 return accounts[path_account]
-            raise ApiError(401, 20003, "Authentication Error - No credentials provided", headers=_UNAUTHORIZED)
+            raise ApiError(
+                401, 20003, "Authentication Error - No credentials provided", headers=_UNAUTHORIZED
+            )
         user, password = credentials
         account = accounts.get(user)
         if account is None or not (_password_matches(password, account) or not behaviour.password_checked):

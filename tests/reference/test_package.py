@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,10 @@ def test_public_surface_is_exact() -> None:
         and name not in {"annotations"}
         and not isinstance(getattr(reference, name), type(reference))
     }
+
+
+def test_importing_the_endpoint_loads_nothing_of_the_suite() -> None:
+    code = "import sys, conformance.reference; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    ours = [name for name in loaded.stdout.split() if name.startswith("conformance.")]
+    assert ours and [name for name in ours if not name.startswith(("conformance.reference", SHARED))] == []

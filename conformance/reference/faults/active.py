@@ -29,7 +29,9 @@ class FaultSet:
             fault.on_output for fault in active if fault.on_output is not None
         )
         self._call_hooks = [fault.on_call for fault in active if fault.on_call is not None]
-        self._create_hooks = [fault.on_create_answer for fault in active if fault.on_create_answer is not None]
+        self._create_hooks = [
+            fault.on_create_answer for fault in active if fault.on_create_answer is not None
+        ]
         self._error_hooks = [fault.on_error for fault in active if fault.on_error is not None]
         self._envelope_hooks = [fault.on_envelope for fault in active if fault.on_envelope is not None]
         self._callback_hooks = [fault.on_callback for fault in active if fault.on_callback is not None]
