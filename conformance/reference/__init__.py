@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from .app import ReferenceState, create_app
-from .callbacks import Refusal
+from .asgi import ReferenceState, create_app
 from .config import Account, ReferenceConfig, Timings
-from .faults import FAULTS, Fault, FaultSet, validate_faults
-from .lifecycle import TRANSITIONS
-from .outcomes import (
+from .destinations import (
     ANSWER_NUMBER,
     BUSY_NUMBER,
     FAILED_NUMBER,
@@ -16,7 +13,10 @@ from .outcomes import (
     MACHINE_NUMBER,
     NO_ANSWER_NUMBER,
 )
-from .server import ReferenceEndpoint
+from .endpoint import ReferenceEndpoint
+from .faults import FAULTS, Fault, FaultSet, validate_faults
+from .outbound import Refusal
+from .progress import TRANSITIONS
 
 __all__ = [
     "ANSWER_NUMBER",

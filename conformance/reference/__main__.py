@@ -13,8 +13,8 @@ import threading
 from collections.abc import Sequence
 
 from .config import Timings
+from .endpoint import ReferenceEndpoint
 from .faults import FAULTS
-from .server import ReferenceEndpoint
 
 __all__ = ["main"]
 

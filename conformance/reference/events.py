@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .calls_db import Call
 from .dates import rfc2822
 from .serialize import API_PREFIX
-from .store import Call
 
 __all__ = ["AUDIO_COUNTERS", "document_params", "recording_params", "status_params"]
 

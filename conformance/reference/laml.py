@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from .callbacks import HttpOut
+from .outbound import HttpOut
 
 __all__ = ["MAX_DOCUMENT_BYTES", "Step", "load_document", "parse_document"]
 

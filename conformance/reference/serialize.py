@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .calls_db import Call
 from .dates import rfc2822
 from .faults import FaultSet
-from .store import Call
 
 __all__ = ["API_PREFIX", "CALL_FIELDS", "call_uri", "serialize_call"]
 

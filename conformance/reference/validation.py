@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .answers import ApiError, ValidationFailed
+from .calls_db import CallParams
 from .numbers import is_valid_address
-from .responses import ApiError, ValidationFailed
-from .store import CallParams
 
 __all__ = [
     "CALLBACK_EVENTS",

@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.reference import BUSY_NUMBER, HOLD_NUMBER, ReferenceEndpoint
-from conformance.reference.callbacks import check_host
-from conformance.reference.events import AUDIO_COUNTERS
 from conformance.common.signature import signature_matches
+from conformance.reference import BUSY_NUMBER, HOLD_NUMBER, ReferenceEndpoint
+from conformance.reference.events import AUDIO_COUNTERS
+from conformance.reference.outbound import check_host
 
 from .conftest import Api, Captured, Receiver
 

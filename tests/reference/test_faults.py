@@ -1,7 +1,8 @@
 """The fault switch: each fault's deviation is present when it is on and absent when it is off.
 
-This is a sanity test of the registry and its hooks; the conformance suite proves separately that
-its checks catch each fault.
+This is a sanity test of the registry and the mechanisms that carry each fault (hooks, Behaviour
+fields, output rewrites); the conformance suite proves separately that its checks catch each fault.
+The registry's shape is tested in ``test_fault_registry.py``.
 """
 
 from __future__ import annotations
@@ -10,19 +11,27 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-import conformance.reference as reference
+from conformance.common.signature import signature_matches
 from conformance.reference import BUSY_NUMBER, FAULTS, HOLD_NUMBER, ReferenceEndpoint, Timings
 from conformance.reference.serialize import CALL_FIELDS
-from conformance.common.signature import signature_matches
 
-from .conftest import ENDED, Api, Captured, Receiver
+from .conftest import ENDED, Api
+from .probing import (
+    callbacks_of,
+    created,
+    digits,
+    ended,
+    ended_answered,
+    final_status,
+    in_progress,
+    listing,
+    seconds,
+)
 
 QUICK = Timings(queued_for=0.01, ring_for=0.02, talk_for=0.05)
 ISO8601 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -31,39 +40,6 @@ RACES = 5  # tries at catching a call queued or ringing (QUICK timings answer it
 RFC2822 = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$"
 )
-CATALOG = Path(__file__).resolve().parents[2] / "spec" / "requirements.yaml"
-
-
-def _t(value: str) -> float:
-    return parsedate_to_datetime(value).timestamp()
-
-
-def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value)
-
-
-def created(api: Api, **params: Any) -> dict[str, Any]:
-    return api.create_call(**params)
-
-
-def ended(api: Api, **params: Any) -> dict[str, Any]:
-    return api.wait_ended(api.create_call(**params)["sid"])
-
-
-def ended_answered(api: Api) -> dict[str, Any]:
-    sid = api.create_call()["sid"]
-    return api.wait(sid, lambda call: call["status"] == "completed")
-
-
-def in_progress(api: Api) -> dict[str, Any]:
-    sid = api.create_call(To=HOLD_NUMBER)["sid"]
-    call = api.wait(sid, lambda call: call["status"] in ("in-progress", "active"))
-    api.update(sid, Status="completed")
-    return call
-
-
-def listing(api: Api, **params: Any) -> dict[str, Any]:
-    return api.http.get(api.calls_path(), params=params).json()
 
 
 def _sid_not_uuid(api: Api) -> bool:
@@ -140,7 +116,7 @@ def _ended_later(api: Api) -> bool:
     at_end = ended_answered(api)
     time.sleep(1.0)
     later = api.fetch(at_end["sid"])
-    return _t(later["end_time"]) == _t(at_end["end_time"]) + 2 and later["duration"] == at_end["duration"] + 2
+    return seconds(later["end_time"]) == seconds(at_end["end_time"]) + 2 and later["duration"] == at_end["duration"] + 2
 
 
 def _illegal_path(api: Api) -> bool:
@@ -209,46 +185,8 @@ def _deleted(api: Api, sid: str) -> tuple[int, int]:
     return deleted, api.http.get(api.calls_path(sid)).status_code
 
 
-def _callbacks(api: Api, *, record: bool = False, **params: str) -> list[Captured]:
-    """Every callback of one call (status ones in SequenceNumber order, then recording ones), once it ended.
-
-    Waits for the call's end, then (up to 1 s) for its final status callback, which a fault may never send.
-    """
-    receiver = Receiver()
-    try:
-        if record:
-            params.update(Record="true", RecordingStatusCallback=f"{receiver.url}/recording")
-        sid = api.create_call(StatusCallback=f"{receiver.url}/status", **params)["sid"]
-        api.wait_ended(sid)
-        ends = time.monotonic() + 1.0
-        mine: list[Captured] = []
-        while time.monotonic() < ends:
-            mine = receiver.matching(lambda r: r.params.get("CallSid") == sid)
-            if any(r.path == "/status" and r.params.get("CallStatus") in ENDED for r in mine) and (
-                not record or any(r.path == "/recording" for r in mine)
-            ):
-                break
-            time.sleep(0.02)
-        time.sleep(0.1)  # intermediate callbacks may trail
-        mine = receiver.matching(lambda r: r.params.get("CallSid") == sid)
-        status = sorted(
-            (r for r in mine if r.path == "/status"), key=lambda r: int(r.params["SequenceNumber"])
-        )
-        return status + [r for r in mine if r.path == "/recording"]
-    finally:
-        receiver.close()
-
-
-def _status_only(found: list[Captured]) -> list[Captured]:
-    return [r for r in found if r.path == "/status"]
-
-
-def _final(found: list[Captured]) -> Captured:
-    return next(r for r in _status_only(found) if r.params["CallStatus"] in ENDED)
-
-
 def _badly_signed(api: Api) -> bool:
-    found = _callbacks(api, record=True)
+    found = callbacks_of(api, record=True)
     key = api.endpoint.signing_key
     return bool(found) and not any(
         signature_matches(key, r.url, r.form, r.headers["x-signalwire-signature"]) for r in found
@@ -259,10 +197,10 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "call-alias-to": lambda api: (c := created(api))["to_formatted"] != c["formatted_to"],
     "call-alias-from": lambda api: (c := created(api))["from_formatted"] != c["formatted_from"],
     "call-formatted-to-wrong-number": lambda api: (
-        not _digits((c := created(api))["to"]).endswith(_digits(c["formatted_to"]))
+        not digits((c := created(api))["to"]).endswith(digits(c["formatted_to"]))
     ),
     "call-formatted-from-wrong-number": lambda api: (
-        not _digits((c := created(api))["from"]).endswith(_digits(c["formatted_from"]))
+        not digits((c := created(api))["from"]).endswith(digits(c["formatted_from"]))
     ),
     "call-missing-field": lambda api: "sip_result_code" not in created(api),
     "call-duration-string": lambda api: isinstance(created(api)["duration"], str),
@@ -274,7 +212,7 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "call-subresource-no-recordings": lambda api: "recordings" not in created(api)["subresource_uris"],
     "call-date-not-gmt": lambda api: (
         (c := created(api))["date_created"].endswith("-0500")
-        and abs(_t(c["date_created"]) - time.time()) < 60
+        and abs(seconds(c["date_created"]) - time.time()) < 60
     ),
     "call-date-bad-names": lambda api: not RFC2822.match(created(api)["date_created"]),
     "call-price-unit-lower": lambda api: created(api)["price_unit"] == "usd",
@@ -285,20 +223,20 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "call-media-lost-negative": lambda api: created(api)["audio_out_lost"] == -1,
     "call-mos-out-of-range": lambda api: created(api)["audio_in_mos"] == 6.2,
     "time-updated-before-created": lambda api: (
-        _t((c := created(api))["date_updated"]) < _t(c["date_created"])
+        seconds((c := created(api))["date_updated"]) < seconds(c["date_created"])
     ),
     "time-start-before-created": lambda api: (
-        _t((c := ended_answered(api))["start_time"]) < _t(c["date_created"]) - 1
+        seconds((c := ended_answered(api))["start_time"]) < seconds(c["date_created"]) - 1
     ),
     "time-start-while-queued": lambda api: (
         (c := created(api))["status"] == "queued" and c["start_time"] is not None
     ),
     "time-end-while-active": lambda api: in_progress(api)["end_time"] is not None,
     "time-end-missing": lambda api: ended_answered(api)["end_time"] is None,
-    "time-end-before-start": lambda api: _t((c := ended_answered(api))["end_time"]) < _t(c["start_time"]),
+    "time-end-before-start": lambda api: seconds((c := ended_answered(api))["end_time"]) < seconds(c["start_time"]),
     "time-duration-unanswered": lambda api: ended(api, To=BUSY_NUMBER)["duration"] != 0,
     "time-duration-too-long": lambda api: (
-        (c := ended_answered(api))["duration"] > _t(c["end_time"]) - _t(c["start_time"]) + 1
+        (c := ended_answered(api))["duration"] > seconds(c["end_time"]) - seconds(c["start_time"]) + 1
     ),
     "create-rejects": lambda api: (r := api.create()).status_code == 400 and "errors" in r.json(),
     "create-201": lambda api: api.create().status_code == 201,
@@ -343,31 +281,31 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "delete-ended-keeps": lambda api: _deleted(api, ended_answered(api)["sid"]) == (204, 200),
     "cb-bad-signature": _badly_signed,
     "cb-sequence-gap": lambda api: (
-        [int(r.params["SequenceNumber"]) for r in _callbacks(api, StatusCallbackEvent=ALL_EVENTS)]
+        [int(r.params["SequenceNumber"]) for r in callbacks_of(api, StatusCallbackEvent=ALL_EVENTS)]
         == [0, 2, 3, 4]
     ),
-    "cb-no-duration": lambda api: "CallDuration" not in _final(_callbacks(api)).params,
-    "cb-get-as-post": lambda api: {r.method for r in _callbacks(api, StatusCallbackMethod="GET")} == {"POST"},
+    "cb-no-duration": lambda api: "CallDuration" not in final_status(callbacks_of(api)).params,
+    "cb-get-as-post": lambda api: {r.method for r in callbacks_of(api, StatusCallbackMethod="GET")} == {"POST"},
     "cb-unrequested-events": lambda api: (
-        [r.params["CallStatus"] for r in _callbacks(api)]
+        [r.params["CallStatus"] for r in callbacks_of(api)]
         == ["initiated", "ringing", "in-progress", "completed"]
     ),
     "cb-no-final": lambda api: (
-        [r.params["CallStatus"] for r in _callbacks(api, StatusCallbackEvent=ALL_EVENTS)]
+        [r.params["CallStatus"] for r in callbacks_of(api, StatusCallbackEvent=ALL_EVENTS)]
         == ["initiated", "ringing", "in-progress"]
     ),
-    "cb-timestamp-iso": lambda api: bool(ISO8601.match(_final(_callbacks(api)).params["Timestamp"])),
-    "cb-status-path": lambda api: _final(_callbacks(api, To=BUSY_NUMBER)).params["CallStatus"] == "completed",
-    "cb-no-media-final": lambda api: "AudioInMos" not in _final(_callbacks(api)).params,
+    "cb-timestamp-iso": lambda api: bool(ISO8601.match(final_status(callbacks_of(api)).params["Timestamp"])),
+    "cb-status-path": lambda api: final_status(callbacks_of(api, To=BUSY_NUMBER)).params["CallStatus"] == "completed",
+    "cb-no-media-final": lambda api: "AudioInMos" not in final_status(callbacks_of(api)).params,
     "cb-no-media-early": lambda api: (
-        [("AudioInMos" in r.params) for r in _callbacks(api, StatusCallbackEvent=ALL_EVENTS)]
+        [("AudioInMos" in r.params) for r in callbacks_of(api, StatusCallbackEvent=ALL_EVENTS)]
         == [False, False, False, True]
     ),
     "cb-recording-missing-field": lambda api: (
-        bool(recordings := [r for r in _callbacks(api, record=True) if r.path == "/recording"])
+        bool(recordings := [r for r in callbacks_of(api, record=True) if r.path == "/recording"])
         and not any("RecordingChannels" in r.params for r in recordings)
     ),
-    "cb-bad-params": lambda api: not any("CallbackSource" in r.params for r in _callbacks(api)),
+    "cb-bad-params": lambda api: not any("CallbackSource" in r.params for r in callbacks_of(api)),
     "list-page-size-ignored": lambda api: (
         (created(api), created(api))
         and len((page := listing(api, PageSize=1))["calls"]) > 1
@@ -410,33 +348,3 @@ def test_fault_is_present_only_when_on(name: str, baseline: ReferenceEndpoint) -
     api = Api(baseline)
     assert not probe(api), f"{name} switched off, yet its deviation was observed"
     api.http.close()
-
-
-def test_registry_entries_are_well_formed() -> None:
-    for name, fault in FAULTS.items():
-        assert fault.name == name and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", name)
-        assert fault.breaks and all(re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)+", rid) for rid in fault.breaks)
-        assert fault.description.strip()
-
-
-@pytest.mark.skipif(not CATALOG.exists(), reason="the requirement catalog is not in this checkout")
-def test_every_broken_requirement_is_in_the_catalog() -> None:
-    catalog = set(re.findall(r"^\s*-\s*id:\s*([A-Z0-9-]+)\s*$", CATALOG.read_text(), flags=re.MULTILINE))
-    missing = {rid for fault in FAULTS.values() for rid in fault.breaks} - catalog
-    assert not missing
-
-
-def test_unknown_fault_names_are_rejected_with_the_valid_ones() -> None:
-    with pytest.raises(ValueError, match=r"valid names: .*call-alias-to"):
-        ReferenceEndpoint(faults=["call-alias-to", "nope"])
-
-
-def test_public_surface_is_exact() -> None:
-    exported = set(reference.__all__)
-    assert exported == {
-        name
-        for name in vars(reference)
-        if not name.startswith("_")
-        and name not in {"annotations"}
-        and not isinstance(getattr(reference, name), type(reference))
-    }

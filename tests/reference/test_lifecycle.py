@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from conformance.common.signature import signature_matches
 from conformance.reference import (
     ANSWER_NUMBER,
     BUSY_NUMBER,
@@ -21,7 +22,6 @@ from conformance.reference import (
     ReferenceEndpoint,
     Timings,
 )
-from conformance.common.signature import signature_matches
 
 from .conftest import ENDED, Api, Receiver
 

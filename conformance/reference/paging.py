@@ -12,11 +12,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from .answers import ApiError
+from .calls_db import STATUSES, Call, Store
 from .dates import parse_filter_date
-from .faults import FaultSet
-from .responses import ApiError
+from .faults import Behaviour, FaultSet
 from .serialize import serialize_call
-from .store import STATUSES, Call, Store
 from .validation import Form
 
 __all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "list_calls"]
@@ -54,7 +54,7 @@ def _time_filter(name: str, value: str) -> Callable[[Call], bool]:
     return keep
 
 
-def _filters(query: Form, faults: FaultSet) -> list[Callable[[Call], bool]]:
+def _filters(query: Form, behaviour: Behaviour) -> list[Callable[[Call], bool]]:
     keep: list[Callable[[Call], bool]] = []
     to, from_, status, parent = (
         query.get("To"),
@@ -64,13 +64,13 @@ def _filters(query: Form, faults: FaultSet) -> list[Callable[[Call], bool]]:
     )
     if status is not None and status not in STATUSES:
         raise ApiError(400, 10000, f"Status must be one of {', '.join(STATUSES)}.")
-    if to is not None and "list-filter-to-ignored" not in faults:
+    if to is not None and behaviour.to_filter_honoured:
         wanted_to = _phone(to)
         keep.append(lambda call: call.to == wanted_to)
-    if from_ is not None and "list-filter-from-ignored" not in faults:
+    if from_ is not None and behaviour.from_filter_honoured:
         wanted_from = _phone(from_)
         keep.append(lambda call: call.from_ == wanted_from)
-    if status is not None and "list-filter-status-ignored" not in faults:
+    if status is not None and behaviour.status_filter_honoured:
         keep.append(lambda call: call.status == status)
     if parent is not None:
         keep.append(lambda call: False)  # this endpoint only makes parentless calls
@@ -81,12 +81,12 @@ def _filters(query: Form, faults: FaultSet) -> list[Callable[[Call], bool]]:
     return keep
 
 
-def _int_param(query: Form, name: str, default: int, faults: FaultSet) -> int | None:
+def _int_param(query: Form, name: str, default: int, behaviour: Behaviour) -> int | None:
     value = query.get(name)
     if value is None:
         return default
     if not _INT.match(value):
-        if "server-error-on-bad-input" in faults and name == "PageSize":
+        if behaviour.bad_integers == "crash" and name == "PageSize":
             raise ApiError(500, 20500, "Internal Server Error")
         return None
     return int(value)
@@ -96,12 +96,13 @@ def list_calls(
     store: Store, account_sid: str, query: Form, path: str, raw_query: str, faults: FaultSet
 ) -> dict[str, Any]:
     """The list envelope for one request."""
-    page_size = _int_param(query, "PageSize", DEFAULT_PAGE_SIZE, faults)
+    behaviour = faults.behaviour
+    page_size = _int_param(query, "PageSize", DEFAULT_PAGE_SIZE, behaviour)
     if page_size is None or not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ApiError(
             400, 54454, f"The page size provided is invalid: PageSize must be 1 to {MAX_PAGE_SIZE}."
         )
-    page = _int_param(query, "Page", 0, faults)
+    page = _int_param(query, "Page", 0, behaviour)
     if page is None:
         raise ApiError(400, 10000, "Page must be a whole number, 0 or more.")
     token = query.get("PageToken")
@@ -115,9 +116,9 @@ def list_calls(
             raise ApiError(400, 21481, "The page token supplied was invalid.")
         direction = match.group(1)
 
-    keep = _filters(query, faults)
+    keep = _filters(query, behaviour)
     ordered = [call for call in store.calls_of(account_sid) if all(test(call) for test in keep)]
-    oldest_first = "list-oldest-first" in faults
+    oldest_first = behaviour.list_order == "oldest-first"
     if oldest_first:
         ordered.reverse()
 
@@ -126,9 +127,9 @@ def list_calls(
             return True
         return seq > mark if oldest_first else seq < mark
 
-    size = DEFAULT_PAGE_SIZE if "list-page-size-ignored" in faults else page_size
+    size = page_size if behaviour.list_page_size_honoured else DEFAULT_PAGE_SIZE
     if direction == "A" and token_seq is not None:
-        overlap = "list-pages-overlap" in faults
+        overlap = behaviour.pages_overlap
         items = [call for call in ordered if after(call.seq, token_seq, inclusive=overlap)][:size]
     elif direction == "B" and token_seq is not None:
         before = [call for call in ordered if not after(call.seq, token_seq, inclusive=True)]
@@ -146,7 +147,7 @@ def list_calls(
 
     more = bool(items) and len(items) >= size and any(after(call.seq, items[-1].seq) for call in ordered)
     next_uri = page_uri(page + 1, "PA" + items[-1].sid) if more else None
-    if next_uri is None and "list-next-on-last-page" in faults:
+    if next_uri is None and behaviour.last_page_links_next:
         next_uri = page_uri(page + 1, "PA" + items[-1].sid) if items else page_uri(page, token)
     previous_uri = None
     if page > 0:

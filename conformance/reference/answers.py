@@ -2,8 +2,8 @@
 
 Errors are ``{code, message, more_info, status}``; create's 400 validation errors use SignalWire's
 published array shape ``{errors: [{code, message, more_info}]}`` (codes as numeric strings, like
-its schema). Every JSON answer passes through ``Responder`` so faults about content types and error
-bodies live in one place.
+its schema). Every answer is built by ``Responder``, which applies the error-body hooks of the faults
+switched on.
 """
 
 from __future__ import annotations
@@ -11,15 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from .faults import FaultSet
 
 __all__ = ["ApiError", "Responder", "ValidationFailed", "more_info"]
-
-_JSON = "application/json"
-_HTML = "text/html; charset=utf-8"
-
 
 def more_info(code: int) -> str:
     return f"https://developer.signalwire.com/compatibility-api/reference/errors/{code}"
@@ -57,14 +53,11 @@ class Responder:
         self.faults = faults
 
     def json(self, body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-        media_type = _HTML if "content-type-html" in self.faults else _JSON
-        response = JSONResponse(body, status_code=status, headers=dict(headers or {}))
-        response.headers["content-type"] = media_type
-        return response
+        """``application/json``."""
+        return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
     def error(self, error: ApiError) -> Response:
-        if error.status == 404 and "error-plain-text" in self.faults:
-            return PlainTextResponse("Not Found", status_code=404, headers=error.headers)
+        """The object-shaped error body."""
         body = {
             "code": error.code,
             "message": error.message,

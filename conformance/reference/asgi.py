@@ -1,4 +1,8 @@
-"""The Starlette application of the reference endpoint and the state it shares with its tasks."""
+"""The Starlette application of the reference endpoint and the state it shares with its tasks.
+
+Output faults, when any is on, wrap the app as middleware (``faults.OutputFaults``); the correct
+endpoint runs without it.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,18 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .callbacks import HttpOut, Refusal
+from .answers import ApiError, Responder
+from .calls_db import Store
 from .config import ReferenceConfig
-from .faults import FaultSet
+from .faults import Behaviour, FaultSet, OutputFaults
 from .handlers import CallsEndpoint
-from .lifecycle import Lifecycle
-from .responses import ApiError, Responder
-from .store import Store
+from .outbound import HttpOut, Refusal
+from .progress import Lifecycle
 
 __all__ = ["ReferenceState", "create_app"]
 
@@ -29,6 +34,7 @@ class ReferenceState:
 
     config: ReferenceConfig
     faults: FaultSet
+    behaviour: Behaviour
     store: Store
     http: HttpOut
     lifecycle: Lifecycle
@@ -50,6 +56,7 @@ class ReferenceState:
         return cls(
             config=config,
             faults=faults,
+            behaviour=faults.behaviour,
             store=store,
             http=http,
             lifecycle=lifecycle,
@@ -80,8 +87,10 @@ def create_app(config: ReferenceConfig | None = None) -> Starlette:
             )
         )
 
+    outputs = state.faults.outputs
     app = Starlette(
         routes=[Route("/{path:path}", CallsEndpoint(state))],
+        middleware=[Middleware(OutputFaults, hooks=outputs)] if outputs else [],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_exception},
     )

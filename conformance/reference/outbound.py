@@ -23,7 +23,7 @@ from conformance.common.signature import compute_signature
 
 __all__ = ["Delivery", "HttpOut", "Refusal", "check_host"]
 
-logger = logging.getLogger("conformance.reference.callbacks")
+logger = logging.getLogger(__name__)
 
 Params = Sequence[tuple[str, str]]
 

@@ -17,16 +17,16 @@ from types import MappingProxyType
 from typing import Any
 
 from . import events
-from .callbacks import HttpOut
+from .calls_db import ENDED, Call, Store
 from .config import Timings
+from .destinations import answered_by_for, media_for, outcome_for, sip_code_for
 from .faults import FaultSet
 from .laml import load_document
-from .outcomes import ANSWER_NUMBER, answered_by_for, media_for, outcome_for, sip_code_for
-from .store import ENDED, Call, Store
+from .outbound import HttpOut
 
 __all__ = ["PRICE_PER_MINUTE", "TRANSITIONS", "IllegalTransition", "Lifecycle"]
 
-logger = logging.getLogger("conformance.reference.lifecycle")
+logger = logging.getLogger(__name__)
 
 TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
@@ -59,6 +59,7 @@ class Lifecycle:
         self.http = http
         self.timings = timings
         self.faults = faults if faults is not None else FaultSet()
+        self.behaviour = self.faults.behaviour
         self._key_of = signing_key_of
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -161,7 +162,7 @@ class Lifecycle:
         ring = timings.ring_for
         if outcome.after_ringing == "no-answer":
             ring = min(ring, float(call.params.timeout))
-        if "life-never-ends" in self.faults and call.to == ANSWER_NUMBER:
+        if call.to in self.behaviour.rings_until_ended:
             await asyncio.get_running_loop().create_future()  # rings until ended through the API
         await asyncio.sleep(ring)
         if call.status != "ringing":
@@ -215,18 +216,18 @@ class Lifecycle:
     # ------------------------------------------------------------------ callbacks
 
     def _callback_key(self, call: Call) -> str:
-        """The key callbacks are signed with: the account's signing key."""
+        """The key callbacks are signed with: the account's signing key (or, as a fault, another)."""
         key = self._key_of(call.account_sid)
-        return key[::-1] + "-wrong" if "cb-bad-signature" in self.faults else key
+        return key if self.behaviour.callbacks_signed_with == "signing-key" else key[::-1] + "-wrong"
 
     def _status_callback(self, call: Call, event: str, call_status: str) -> None:
         params = call.params
-        faults = self.faults
+        behaviour = self.behaviour
         if not params.status_callback:
             return
-        if event not in params.status_callback_events and "cb-unrequested-events" not in faults:
+        if event not in params.status_callback_events and behaviour.status_events_sent == "requested":
             return
-        if event == "completed" and "cb-no-final" in faults:
+        if event == "completed" and not behaviour.final_status_callback_sent:
             return
         sequence = call.callbacks_sent
         call.callbacks_sent += 1
@@ -235,8 +236,8 @@ class Lifecycle:
             call.sid,
             "status",
             params.status_callback,
-            "POST" if "cb-get-as-post" in faults else params.status_callback_method,
-            faults.callback("status", pairs),
+            params.status_callback_method if behaviour.status_callback_method_honoured else "POST",
+            self.faults.callback("status", pairs),
             self._callback_key(call),
         )
 

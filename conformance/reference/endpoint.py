@@ -10,11 +10,11 @@ from starlette.applications import Starlette
 
 from conformance.common.loopback import LoopbackServer, is_loopback
 
-from .app import ReferenceState, create_app
-from .callbacks import Refusal
+from .asgi import ReferenceState, create_app
 from .config import DEFAULT_CALLBACK_ALLOW, Account, ReferenceConfig, Timings
+from .destinations import ANSWER_NUMBER, FROM_NUMBER
 from .faults import validate_faults
-from .outcomes import ANSWER_NUMBER, FROM_NUMBER
+from .outbound import Refusal
 
 __all__ = ["ReferenceEndpoint"]
 
@@ -63,7 +63,9 @@ class ReferenceEndpoint:
 
     @property
     def state(self) -> ReferenceState:
-        return self.app.state.reference
+        """What the running app holds (store, lifecycle, faults), for tests."""
+        state: ReferenceState = self.app.state.reference
+        return state
 
     @property
     def faults(self) -> frozenset[str]:

@@ -11,6 +11,7 @@ import itertools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .config import Account
 from .dates import utcnow
@@ -122,10 +123,10 @@ class Store:
         self._last = max(utcnow(), self._last)
         return self._last
 
-    def new_sid(self, *, twilio_style: bool = False) -> str:
-        """A fresh call sid: a UUID, or ``CA`` + 32 hex when a fault asks for the Twilio form."""
+    def new_sid(self, style: Literal["uuid", "twilio"] = "uuid") -> str:
+        """A fresh call sid: a UUID, or in the Twilio form, ``CA`` + 32 hex."""
         value = uuid.uuid4()
-        return "CA" + value.hex if twilio_style else str(value)
+        return "CA" + value.hex if style == "twilio" else str(value)
 
     def add(
         self,

@@ -1,0 +1,15 @@
+"""Named faults of the reference endpoint: the registry (one table), and what a set of them does.
+
+``registry.py`` is the table (name, requirements broken, description, mechanism); ``hooks.py`` the
+rewrites of what is about to be sent; ``behaviour.py`` the typed decisions the logic reads;
+``middleware.py`` the rewrites of finished answers; ``active.py`` resolves a set of names into them.
+"""
+
+from __future__ import annotations
+
+from .active import FaultSet
+from .behaviour import Behaviour
+from .middleware import OutputFaults
+from .registry import FAULTS, Fault, validate_faults
+
+__all__ = ["FAULTS", "Behaviour", "Fault", "FaultSet", "OutputFaults", "validate_faults"]

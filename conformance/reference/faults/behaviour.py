@@ -1,0 +1,88 @@
+"""``Behaviour``: every decision the endpoint's logic leaves open, as one frozen, typed object.
+
+The correct endpoint is ``Behaviour()``, its defaults. A behavioural fault is a row of the registry
+that changes one or more fields (``behaviour=Behaviour(field=value)``); the set of faults switched on
+is merged into one object once, when the endpoint is built, and the handlers, the paging, the
+lifecycle and the callbacks read its fields at their decision points.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["Behaviour", "changed_fields", "merge"]
+
+StatusUpdate = Literal["refuse", "end", "ignore"]
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How the endpoint decides; the defaults are the contract."""
+
+    # Paths and access
+    json_suffix_served: bool = True  # paths ending in .json answer like the bare ones
+    credentials_required: bool = True  # no Authorization header: 401
+    password_checked: bool = True  # a wrong password: 401
+    path_account_checked: bool = True  # another account's path: 401
+    unknown_sid_status: Literal[404, 400] = 404
+    # Reading input
+    params_validated: bool = True  # create and update check every parameter, not only To/From presence
+    bad_integers: Literal["refuse", "crash"] = "refuse"  # a non-integer Timeout (create) or PageSize (list)
+    # Create
+    creates_accepted: bool = True
+    repeated_keys_accepted: bool = True  # StatusCallbackEvent given more than once
+    sid_style: Literal["uuid", "twilio"] = "uuid"
+    # Update of a live call; "refuse" answers 400, "ignore" answers 200 and changes nothing
+    unknown_update_status: Literal["refuse", "ignore"] = "refuse"
+    cancel_unanswered: Literal["end", "ignore"] = "end"  # Status=canceled while queued or ringing
+    cancel_in_progress: Literal["refuse", "end"] = "refuse"  # Status=canceled once answered
+    complete_unanswered: Literal["end", "ignore"] = "end"  # Status=completed while queued or ringing
+    complete_in_progress: Literal["end", "ignore"] = "end"  # Status=completed once answered
+    redirect_in_progress: Literal["redirect", "end"] = "redirect"  # a Url update once answered
+    # Update and delete of an ended call, delete of a live one
+    ended_call_update: Literal["refuse", "ignore"] = "refuse"
+    delete_unfinished: Literal["refuse", "remove"] = "refuse"
+    delete_ended: Literal["remove", "keep"] = "remove"
+    # Listing
+    list_order: Literal["newest-first", "oldest-first"] = "newest-first"
+    list_page_size_honoured: bool = True
+    pages_overlap: bool = False  # a next page starts with the previous page's last item
+    last_page_links_next: bool = False
+    to_filter_honoured: bool = True
+    from_filter_honoured: bool = True
+    status_filter_honoured: bool = True
+    # The lifecycle and its callbacks
+    rings_until_ended: frozenset[str] = frozenset()  # To numbers that ring until ended through the API
+    callbacks_signed_with: Literal["signing-key", "another-key"] = "signing-key"
+    status_callback_method_honoured: bool = True  # StatusCallbackMethod=GET is sent as GET
+    status_events_sent: Literal["requested", "all"] = "requested"
+    final_status_callback_sent: bool = True
+
+    def status_update(self, status: str, *, answered: bool) -> StatusUpdate:
+        """What ``Status=status`` (canceled or completed) does to a live call, answered or not."""
+        if status == "canceled":
+            return self.cancel_in_progress if answered else self.cancel_unanswered
+        return self.complete_in_progress if answered else self.complete_unanswered
+
+
+_CORRECT = Behaviour()
+
+
+def changed_fields(behaviour: Behaviour) -> dict[str, Any]:
+    """The fields where ``behaviour`` departs from the correct endpoint, by name."""
+    return {
+        field.name: getattr(behaviour, field.name)
+        for field in dataclasses.fields(Behaviour)
+        if getattr(behaviour, field.name) != getattr(_CORRECT, field.name)
+    }
+
+
+def merge(deviations: Iterable[Behaviour]) -> Behaviour:
+    """The correct behaviour with every deviation's changed fields applied (later ones win)."""
+    changes: dict[str, Any] = {}
+    for deviation in deviations:
+        changes.update(changed_fields(deviation))
+    return dataclasses.replace(_CORRECT, **changes)

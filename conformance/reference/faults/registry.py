@@ -1,0 +1,289 @@
+"""The fault registry: one table of named, deliberate deviations from the contract.
+
+Each row names the catalog requirements (``spec/requirements.yaml`` ids) it breaks, so the project
+can prove that each check fails against an endpoint that breaks its requirement. A fault changes one
+thing and leaves the rest correct, through exactly one of three mechanisms:
+
+- a hook (``hooks.py``) rewriting what is about to be sent: ``on_call`` a serialised Call,
+  ``on_create_answer`` the Call in a create's answer, ``on_error`` an error body, ``on_envelope`` a
+  list envelope, ``on_callback`` the parameters of a status or recording callback;
+- ``behaviour``: a ``Behaviour`` (``behaviour.py``) whose changed fields the endpoint's logic reads at
+  its decision points (``Behaviour(unknown_sid_status=400)``);
+- ``on_output``: a rewrite of the finished answer (``middleware.py``), for faults that change only
+  what goes out (a status code, a content type, an error body's format).
+
+To add a fault: append a row here (with a hook, a ``Behaviour`` with the fields it changes, adding a
+field and the decision point that reads it if none fits, or an output rewrite), and a probe to the
+sanity table in ``tests/reference/test_faults.py``; then name a check that fails against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from ..destinations import ANSWER_NUMBER
+from . import hooks, middleware
+from .behaviour import Behaviour, changed_fields
+from .hooks import CallbackHook, CallHook, DocHook
+from .middleware import OutputHook
+
+__all__ = ["FAULTS", "Fault", "validate_faults"]
+
+# The fields of a row that carry its deviation; a row fills exactly one.
+_MECHANISMS = (
+    "on_call", "on_create_answer", "on_error", "on_envelope", "on_callback", "behaviour", "on_output",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One deviation: its name, the requirement ids it breaks, what it does, and how it does it."""
+
+    name: str
+    breaks: tuple[str, ...]
+    description: str
+    on_call: CallHook | None = None
+    on_create_answer: CallHook | None = None
+    on_error: DocHook | None = None
+    on_envelope: DocHook | None = None
+    on_callback: CallbackHook | None = None
+    behaviour: Behaviour | None = None
+    on_output: OutputHook | None = None
+
+    @property
+    def mechanisms(self) -> tuple[str, ...]:
+        """The names of the fields that carry this fault's deviation (exactly one for a well-formed row)."""
+        return tuple(name for name in _MECHANISMS if getattr(self, name) is not None)
+
+
+# fmt: off
+_REGISTRY: tuple[Fault, ...] = (
+    Fault("call-alias-to", ("CALL-ALIAS-TO",), "to_formatted differs from formatted_to (E.164 vs national).",
+          on_call=hooks.alias_to),
+    Fault("call-alias-from", ("CALL-ALIAS-FROM",), "from_formatted differs from formatted_from.",
+          on_call=hooks.alias_from),
+    Fault("call-formatted-to-wrong-number", ("CALL-FORMATTED-TO-NUMBER",),
+          "formatted_to and to_formatted (equal) show another number: the last digit changed.",
+          on_call=hooks.wrong_to),
+    Fault("call-formatted-from-wrong-number", ("CALL-FORMATTED-FROM-NUMBER",),
+          "formatted_from and from_formatted (equal) show another number: the last digit changed.",
+          on_call=hooks.wrong_from),
+    Fault("call-missing-field", ("CALL-FIELDS", "SCHEMA-RESPONSE"), "The sip_result_code key is absent.",
+          on_call=hooks.missing_field),
+    Fault("call-duration-string", ("CALL-TYPES", "SCHEMA-RESPONSE"), "duration is serialised as a string.",
+          on_call=hooks.duration_string),
+    Fault("call-extra-field", ("CALL-EXTRA-FIELDS",), "An extra key `url` (the call's Url).",
+          on_call=hooks.extra_field),
+    Fault("call-status-unknown", ("CALL-STATUS-ENUM", "SCHEMA-RESPONSE"),
+          'status is "active" while in progress.', on_call=hooks.status_unknown),
+    Fault("call-direction-unknown", ("CALL-DIRECTION-ENUM", "SCHEMA-RESPONSE"), 'direction is "outgoing".',
+          on_call=hooks.set_field("direction", "outgoing")),
+    Fault("call-answered-by-unknown", ("CALL-ANSWERED-BY-ENUM", "SCHEMA-RESPONSE"),
+          'answered_by is "person", always.', on_call=hooks.set_field("answered_by", "person")),
+    Fault("call-forwarded-from-set", ("CALL-ALWAYS-NULL",), "forwarded_from is the From number.",
+          on_call=hooks.forwarded_from),
+    Fault("call-subresource-no-recordings", ("CALL-SUBRESOURCE-URIS", "SCHEMA-RESPONSE"),
+          "subresource_uris lacks `recordings`.", on_call=hooks.no_recordings),
+    Fault("call-date-not-gmt", ("CALL-DATE-FORMAT",), "Dates carry a -0500 offset (same instant).",
+          on_call=hooks.rerender_dates(hooks.to_minus_five)),
+    Fault("call-date-bad-names", ("CALL-DATE-FORMAT",),
+          "Dates use legacy 4-letter day and month names (Thur, Sept, ...), not RFC 2822's.",
+          on_call=hooks.rerender_dates(hooks.legacy_names)),
+    Fault("call-price-unit-lower", ("CALL-PRICE-UNIT",), 'price_unit is "usd".',
+          on_call=hooks.set_field("price_unit", "usd")),
+    Fault("call-sid-not-uuid", ("CALL-SID-FORMAT",),
+          "Call sids are CA + 32 hex (consistently: fetching by that sid works).",
+          behaviour=Behaviour(sid_style="twilio")),
+    Fault("call-account-mismatch", ("CALL-ACCOUNT-SID",), "account_sid is another UUID.",
+          on_call=hooks.set_field("account_sid", hooks.OTHER_ACCOUNT)),
+    Fault("call-uri-wrong", ("CALL-URI",), "uri lacks the .json suffix.", on_call=hooks.uri_wrong),
+    Fault("call-media-min-above-max", ("CALL-MEDIA-ORDER",),
+          "audio_rtt_min > audio_rtt_max on ended answered calls.", on_call=hooks.media_min_above_max),
+    Fault("call-media-lost-negative", ("CALL-MEDIA-LOST",), "audio_out_lost is -1.",
+          on_call=hooks.set_field("audio_out_lost", -1)),
+    Fault("call-mos-out-of-range", ("CALL-MOS-RANGE",), "audio_in_mos is 6.2.",
+          on_call=hooks.set_field("audio_in_mos", 6.2)),
+    # Time fields across the lifecycle
+    Fault("time-updated-before-created", ("TIME-UPDATED-AFTER-CREATED",),
+          "date_updated is 1 hour before date_created.",
+          on_call=hooks.shift_date("date_updated", "date_created", -3600)),
+    Fault("time-start-before-created", ("TIME-START-AFTER-CREATED",),
+          "start_time (once set) is 10 s before date_created.",
+          on_call=hooks.shift_date("start_time", "date_created", -10, when=hooks.started)),
+    Fault("time-start-while-queued", ("TIME-START-NULL-WHILE-QUEUED",), "start_time is set at create.",
+          on_call=hooks.start_while_queued),
+    Fault("time-end-while-active", ("TIME-END-NULL-WHILE-ACTIVE",),
+          "end_time is set while ringing or in progress.", on_call=hooks.end_while_active),
+    Fault("time-end-missing", ("TIME-END-SET-WHEN-ENDED",), "end_time stays null after the call ended.",
+          on_call=hooks.set_field("end_time", None)),
+    Fault("time-end-before-start", ("TIME-END-AFTER-START",), "end_time is 30 s before start_time.",
+          on_call=hooks.shift_date("end_time", "start_time", -30, when=hooks.ended)),
+    Fault("time-duration-unanswered", ("TIME-DURATION-UNANSWERED-ZERO",),
+          "busy, failed, no-answer and canceled calls report duration 7.", on_call=hooks.duration_unanswered),
+    Fault("time-duration-too-long", ("TIME-DURATION-BOUNDED",), "duration is the real one + 60 s.",
+          on_call=hooks.duration_too_long),
+    # The lifecycle
+    Fault("life-ended-changes", ("LIFE-ENDED-FINAL",),
+          "0.5 s after a call ends, its end_time grows by 2 s, and its duration too if it was answered.",
+          on_call=hooks.ended_changes),
+    Fault("life-illegal-path", ("LIFE-TRANSITIONS",),
+          "The create answer shows a call to a number that will not answer (busy, failed, no-answer) "
+          "in-progress while it is queued, so its path runs in-progress -> ringing or busy/failed/no-answer.",
+          on_create_answer=hooks.claims_answered),  # the create's answer only: fetches show the truth
+    Fault("life-never-ends", ("LIFE-REACHES-END",),
+          "Calls to the answer number (+12025550100) ring until ended through the API.",
+          behaviour=Behaviour(rings_until_ended=frozenset({ANSWER_NUMBER}))),
+    # Create
+    Fault("create-rejects", ("CREATE-2XX",), "Every create answers 400 (array error body).",
+          behaviour=Behaviour(creates_accepted=False)),
+    Fault("create-201", ("CREATE-STATUS-CODE",), "Create answers 201 instead of 200.",
+          on_output=middleware.create_201),
+    Fault("create-rejects-repeated-events", ("CREATE-FORM-ARRAYS",),
+          "Create answers 400 (21626) when StatusCallbackEvent is repeated.",
+          behaviour=Behaviour(repeated_keys_accepted=False)),
+    # Paths, errors, auth
+    Fault("json-suffix-missing", ("PATH-JSON-SUFFIX",), "Paths ending in .json answer 404 (both prefixes).",
+          behaviour=Behaviour(json_suffix_served=False)),
+    Fault("error-plain-text", ("ERR-JSON-BODY",), '404 answers are text/plain "Not Found".',
+          on_output=middleware.plain_text_404),
+    Fault("error-status-mismatch", ("ERR-BODY-STATUS",),
+          "Error bodies say status 400 whatever the HTTP status.", on_error=hooks.error_status_400),
+    Fault("auth-missing-accepted", ("ERR-AUTH-MISSING",),
+          "No Authorization header: served as the path's account.",
+          behaviour=Behaviour(credentials_required=False)),
+    Fault("auth-wrong-accepted", ("ERR-AUTH-WRONG",), "Any password is accepted for a known account sid.",
+          behaviour=Behaviour(password_checked=False)),
+    Fault("account-path-ignored", ("ERR-OTHER-ACCOUNT",),
+          "The path's account is not checked against the credentials (serves the path account if it exists).",
+          behaviour=Behaviour(path_account_checked=False)),
+    Fault("unknown-sid-400", ("ERR-UNKNOWN-SID",), "An unknown call sid answers 400 (code 10000).",
+          behaviour=Behaviour(unknown_sid_status=400)),
+    Fault("invalid-params-accepted", ("ERR-INVALID-PARAMS",),
+          "Create and update skip all validation except To/From presence.",
+          behaviour=Behaviour(params_validated=False)),
+    Fault("server-error-on-bad-input", ("ERR-NO-5XX",),
+          "A non-integer Timeout on create, or a non-integer PageSize on list, answers 500 (JSON body).",
+          behaviour=Behaviour(bad_integers="crash")),
+    # Update
+    Fault("update-bogus-status-accepted", ("UPDATE-STATUS-INVALID",),
+          "An unknown update Status answers 200 and changes nothing.",
+          behaviour=Behaviour(unknown_update_status="ignore")),
+    Fault("update-cancel-queued-ignored", ("UPDATE-CANCEL-QUEUED",),
+          "Status=canceled on a queued or ringing call answers 200 with the call as it is; the call goes on.",
+          behaviour=Behaviour(cancel_unanswered="ignore")),
+    Fault("update-cancel-ends-in-progress", ("UPDATE-CANCEL-IN-PROGRESS",),
+          "Status=canceled on an in-progress call answers 200 and ends it (as completed, a legal step).",
+          behaviour=Behaviour(cancel_in_progress="end")),
+    Fault("update-complete-ignored", ("UPDATE-COMPLETE-IN-PROGRESS",),
+          "Status=completed on an in-progress call answers 200 and changes nothing.",
+          behaviour=Behaviour(complete_in_progress="ignore")),
+    Fault("update-complete-queued-ignored", ("UPDATE-COMPLETE-NOT-ANSWERED",),
+          "Status=completed on a queued or ringing call answers 200 and changes nothing; "
+          "the call is answered.",
+          behaviour=Behaviour(complete_unanswered="ignore")),
+    Fault("update-ended-accepted", ("UPDATE-ENDED-CALL",),
+          "Status and Url updates of an ended call answer 200 with the call unchanged.",
+          behaviour=Behaviour(ended_call_update="ignore")),
+    Fault("update-redirect-ends-call", ("UPDATE-REDIRECT",),
+          "A Url update of an in-progress call answers 200 and completes the call.",
+          behaviour=Behaviour(redirect_in_progress="end")),
+    # Delete
+    Fault("delete-unfinished-accepted", ("DELETE-UNFINISHED",),
+          "Deleting a call that has not ended answers 204 and removes it (its lifecycle stops).",
+          behaviour=Behaviour(delete_unfinished="remove")),
+    Fault("delete-ended-keeps", ("DELETE-ENDED",),
+          "Deleting an ended call answers 204, but the call stays (fetch and list still show it).",
+          behaviour=Behaviour(delete_ended="keep")),
+    # Callbacks
+    Fault("cb-bad-signature", ("CB-SIGNATURE",),
+          "Status and recording callbacks are signed with another key (Url fetches keep the right one).",
+          behaviour=Behaviour(callbacks_signed_with="another-key")),
+    Fault("cb-sequence-gap", ("CB-SEQUENCE",), "SequenceNumber skips 1: 0, 2, 3, ...",
+          on_callback=hooks.rewrite_param("status", "SequenceNumber", hooks.skip_one)),
+    Fault("cb-no-duration", ("CB-DURATION-FINAL",), "The final status callback lacks CallDuration.",
+          on_callback=hooks.drop_params("status", hooks.named("CallDuration"), when=hooks.is_final)),
+    Fault("cb-get-as-post", ("CB-METHOD",),
+          "Status callbacks are POSTed (form body) even when StatusCallbackMethod=GET.",
+          behaviour=Behaviour(status_callback_method_honoured=False)),
+    Fault("cb-unrequested-events", ("CB-INTERMEDIATE-EVENTS",),
+          "All four events (initiated, ringing, answered, completed) are sent whatever was requested.",
+          behaviour=Behaviour(status_events_sent="all")),
+    Fault("cb-no-final", ("CB-FINAL-EVENT",), "The final (completed) status callback is never sent.",
+          behaviour=Behaviour(final_status_callback_sent=False)),
+    Fault("cb-timestamp-iso", ("CB-TIMESTAMP", "CB-PARAMS"),
+          "Timestamp is ISO 8601 (2024-04-04T18:32:15Z); the statusCallback schema's pattern rejects it too.",
+          on_callback=hooks.rewrite_param("status", "Timestamp", hooks.iso_timestamp)),
+    Fault("cb-status-path", ("CB-STATUS-PATH",),
+          "The final status callback's CallStatus is always completed "
+          "(wrong for busy, failed, no-answer, canceled).",
+          on_callback=hooks.rewrite_param("status", "CallStatus", hooks.final_completed)),
+    Fault("cb-no-media-final", ("CB-MEDIA-FINAL",), "The final status callback lacks the Audio* counters.",
+          on_callback=hooks.drop_params("status", hooks.audio_counter, when=hooks.is_final)),
+    Fault("cb-no-media-early", ("CB-MEDIA-EARLY",),
+          "Status callbacks before the final one lack the Audio* counters.",
+          on_callback=hooks.drop_params("status", hooks.audio_counter, when=hooks.not_final)),
+    Fault("cb-recording-missing-field", ("CB-RECORDING-PARAMS",),
+          "Recording callbacks lack RecordingChannels.",
+          on_callback=hooks.drop_params("recording", hooks.named("RecordingChannels"))),
+    Fault("cb-bad-params", ("CB-PARAMS",), "Status callbacks lack CallbackSource.",
+          on_callback=hooks.drop_params("status", hooks.named("CallbackSource"))),
+    # Listing
+    Fault("list-page-size-ignored", ("LIST-PAGE-SIZE",),
+          "PageSize is ignored (pages of 50) but page_size echoes it.",
+          behaviour=Behaviour(list_page_size_honoured=False)),
+    Fault("list-pages-overlap", ("LIST-PAGING",),
+          "Each next page starts with the last item of the previous page.",
+          behaviour=Behaviour(pages_overlap=True)),
+    Fault("list-next-on-last-page", ("LIST-PAGING",),
+          "next_page_uri is never null (the last page links to an empty one).",
+          behaviour=Behaviour(last_page_links_next=True)),
+    Fault("list-envelope-missing-key", ("LIST-ENVELOPE", "SCHEMA-RESPONSE"), "first_page_uri is absent.",
+          on_envelope=hooks.no_first_page_uri),
+    Fault("list-filter-to-ignored", ("LIST-FILTER-TO",), "The To filter is ignored.",
+          behaviour=Behaviour(to_filter_honoured=False)),
+    Fault("list-filter-from-ignored", ("LIST-FILTER-FROM",), "The From filter is ignored.",
+          behaviour=Behaviour(from_filter_honoured=False)),
+    Fault("list-filter-status-ignored", ("LIST-FILTER-STATUS",), "The Status filter is ignored.",
+          behaviour=Behaviour(status_filter_honoured=False)),
+    Fault("list-oldest-first", ("LIST-NEWEST-FIRST",), "Lists are oldest first.",
+          behaviour=Behaviour(list_order="oldest-first")),
+    # Schema-level
+    Fault("content-type-html", ("SCHEMA-CONTENT-TYPE",), "JSON answers are labelled text/html.",
+          on_output=middleware.content_type_html),
+    Fault("undocumented-status", ("SCHEMA-STATUS-CODE",), "Fetch answers 203 instead of 200.",
+          on_output=middleware.fetch_203),
+)
+# fmt: on
+
+FAULTS: Mapping[str, Fault] = MappingProxyType({fault.name: fault for fault in _REGISTRY})
+
+
+def _check_registry() -> None:
+    """Unique names, one mechanism a row, and each Behaviour row changes fields no other row changes."""
+    if len(FAULTS) != len(_REGISTRY):
+        raise RuntimeError("fault names must be unique")
+    owner: dict[str, str] = {}
+    for fault in _REGISTRY:
+        if len(fault.mechanisms) != 1:
+            raise RuntimeError(f"fault {fault.name} must have exactly one mechanism, not {fault.mechanisms}")
+        changed = changed_fields(fault.behaviour) if fault.behaviour is not None else {}
+        if fault.behaviour is not None and not changed:
+            raise RuntimeError(f"fault {fault.name}: its Behaviour is the correct one")
+        for name in changed:
+            if name in owner:
+                raise RuntimeError(f"faults {owner[name]} and {fault.name} both change Behaviour.{name}")
+            owner[name] = fault.name
+
+
+_check_registry()
+
+
+def validate_faults(names: Iterable[str]) -> frozenset[str]:
+    """The names as a set; ValueError naming the valid ones if any is unknown."""
+    chosen = frozenset(names)
+    unknown = sorted(chosen - FAULTS.keys())
+    if unknown:
+        raise ValueError(f"unknown fault(s) {', '.join(unknown)}; valid names: {', '.join(sorted(FAULTS))}")
+    return chosen

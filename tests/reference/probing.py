@@ -1,0 +1,96 @@
+"""Helpers the fault probes share: calls in a given state, a list page, one call's callbacks."""
+
+from __future__ import annotations
+
+import re
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from conformance.reference import HOLD_NUMBER
+
+from .conftest import ENDED, Api, Captured, Receiver
+
+__all__ = [
+    "callbacks_of",
+    "created",
+    "digits",
+    "ended",
+    "ended_answered",
+    "final_status",
+    "in_progress",
+    "listing",
+    "seconds",
+    "status_only",
+]
+
+
+def seconds(value: str) -> float:
+    """An RFC 2822 date as a POSIX timestamp."""
+    return parsedate_to_datetime(value).timestamp()
+
+
+def digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def created(api: Api, **params: Any) -> dict[str, Any]:
+    return api.create_call(**params)
+
+
+def ended(api: Api, **params: Any) -> dict[str, Any]:
+    return api.wait_ended(api.create_call(**params)["sid"])
+
+
+def ended_answered(api: Api) -> dict[str, Any]:
+    sid = api.create_call()["sid"]
+    return api.wait(sid, lambda call: call["status"] == "completed")
+
+
+def in_progress(api: Api) -> dict[str, Any]:
+    sid = api.create_call(To=HOLD_NUMBER)["sid"]
+    call = api.wait(sid, lambda call: call["status"] in ("in-progress", "active"))
+    api.update(sid, Status="completed")
+    return call
+
+
+def listing(api: Api, **params: Any) -> dict[str, Any]:
+    return api.http.get(api.calls_path(), params=params).json()
+
+
+def callbacks_of(api: Api, *, record: bool = False, **params: str) -> list[Captured]:
+    """Every callback of one call (status ones in SequenceNumber order, then recording ones), once it ended.
+
+    Waits for the call's end, then (up to 1 s) for its final status callback, which a fault may never send.
+    """
+    receiver = Receiver()
+    try:
+        if record:
+            params.update(Record="true", RecordingStatusCallback=f"{receiver.url}/recording")
+        sid = api.create_call(StatusCallback=f"{receiver.url}/status", **params)["sid"]
+        api.wait_ended(sid)
+        ends = time.monotonic() + 1.0
+        mine: list[Captured] = []
+        while time.monotonic() < ends:
+            mine = receiver.matching(lambda r: r.params.get("CallSid") == sid)
+            if any(r.path == "/status" and r.params.get("CallStatus") in ENDED for r in mine) and (
+                not record or any(r.path == "/recording" for r in mine)
+            ):
+                break
+            time.sleep(0.02)
+        time.sleep(0.1)  # intermediate callbacks may trail
+        mine = receiver.matching(lambda r: r.params.get("CallSid") == sid)
+        status = sorted(
+            (r for r in mine if r.path == "/status"), key=lambda r: int(r.params["SequenceNumber"])
+        )
+        return status + [r for r in mine if r.path == "/recording"]
+    finally:
+        receiver.close()
+
+
+def status_only(found: list[Captured]) -> list[Captured]:
+    return [r for r in found if r.path == "/status"]
+
+
+def final_status(found: list[Captured]) -> Captured:
+    return next(r for r in status_only(found) if r.params["CallStatus"] in ENDED)
