@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import jsonschema
 
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.failures import Violation
 from conformance.spec import documented_response
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__: list[str] = []
 

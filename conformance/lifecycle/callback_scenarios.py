@@ -9,11 +9,10 @@ within the deadline, or cannot be created, leaves its requirements skipped, neve
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import pytest
-
-from conformance.actors import CLOCK, Deadline
+from conformance.bodies import json_field
+from conformance.capture import Capture
 from conformance.checks import all_checks
 from conformance.checks.callbacks import (
     FINAL_RECORDING_STATUSES,
@@ -21,10 +20,15 @@ from conformance.checks.callbacks import (
     is_final,
     sequence_complete,
 )
-from conformance.lifecycle.graph import ENDED
+from conformance.clock import Deadline
+from conformance.failures import NotJudged
+from conformance.graph import ENDED
+from conformance.handle import Suite
 from conformance.lifecycle.runner import scenario
-from conformance.receiver import CallbackReceiver, Capture
-from conformance.session import Suite
+from conformance.polling import backoff, poll
+
+if TYPE_CHECKING:
+    from conformance.receiver import CallbackReceiver
 
 __all__: list[str] = []
 
@@ -63,7 +67,7 @@ def busy(suite: Suite) -> None:
     """A busy call: the final event says busy, with CallDuration 0, after no `answered` event."""
     number = suite.to_numbers.get("busy")
     if number is None:
-        pytest.skip("no To number known to answer busy (only the embedded endpoint has one)")
+        raise NotJudged("no To number known to answer busy (only the embedded endpoint has one)")
     _story(suite, STATUS_REQUIREMENTS, laml="hangup", events=ALL_EVENTS, method="POST", to=number)
 
 
@@ -84,7 +88,7 @@ def _story(
 ) -> None:
     receiver = suite.receiver
     if receiver is None:
-        pytest.skip("no callback receiver in this run")
+        raise NotJudged("no callback receiver in this run")
     deadline = suite.settings.deadline
     token = receiver.new_token()
     extra: dict[str, Any] = {}
@@ -99,9 +103,9 @@ def _story(
             extra["RecordingStatusCallbackEvent"] = (
                 list(recording_events) if suite.profile == "twilio" else " ".join(recording_events))
     response = suite.client.create_call(suite.create_form(to, scenario=laml, **extra))
-    sid = _field(response, "sid")
+    sid = json_field(response, "sid")
     if not response.is_success or not isinstance(sid, str):
-        _give_up(suite, requirements, f"the create answered {response.status_code}; no call to follow")
+        _give_up(requirements, f"the create answered {response.status_code}; no call to follow")
 
     woken = False
 
@@ -109,15 +113,15 @@ def _story(
         """Sleep between polls, woken once by a callback that says the call ended (then plain sleeps)."""
         nonlocal woken
         if woken:
-            CLOCK.wait(suite.stopping, seconds)
+            suite.clock.wait(suite.stopping, seconds)
         else:
             woken = _wait(suite, receiver, token, lambda caps: any(is_final(c) or _final_recording(c)
                                                                    for c in caps), seconds)
 
-    observed, final = _follow(suite, sid, CLOCK.deadline(deadline), pause)
+    observed, final = _follow(suite, sid, suite.clock.deadline(deadline), pause)
     if final is None:
-        _give_up(suite, requirements, f"the call did not end within the deadline ({deadline:g} s)")
-    ended_at = CLOCK.time()
+        _give_up(requirements, f"the call did not end within the deadline ({deadline:g} s)")
+    ended_at = suite.clock.time()
 
     if status_callback:
         _wait(suite, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
@@ -160,24 +164,28 @@ def _follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], No
     Between polls `pause(seconds)` waits, returning early when a callback says the call has ended.
     """
     seen: list[str] = []
-    interval = 0.05
-    while True:
-        status = _field(suite.client.fetch_call(sid), "status")
+
+    def step() -> bool | None:
+        status = json_field(suite.client.fetch_call(sid), "status")
         if isinstance(status, str) and (not seen or seen[-1] != status):
             seen.append(status)
-        if status in ENDED:
-            return seen, status
-        if until.expired() or suite.stopping.is_set():
-            return seen, None
-        pause(min(interval, until.remaining()))
-        interval = min(interval * 1.5, 1.0)
+        return True if isinstance(status, str) and status in ENDED else None
+
+    def wait(seconds: float) -> bool:
+        if suite.stopping.is_set():
+            return True
+        pause(min(seconds, until.remaining()))
+        return False
+
+    ended = poll(step, until, wait, backoff(0.05, 1.5, 1.0))
+    return seen, seen[-1] if ended else None
 
 
 def _wait(suite: Suite, receiver: CallbackReceiver, token: str, predicate: Callable[[list[Capture]], bool],
           timeout: float) -> bool:
     """Wait until `predicate(this call's captures)` holds, `timeout` passes or the run stops (a replay has
     every capture already, so it looks once)."""
-    timer = CLOCK.timer(timeout)
+    timer = suite.clock.timer(timeout)
 
     def holds(captures: Iterable[Capture]) -> bool:
         return predicate([c for c in captures if c.token == token])
@@ -193,15 +201,5 @@ def _final_recording(capture: Capture) -> bool:
     return capture.kind == "recording" and capture.get("RecordingStatus") in FINAL_RECORDING_STATUSES
 
 
-def _give_up(suite: Suite, requirements: Sequence[str], reason: str) -> None:
-    for requirement in requirements:
-        suite.verifier.skip(requirement, reason)
-    pytest.skip(reason)
-
-
-def _field(response: Any, name: str) -> Any:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get(name) if isinstance(body, dict) else None
+def _give_up(requirements: Sequence[str], reason: str) -> NoReturn:
+    raise NotJudged(reason, requirements)

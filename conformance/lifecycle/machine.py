@@ -26,10 +26,10 @@ from hypothesis.stateful import (
 )
 
 from conformance.failures import CallBudgetExhausted
+from conformance.graph import ENDED, STATUSES
+from conformance.handle import Suite
 from conformance.lifecycle.actions import Story
-from conformance.lifecycle.graph import ENDED, STATUSES
 from conformance.lifecycle.observer import check_ended_final, check_list_agrees, check_path
-from conformance.session import Suite
 
 __all__ = ["MACHINE_SETTINGS", "LifecycleMachine", "machine_for", "machine_settings", "run_machine"]
 
