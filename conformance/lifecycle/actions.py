@@ -274,12 +274,18 @@ class Story:
         answered = before == "in-progress" or shown == "in-progress"
         req = "UPDATE-COMPLETE-IN-PROGRESS" if answered else "UPDATE-COMPLETE-NOT-ANSWERED"
         if not response.is_success:
-            after = self.status(record)
-            if after in ACTIVE or record.long:
-                req = "UPDATE-COMPLETE-IN-PROGRESS" if after == "in-progress" else req
-                return self.judge(req, False, f"Status=completed on a {before} call answered {_answer(response)}",
-                                  received=_answer(response), expected="200, and the call ends")
-            return Judged(None, f"the call ended ({after}) before the update arrived")
+            return self._completion_refused(record, response, before, req)
+        return self._completed(record, before, req, answered=answered)
+
+    def _completion_refused(self, record: CallRecord, response: httpx.Response, before: str, req: str) -> Judged:
+        after = self.status(record)
+        if after in ACTIVE or record.long:
+            req = "UPDATE-COMPLETE-IN-PROGRESS" if after == "in-progress" else req
+            return self.judge(req, False, f"Status=completed on a {before} call answered {_answer(response)}",
+                              received=_answer(response), expected="200, and the call ends")
+        return Judged(None, f"the call ended ({after}) before the update arrived")
+
+    def _completed(self, record: CallRecord, before: str, req: str, *, answered: bool) -> Judged:
         ended = self.poll(record, lambda s: s in ENDED or s not in STATUSES)
         final = record.status
         if final not in STATUSES:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
 from conformance.bodies import json_object
 from conformance.failures import NotJudged, Violation
 from conformance.handle import Suite
 from conformance.suite.helpers import fresh_account_sid, fresh_call_sid
+
+if TYPE_CHECKING:
+    import httpx
 
 AUTH_CODE = "20003"
 NOT_FOUND_CODE = "20404"
