@@ -24,7 +24,7 @@ from conformance.failures import HarnessError
 __all__ = ["TESTED_WITH", "HypothesisSeamError", "check_seam", "without_local_constants"]
 
 # The Hypothesis releases this seam was tried with (pyproject.toml pins the same range).
-TESTED_WITH = "6.131.0 to 6.170.17"
+TESTED_WITH = "6.131.9 to 6.170.17"
 _HOOK = "_get_local_constants"
 
 
