@@ -139,7 +139,8 @@ class Verifier:
         if request.method == "GET" and not match["rest"]:
             for check in self._by_kind["list"]:
                 self.verify(check.requirement, check.fn, ctx, body)
-            for call in body.get("calls") if isinstance(body.get("calls"), list) else ():
+            calls = body.get("calls")
+            for call in calls if isinstance(calls, list) else ():
                 if isinstance(call, dict):
                     self.observe_call(ctx, call)
         else:

@@ -77,7 +77,7 @@ def _asked(request: Request) -> tuple[str, str, Any]:
 def stale_request(error: BaseException) -> CannotOverwriteExistingCassetteException | None:
     """The VCR error inside `error` (itself, its cause or context, or one of a group's), if any."""
     seen: set[int] = set()
-    pending = [error]
+    pending: list[BaseException | None] = [error]
     while pending:
         current = pending.pop()
         if current is None or id(current) in seen:

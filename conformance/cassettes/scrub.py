@@ -25,7 +25,7 @@ from vcr.request import Request
 
 from conformance.capture import Capture
 from conformance.clock import REPLAY_NONCE
-from conformance.common.signature import compute_signature, signature_matches
+from conformance.common.signature import Ordering, compute_signature, signature_matches
 from conformance.redact import redact
 from conformance.signing import SIGNATURE_HEADERS, signature_problem, signed_params
 
@@ -198,11 +198,12 @@ class Scrubber:
     def _resign(self, original: Capture, rewritten: Capture, signature: str) -> str:
         if signature_problem(self.signing_key, original, signature) is not None:
             return INVALID_SIGNATURE
-        ordering = next(o for o in ("signalwire", "twilio") if _verifies(self.signing_key, original, signature, o))
+        orderings: tuple[Ordering, ...] = ("signalwire", "twilio")
+        ordering = next(o for o in orderings if _verifies(self.signing_key, original, signature, o))
         return compute_signature(SIGNING_KEY, rewritten.url, signed_params(rewritten), ordering=ordering)
 
 
-def _verifies(key: str, capture: Capture, signature: str, ordering: Any) -> bool:
+def _verifies(key: str, capture: Capture, signature: str, ordering: Ordering) -> bool:
     return signature_matches(key, capture.url, signed_params(capture), signature, ordering=ordering)
 
 
