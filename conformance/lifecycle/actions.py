@@ -172,7 +172,7 @@ class Story:
         calls = body.get("calls") if response.is_success and isinstance(body, dict) else None
         at = self.clock.monotonic()
         for call in calls if isinstance(calls, list) else ():
-            if isinstance(call, dict) and call.get("sid") in self.records:
+            if isinstance(call, dict) and isinstance(call.get("sid"), str) and call["sid"] in self.records:
                 self.records[call["sid"]].observe("list", call, at)
         return response
 
