@@ -51,9 +51,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff on the code; Redocly on both profiles of the spec (needs npx)."""
+    """Ruff on the code; the import contract (what may import what, pyproject.toml); Redocly on both profiles of
+    the spec (needs npx)."""
     _install(session, "dev")
     session.run("ruff", "check", "conformance", "tests", "noxfile.py")
+    session.run("lint-imports")
     twilio = session.create_tmp() + "/calls.twilio.json"
     session.run("python", "-m", "conformance.spec", "twilio", "-o", twilio)
     for document in ("spec/calls.yaml", twilio):

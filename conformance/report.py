@@ -11,7 +11,7 @@ from typing import Any
 from conformance.outcomes import Outcome, Result
 from conformance.redact import redact
 
-__all__ = ["exit_status", "summary", "verdict_lines", "write_reports"]
+__all__ = ["exit_status", "summary", "verdict", "verdict_lines", "write_reports"]
 
 
 def summary(results: Sequence[Result]) -> dict[str, int]:

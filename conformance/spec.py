@@ -17,7 +17,9 @@ __all__ = [
     "PROFILES",
     "SPEC_DIR",
     "component_schema",
+    "documented_response",
     "load_spec",
+    "main",
     "merge_patch",
     "webhook_schema",
 ]

@@ -17,9 +17,9 @@ import pytest
 
 from conformance.checks import all_checks
 from conformance.checks.callbacks import CallbackContext, audio_counters, sequence_complete, went_through
+from conformance.common.signature import compute_signature
 from conformance.failures import NotApplicable, Violation
 from conformance.receiver import Capture
-from conformance.common.signature import compute_signature
 
 KEY = "PSK_unit_test_key"
 ACCOUNT = "b3877c40-da60-4998-90ad-b792e98472af"

@@ -16,7 +16,9 @@ import pytest
 
 from conformance.catalog import load_catalog
 from conformance.client import CallsClient
+from conformance.clock import Clock
 from conformance.failures import NotApplicable, Violation
+from conformance.handle import Suite
 from conformance.lifecycle import scenarios  # noqa: F401  (registers the scenarios)
 from conformance.lifecycle.actions import error_code
 from conformance.lifecycle.machine import MACHINE_SETTINGS, run_machine
@@ -31,7 +33,6 @@ from conformance.lifecycle.runner import SCENARIOS, run_scenarios
 from conformance.outcomes import Ledger
 from conformance.receiver import CallbackReceiver
 from conformance.reference import BUSY_NUMBER, FAILED_NUMBER, NO_ANSWER_NUMBER, ReferenceEndpoint
-from conformance.session import Suite
 from conformance.settings import Settings
 from conformance.verifier import Verifier
 
@@ -92,9 +93,9 @@ def test_a_single_observation_judges_no_path_and_unknown_statuses_are_left_to_th
 
 def test_snapshots_of_another_call_or_without_status_are_ignored() -> None:
     record = CallRecord(SID)
-    assert record.observe("fetch", {**call("queued"), "sid": "other"}) is None
-    assert record.observe("fetch", {"sid": SID}) is None
-    assert record.observe("fetch", ["not", "a", "call"]) is None
+    assert record.observe("fetch", {**call("queued"), "sid": "other"}, 1.0) is None
+    assert record.observe("fetch", {"sid": SID}, 1.0) is None
+    assert record.observe("fetch", ["not", "a", "call"], 1.0) is None
     assert record.snapshots == []
 
 
@@ -213,15 +214,21 @@ def endpoint() -> Iterator[ReferenceEndpoint]:
 
 
 @pytest.fixture(scope="module")
-def receiver() -> Iterator[CallbackReceiver]:
-    running = CallbackReceiver().start()
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(scope="module")
+def receiver(clock: Clock) -> Iterator[CallbackReceiver]:
+    running = CallbackReceiver(clock).start()
     yield running
     running.stop()
 
 
 @pytest.fixture
-def make_suite(endpoint: ReferenceEndpoint, receiver: CallbackReceiver) -> Iterator[Callable[..., Suite]]:
-    """A Suite on the embedded endpoint, built the way conformance/session.py builds one."""
+def make_suite(endpoint: ReferenceEndpoint, receiver: CallbackReceiver,
+               clock: Clock) -> Iterator[Callable[..., Suite]]:
+    """A Suite on the embedded endpoint, built the way conformance/run.py builds one."""
     clients: list[CallsClient] = []
 
     def make(rewrite: Rewrite | None = None) -> Suite:
@@ -230,12 +237,12 @@ def make_suite(endpoint: ReferenceEndpoint, receiver: CallbackReceiver) -> Itera
                             from_number=endpoint.from_number, to_number=endpoint.to_number,
                             deadline=LIVE_DEADLINE, reference=True)
         verifier = Verifier(Ledger(load_catalog(), "signalwire", frozenset({"create", "callbacks"})))
-        client = CallsClient(endpoint.base_url, endpoint.account_sid, endpoint.auth_token, timeout=5.0,
+        client = CallsClient(endpoint.base_url, endpoint.account_sid, endpoint.auth_token, clock=clock, timeout=5.0,
                              transport=Tamper(rewrite))
         client.observers.append(verifier.observe)
         clients.append(client)
         numbers = {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
-        return Suite(settings, client, verifier, numbers, receiver)
+        return Suite(settings, client, verifier, clock, numbers, receiver)
 
     yield make
     for client in clients:
@@ -258,7 +265,7 @@ def test_every_lifecycle_scenario_passes_on_the_reference_endpoint(make_suite: C
     names = {name: item for name, item in SCENARIOS.items()
              if set(item.requirements) & set(LIFECYCLE) and name != "state-machine"}
     results = run_scenarios(suite, names)
-    assert {n: (r.failures, r.skipped, r.error) for n, r in results.items()} == dict.fromkeys(names, ([], None, None))
+    assert {n: (r.failures, r.not_judged, r.error) for n, r in results.items()} == dict.fromkeys(names, ([], None, None))
     assert {i: outcomes(suite)[i] for i in LIFECYCLE} == dict.fromkeys(LIFECYCLE, "passed")
 
 
@@ -410,7 +417,7 @@ def test_each_scenario_fails_an_endpoint_that_breaks_its_rule(
         make_suite: Callable[..., Suite], rewrite: Rewrite, scenario: str, requirement: str) -> None:
     suite = make_suite(rewrite)
     result = run_scenarios(suite, {scenario: SCENARIOS[scenario]})[scenario]
-    assert result.error is None and result.skipped is None
+    assert result.error is None and result.not_judged is None
     assert requirement in {f.requirement for f in result.failures}
     assert outcomes(suite)[requirement] == "failed"
 

@@ -10,7 +10,7 @@ from urllib.parse import quote_plus, urlencode
 import pytest
 from vcr.request import Request
 
-from conformance.actors import acting_as
+from conformance.capture import Capture
 from conformance.cassettes.scrub import (
     ACTOR_HEADER,
     ENDPOINT_ORIGIN,
@@ -22,9 +22,8 @@ from conformance.cassettes.scrub import (
     placeholder_account,
 )
 from conformance.checks.callbacks import CallbackContext, callback_signature
-from conformance.failures import Violation
-from conformance.receiver import Capture
 from conformance.common.signature import compute_signature
+from conformance.failures import Violation
 
 ACCOUNT = "7d3f1e2a-5b6c-4d8e-9f0a-1b2c3d4e5f60"
 TOKEN = "tok0scrub0c4f9a2b7e1d3"
@@ -63,8 +62,7 @@ def test_requests_keep_no_header_but_the_content_type_and_their_actor() -> None:
                       urlencode({"To": "+12025550100", "Url": f"{RECEIVER}/laml/hangup"}).encode(),
                       {"Authorization": "Basic c2VjcmV0OnNlY3JldA==", "Content-Type": "application/x-www-form-urlencoded",
                        "User-Agent": "python-httpx/0.28"})
-    with acting_as("test_calls.py::test_x"):
-        stored = SCRUBBER.request(request)
+    stored = SCRUBBER.request(request, "test_calls.py::test_x")
     assert stored is not None
     assert stored.uri == f"{ENDPOINT_ORIGIN}/api/laml/2010-04-01/Accounts/{PLACEHOLDER}/Calls"
     assert dict(stored.headers) == {"Content-Type": "application/x-www-form-urlencoded",

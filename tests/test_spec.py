@@ -167,7 +167,8 @@ def _is_valid(schema: dict[str, Any], instance: Any) -> bool:
 
 def test_public_surface_is_exact() -> None:
     assert sorted(spec.__all__) == [
-        "PROFILES", "SPEC_DIR", "component_schema", "load_spec", "merge_patch", "webhook_schema",
+        "PROFILES", "SPEC_DIR", "component_schema", "documented_response", "load_spec", "main", "merge_patch",
+        "webhook_schema",
     ]
     assert Path(__file__).resolve().parent.parent / "spec" == spec.SPEC_DIR
     assert PROFILES == ("signalwire", "twilio")

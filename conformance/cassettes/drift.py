@@ -22,7 +22,7 @@ import yaml
 
 from conformance.cassettes.scrub import ACTOR_HEADER
 from conformance.cassettes.store import CALLBACKS, MANIFEST
-from conformance.lifecycle.graph import ACTIVE
+from conformance.graph import ACTIVE
 
 __all__ = ["MAX_LINES", "drift"]
 

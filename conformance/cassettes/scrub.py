@@ -23,11 +23,11 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlu
 from vcr.filters import decode_response
 from vcr.request import Request
 
-from conformance.actors import REPLAY_NONCE, current_actor
-from conformance.checks.callbacks import SIGNATURE_HEADERS, signature_problem, signed_params
-from conformance.receiver import Capture
+from conformance.capture import Capture
+from conformance.clock import REPLAY_NONCE
+from conformance.common.signature import Ordering, compute_signature, signature_matches
 from conformance.redact import redact
-from conformance.common.signature import compute_signature, signature_matches
+from conformance.signing import SIGNATURE_HEADERS, signature_problem, signed_params
 
 __all__ = [
     "ACTOR_HEADER",
@@ -49,7 +49,7 @@ SIGNING_KEY = "replayed-signing-key"
 # Stored with each recorded request (never sent): which test or scenario made it, so that requests
 # alike from concurrent scenarios are told apart.
 ACTOR_HEADER = "x-conformance-actor"
-# Stored with each recorded answer: when it arrived (conformance.actors.Clock.stamp), for the replay's clock.
+# Stored with each recorded answer: when it arrived (conformance.clock.Clock.stamp), for the replay's clock.
 ARRIVED_HEADER = "x-conformance-arrived"
 # Kept as recorded: what the checks read, and nothing that could carry a credential or a cookie.
 KEPT_REQUEST_HEADERS = frozenset({"content-type"})
@@ -143,15 +143,16 @@ class Scrubber:
         return found
 
     # ------------------------------------------------------------------ VCR hooks
-    def request(self, request: Request) -> Request | None:
-        """The request as stored (and as matched): None for requests to anything but the endpoint.
+    def request(self, request: Request, actor: str = "") -> Request | None:
+        """The request as stored (and as matched), tagged with the `actor` that made it: None for requests to
+        anything but the endpoint.
 
-        VCR may apply it twice to one request: a request already scrubbed comes out the same.
+        VCR may apply it twice to one request: a request already scrubbed comes out the same (its actor kept).
         """
         if _origin(request.uri) not in (self.endpoint, ENDPOINT_ORIGIN):
             return None
         headers = {k: v for k, v in request.headers.items() if k.lower() in KEPT_REQUEST_HEADERS}
-        headers[ACTOR_HEADER] = request.headers.get(ACTOR_HEADER) or current_actor().name
+        headers[ACTOR_HEADER] = request.headers.get(ACTOR_HEADER) or actor
         return Request(request.method, self.text(request.uri), self.data(request.body), headers)
 
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
@@ -197,11 +198,12 @@ class Scrubber:
     def _resign(self, original: Capture, rewritten: Capture, signature: str) -> str:
         if signature_problem(self.signing_key, original, signature) is not None:
             return INVALID_SIGNATURE
-        ordering = next(o for o in ("signalwire", "twilio") if _verifies(self.signing_key, original, signature, o))
+        orderings: tuple[Ordering, ...] = ("signalwire", "twilio")
+        ordering = next(o for o in orderings if _verifies(self.signing_key, original, signature, o))
         return compute_signature(SIGNING_KEY, rewritten.url, signed_params(rewritten), ordering=ordering)
 
 
-def _verifies(key: str, capture: Capture, signature: str, ordering: Any) -> bool:
+def _verifies(key: str, capture: Capture, signature: str, ordering: Ordering) -> bool:
     return signature_matches(key, capture.url, signed_params(capture), signature, ordering=ordering)
 
 

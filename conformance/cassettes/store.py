@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.actors import CLOCK
+from conformance.capture import Capture
 from conformance.cassettes.scrub import (
     AUTH_TOKEN,
     ENDPOINT_ORIGIN,
@@ -24,7 +24,6 @@ from conformance.cassettes.scrub import (
     placeholder_account,
 )
 from conformance.outcomes import Result
-from conformance.receiver import Capture
 from conformance.settings import Settings
 
 __all__ = ["CALLBACKS", "MANIFEST", "Recording", "read_captures", "write_captures"]
@@ -55,14 +54,15 @@ class Recording:
 
     @classmethod
     def of(cls, settings: Settings, base_url: str, account_sid: str, to_numbers: Mapping[str, str], receiver: bool,
-           interactions: int, results: Sequence[Result]) -> Recording:
-        """The recording of a run with these settings (the account sid as its placeholder) and this verdict."""
+           interactions: int, results: Sequence[Result], expiries: Mapping[str, Sequence[int]]) -> Recording:
+        """The recording of a run with these settings (the account sid as its placeholder), this verdict and the
+        deadline checks that expired (per actor)."""
         return cls(
             profile=settings.profile, embedded=settings.embedded, base_path=urlsplit(base_url).path,
             account_sid=placeholder_account(account_sid), from_number=settings.from_number,
             to_number=settings.to_number, to_numbers=dict(to_numbers), max_calls=settings.max_calls,
             deadline=settings.deadline, receiver=receiver, callback_url=settings.callback_url is not None,
-            expiries={actor: list(checks) for actor, checks in CLOCK.expiries.items()},
+            expiries={actor: list(checks) for actor, checks in expiries.items()},
             interactions=interactions, verdict={r.requirement.id: r.outcome.label for r in results})
 
     def settings(self, settings: Settings) -> Settings:

@@ -12,15 +12,13 @@ from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.checks.values import parse_gmt_date, parse_time, same_address, sid_pattern
 from conformance.failures import Violation
+from conformance.graph import ACTIVE, STATUSES, UNANSWERED_ENDS
 from conformance.spec import component_schema
 
 __all__: list[str] = []
 
 Call = Mapping[str, Any]
 
-STATUSES = ("queued", "ringing", "in-progress", "canceled", "completed", "busy", "failed", "no-answer")
-ACTIVE = ("queued", "ringing", "in-progress")
-UNANSWERED = ("canceled", "busy", "failed", "no-answer")
 DIRECTIONS = {
     "signalwire": ("inbound", "outbound", "outbound-api", "outbound-dial"),
     "twilio": ("inbound", "outbound", "outbound-api", "outbound-dial", "trunking-originating", "trunking-terminating"),
@@ -60,6 +58,12 @@ def _type_validator(profile: str, field: str) -> jsonschema.Draft202012Validator
     if prop is None:
         return None
     return jsonschema.Draft202012Validator({**_types_only(prop), "$defs": _types_only(schema.get("$defs", {}))})
+
+
+def _status_in(call: Call, statuses: frozenset[str]) -> bool:
+    """Whether the call's status is one of `statuses` (a status of another JSON type never is)."""
+    status = call.get("status")
+    return isinstance(status, str) and status in statuses
 
 
 def _strings(call: Call, *fields: str) -> list[str]:
@@ -281,7 +285,7 @@ def time_start_null_while_queued(ctx: CheckContext, call: Call) -> None:
 
 @check("TIME-END-NULL-WHILE-ACTIVE", "call")
 def time_end_null_while_active(ctx: CheckContext, call: Call) -> None:
-    applicable(call.get("status") in ACTIVE and "end_time" in call)
+    applicable(_status_in(call, ACTIVE) and "end_time" in call)
     if call["end_time"] is not None:
         raise Violation(f"a {call['status']} call has an `end_time`", received=call["end_time"], expected="null")
 
@@ -315,7 +319,7 @@ def _duration(call: Call) -> float | None:
 
 @check("TIME-DURATION-UNANSWERED-ZERO", "call")
 def time_duration_zero_when_unanswered(ctx: CheckContext, call: Call) -> None:
-    applicable(call.get("status") in UNANSWERED and "duration" in call)
+    applicable(_status_in(call, UNANSWERED_ENDS) and "duration" in call)
     value = call["duration"]
     if ctx.profile == "twilio" and value in (None, ""):
         return

@@ -9,42 +9,37 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import hmac
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema
 
 from conformance.checks import applicable, check
 from conformance.checks.values import parse_gmt_date
 from conformance.failures import Violation
-from conformance.lifecycle.graph import (
+from conformance.graph import (
     ALLOWED,
     CALLBACK_STATUSES,
+    DIALED,
     ENDED,
     STATUSES,
+    UNANSWERED_ENDS,
     first_illegal_step,
-    reachable,
 )
-from conformance.common.signature import signature_matches
+from conformance.signing import SIGNATURE_HEADERS, signature_problem
 from conformance.spec import webhook_schema
 
 if TYPE_CHECKING:
-    from conformance.receiver import Capture
+    from conformance.capture import Capture
 
 __all__ = [
     "EVENT_OF_STATUS",
     "FINAL_RECORDING_STATUSES",
-    "SIGNATURE_HEADERS",
     "CallbackContext",
     "audio_counters",
     "is_final",
     "sequence_complete",
-    "signature_problem",
-    "signed_params",
     "went_through",
 ]
 
@@ -54,14 +49,8 @@ EVENT_OF_STATUS = {
     **dict.fromkeys(ENDED, "completed"),
 }
 INTERMEDIATE_EVENTS = ("initiated", "ringing", "answered")
-# Statuses that prove dialing began, so an `initiated` event was due (failed and canceled may come before it).
-DIALED = frozenset({"ringing", "in-progress", "completed", "busy", "no-answer"})
+# RecordingStatus values that end a recording's callbacks (recording statuses, not call statuses).
 FINAL_RECORDING_STATUSES = frozenset({"completed", "absent", "failed"})
-SIGNATURE_HEADERS = {
-    # The first present header is the one a receiver verifies (SignalWire's SDKs: SignalWire's, else Twilio's).
-    "signalwire": ("X-SignalWire-Signature", "X-Twilio-Signature"),
-    "twilio": ("X-Twilio-Signature",),
-}
 _DIGITS = re.compile(r"^[0-9]+$")
 _FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -156,11 +145,6 @@ def _api_path(ctx: CallbackContext) -> frozenset[str]:
     return went_through([*ctx.observed_statuses, *([ctx.final_status] if ctx.final_status else [])])
 
 
-def _never_answered(status: str) -> bool:
-    """An ended status no answered call can end in (nothing leads there from in-progress)."""
-    return status in ENDED and status not in reachable("in-progress")
-
-
 # ---------------------------------------------------------------- one callback
 
 
@@ -231,26 +215,6 @@ def callback_signature(ctx: CallbackContext, capture: Capture) -> None:
     if problem:
         raise Violation(f"{capture.kind} callback {header} does not verify: {problem}", received=signature,
                         expected="base64 HMAC-SHA1 of the URL and sorted parameters, keyed by the signing key")
-
-
-def signed_params(capture: Capture) -> Sequence[tuple[str, str]]:
-    """The parameters a signature covers besides the URL: a form body's; none for query and JSON callbacks."""
-    return capture.params if capture.body_format == "form" else ()
-
-
-def signature_problem(key: str, capture: Capture, signature: str) -> str | None:
-    """Why `signature` does not sign `capture` (calls-api-facts §7.4), or None when it does."""
-    if capture.body_format == "json":
-        query = dict(parse_qsl(urlsplit(capture.url).query, keep_blank_values=True))
-        claimed = query.get("bodySHA256")
-        if claimed is None:
-            return "a JSON body needs bodySHA256 in the URL"
-        if not hmac.compare_digest(claimed.lower(), hashlib.sha256(capture.body).hexdigest()):
-            return "bodySHA256 is not the SHA-256 of the body"
-    params = signed_params(capture)  # query parameters travel in the URL, which is signed as it is
-    if any(signature_matches(key, capture.url, params, signature, ordering=o) for o in ("signalwire", "twilio")):
-        return None
-    return "signed with another key, or over another URL or parameters"
 
 
 # ---------------------------------------------------------------- every callback of one call
@@ -360,7 +324,7 @@ def final_event_duration(ctx: CallbackContext, captures: Sequence[Capture]) -> N
             raise Violation("the final status callback lacks a whole-seconds CallDuration", received=duration,
                             expected="a whole number of seconds")
         ended = ctx.final_status or str(capture.get("CallStatus"))
-        if _never_answered(ended) and int(duration) != 0:
+        if ended in UNANSWERED_ENDS and int(duration) != 0:
             raise Violation(f"CallDuration of a call that ended {ended} without being answered is not 0",
                             received=duration, expected="0")
 

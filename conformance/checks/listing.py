@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.checks import applicable, check
-from conformance.checks.call_object import STATUSES
 from conformance.checks.context import CheckContext
 from conformance.checks.values import parse_time, same_address
 from conformance.failures import Violation
+from conformance.graph import STATUSES
 
 __all__ = ["ENVELOPE_KEYS"]
 

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from conformance.bodies import json_object
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.failures import Violation
 
-__all__ = ["error_body"]
+if TYPE_CHECKING:
+    import httpx
 
-
-def error_body(response: httpx.Response) -> dict[str, Any] | None:
-    """The parsed JSON object of an answer, or None when it is not a JSON object."""
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+__all__: list[str] = []
 
 
 def _code_ok(code: Any) -> bool:
@@ -46,7 +38,7 @@ def _shape_problem(body: dict[str, Any]) -> str | None:
 @check("ERR-JSON-BODY", "response")
 def error_has_json_body(ctx: CheckContext, response: httpx.Response) -> None:
     applicable(response.status_code >= 400)
-    body = error_body(response)
+    body = json_object(response)
     if body is None:
         raise Violation(f"a {response.status_code} answer has no JSON object body",
                         received=response.text[:200], expected="{code, message, more_info, status} or {errors: [...]}")
@@ -58,7 +50,7 @@ def error_has_json_body(ctx: CheckContext, response: httpx.Response) -> None:
 
 @check("ERR-BODY-STATUS", "response")
 def error_body_status_matches(ctx: CheckContext, response: httpx.Response) -> None:
-    body = error_body(response) if response.status_code >= 400 else None
+    body = json_object(response) if response.status_code >= 400 else None
     applicable(body is not None and "status" in body)
     if str(body["status"]) != str(response.status_code):
         raise Violation("error body `status` differs from the HTTP status", received=body["status"],

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import jsonschema
 
+from conformance.bodies import json_body
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.failures import Violation
 from conformance.spec import documented_response
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__: list[str] = []
+
+_NOT_JSON = object()
 
 
 def _lookup(ctx: CheckContext) -> tuple[bool, dict[str, Any] | None]:
@@ -48,11 +53,10 @@ def status_code_documented(ctx: CheckContext, response: httpx.Response) -> None:
 def body_matches_schema(ctx: CheckContext, response: httpx.Response) -> None:
     documented, schema = _lookup(ctx)
     applicable(documented and schema is not None and response.content)
-    try:
-        body = json.loads(response.content)
-    except ValueError:
+    body = json_body(response, _NOT_JSON)
+    if body is _NOT_JSON:
         raise Violation(f"{ctx.method} {ctx.path} answered {response.status_code} with a body that is not JSON",
-                        received=response.text[:200], expected="JSON matching the spec") from None
+                        received=response.text[:200], expected="JSON matching the spec")
     error = jsonschema.exceptions.best_match(_validator(json.dumps(schema, sort_keys=True)).iter_errors(body))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(body)"

@@ -11,24 +11,24 @@ progress until the story ends it; only then is "it did not end by itself" certai
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import httpx
-import pytest
-
-from conformance.actors import CLOCK, Deadline
-from conformance.checks.responses import error_body
-from conformance.lifecycle.graph import ACTIVE, ENDED, STATUSES
+from conformance.bodies import json_body, json_object
+from conformance.clock import Deadline
+from conformance.failures import NotJudged
+from conformance.graph import ACTIVE, ENDED, NOT_ANSWERED, SELF_ENDS, STATUSES
+from conformance.handle import Suite
 from conformance.lifecycle.observer import CallRecord
-from conformance.session import Suite
+from conformance.polling import poll
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["Judged", "Story", "error_code", "not_judged"]
 
-NOT_ANSWERED = frozenset({"queued", "ringing"})
-# Ends a call reaches by itself when its number is busy, fails or is not answered.
-SELF_ENDS = frozenset({"busy", "failed", "no-answer"})
 PAGE_SIZE = 50
 
 
@@ -42,7 +42,7 @@ class Judged:
 
 def error_code(response: httpx.Response) -> int | None:
     """The error code of an error body (`code`, or the first of `errors`), as an integer; else None."""
-    body = error_body(response)
+    body = json_object(response)
     if body is None:
         return None
     code = body.get("code")
@@ -56,10 +56,9 @@ def error_code(response: httpx.Response) -> int | None:
     return None
 
 
-def not_judged(suite: Suite, requirement: str, reason: str) -> NoReturn:
-    """Record `requirement` as skipped with `reason`, and stop the scenario as skipped."""
-    suite.verifier.skip(requirement, reason)
-    pytest.skip(f"{requirement}: {reason}")
+def not_judged(requirement: str, reason: str) -> NoReturn:
+    """Stop the scenario: `requirement` could not be judged, for `reason`."""
+    raise NotJudged(reason, (requirement,))
 
 
 def _answer(response: httpx.Response) -> str:
@@ -78,6 +77,7 @@ class Story:
         self.suite = suite
         self.client = suite.client
         self.verifier = suite.verifier
+        self.clock = suite.clock
         self.records: dict[str, CallRecord] = {}
         self.interval = 0.05 if suite.settings.embedded else 1.0
 
@@ -106,30 +106,30 @@ class Story:
         record = CallRecord("", long=long and self.can_hold)
         form = self.suite.create_form(to, scenario=self.document(record), **extra)
         response = self.client.create_call(form)
-        body = _body(response)
+        body = json_body(response)
         if not response.is_success or not isinstance(body, dict) or not isinstance(body.get("sid"), str):
             return None
         record.sid = body["sid"]
-        record.created_at = CLOCK.monotonic()  # when the create's answer arrived (a replay knows only answers)
-        record.observe("create", body)
+        record.created_at = self.clock.monotonic()  # when the create's answer arrived (a replay knows only answers)
+        record.observe("create", body, record.created_at)
         self.records[record.sid] = record
         return record
 
     def create_or_skip(self, requirement: str, *, long: bool = False, **extra: Any) -> CallRecord:
         """`create`, or skip `requirement` when the call cannot be made as the scenario needs it."""
         if long and not self.can_hold:
-            not_judged(self.suite, requirement, "keeping a call in progress needs a LaML document the endpoint "
-                                                "can fetch (set CALLS_CALLBACK_URL)")
+            not_judged(requirement, "keeping a call in progress needs a LaML document the endpoint "
+                                    "can fetch (set CALLS_CALLBACK_URL)")
         record = self.create(long=long, **extra)
         if record is None:
-            not_judged(self.suite, requirement, "the endpoint did not create the call")
+            not_judged(requirement, "the endpoint did not create the call")
         return record
 
     def fetch(self, record: CallRecord) -> httpx.Response:
         """Fetch the call and note what it shows; a call deleted after it ended must answer 404."""
         response = self.client.fetch_call(record.sid)
         if response.is_success:
-            record.observe("fetch", _body(response))
+            record.observe("fetch", json_body(response), self.clock.monotonic())
         if record.deleted_as in ENDED:
             self.verifier.expect("DELETE-ENDED", response.status_code == 404,
                                  f"a fetch of deleted call {record.sid} answered {response.status_code}",
@@ -145,37 +145,41 @@ class Story:
         """Fetch until `until(status)` holds; False when the time (seconds, or a shared Deadline) runs out,
         the call is gone or the run ends."""
         if not isinstance(timeout, Deadline):
-            timeout = CLOCK.deadline(self.deadline if timeout is None else timeout)
-        while True:
+            timeout = self.clock.deadline(self.deadline if timeout is None else timeout)
+
+        def step() -> bool | None:
             status = self.status(record)
-            if status is not None and until(status):
-                return True
-            if status is None or timeout.expired() or CLOCK.wait(self.suite.stopping, self.interval):
+            if status is None:
                 return False
+            return True if until(status) else None
+
+        return poll(step, timeout, lambda seconds: self.clock.wait(self.suite.stopping, seconds),
+                    itertools.repeat(self.interval))
 
     def reach_or_skip(self, record: CallRecord, target: str, requirement: str) -> None:
         """Poll until the call is `target`; skip `requirement` when it ends first or never gets there."""
         self.poll(record, lambda s: s == target or s in ENDED or s not in STATUSES)
         if record.status not in STATUSES:
-            not_judged(self.suite, requirement, f"the call's status {record.status!r} is not a documented one")
+            not_judged(requirement, f"the call's status {record.status!r} is not a documented one")
         if record.status != target:
-            not_judged(self.suite, requirement, f"the call was never seen {target} within {self.deadline:g} s "
-                                                f"(last seen {record.status})")
+            not_judged(requirement, f"the call was never seen {target} within {self.deadline:g} s "
+                                    f"(last seen {record.status})")
 
     def list(self) -> httpx.Response:
         """One list page; each known call in it is noted as a list snapshot."""
         response = self.client.list_calls(PageSize=PAGE_SIZE)
-        body = _body(response)
+        body = json_body(response)
         calls = body.get("calls") if response.is_success and isinstance(body, dict) else None
+        at = self.clock.monotonic()
         for call in calls if isinstance(calls, list) else ():
-            if isinstance(call, dict) and call.get("sid") in self.records:
-                self.records[call["sid"]].observe("list", call)
+            if isinstance(call, dict) and isinstance(call.get("sid"), str) and call["sid"] in self.records:
+                self.records[call["sid"]].observe("list", call, at)
         return response
 
     def update(self, record: CallRecord, form: dict[str, str]) -> httpx.Response:
         response = self.client.update_call(record.sid, form)
         if response.is_success:
-            record.observe("update", _body(response))
+            record.observe("update", json_body(response), self.clock.monotonic())
         return response
 
     def hang_up_all(self) -> None:
@@ -270,12 +274,18 @@ class Story:
         answered = before == "in-progress" or shown == "in-progress"
         req = "UPDATE-COMPLETE-IN-PROGRESS" if answered else "UPDATE-COMPLETE-NOT-ANSWERED"
         if not response.is_success:
-            after = self.status(record)
-            if after in ACTIVE or record.long:
-                req = "UPDATE-COMPLETE-IN-PROGRESS" if after == "in-progress" else req
-                return self.judge(req, False, f"Status=completed on a {before} call answered {_answer(response)}",
-                                  received=_answer(response), expected="200, and the call ends")
-            return Judged(None, f"the call ended ({after}) before the update arrived")
+            return self._completion_refused(record, response, before, req)
+        return self._completed(record, before, req, answered=answered)
+
+    def _completion_refused(self, record: CallRecord, response: httpx.Response, before: str, req: str) -> Judged:
+        after = self.status(record)
+        if after in ACTIVE or record.long:
+            req = "UPDATE-COMPLETE-IN-PROGRESS" if after == "in-progress" else req
+            return self.judge(req, False, f"Status=completed on a {before} call answered {_answer(response)}",
+                              received=_answer(response), expected="200, and the call ends")
+        return Judged(None, f"the call ended ({after}) before the update arrived")
+
+    def _completed(self, record: CallRecord, before: str, req: str, *, answered: bool) -> Judged:
         ended = self.poll(record, lambda s: s in ENDED or s not in STATUSES)
         final = record.status
         if final not in STATUSES:
@@ -362,16 +372,9 @@ class Story:
                           received=_answer(response), expected="4xx with code 10000 or 21220")
 
 
-def _body(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
 def _shown(response: httpx.Response, record: CallRecord) -> str | None:
     """The status a 2xx answer shows for the call, else None."""
-    body = _body(response) if response.is_success else None
+    body = json_object(response) if response.is_success else None
     if isinstance(body, dict) and body.get("sid") == record.sid and isinstance(body.get("status"), str):
         return body["status"]
     return None

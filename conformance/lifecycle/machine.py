@@ -26,10 +26,10 @@ from hypothesis.stateful import (
 )
 
 from conformance.failures import CallBudgetExhausted
+from conformance.graph import ENDED, NOT_ANSWERED, STATUSES
+from conformance.handle import Suite
 from conformance.lifecycle.actions import Story
-from conformance.lifecycle.graph import ENDED, STATUSES
 from conformance.lifecycle.observer import check_ended_final, check_list_agrees, check_path
-from conformance.session import Suite
 
 __all__ = ["MACHINE_SETTINGS", "LifecycleMachine", "machine_for", "machine_settings", "run_machine"]
 
@@ -105,7 +105,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     def wait(self, sid: str) -> None:
         """Let the call settle: fetch until it is in progress or has ended (a long call then stays up)."""
         record = self.story.records[sid]
-        if record.deleted_as is not None or record.status not in ("queued", "ringing"):
+        if record.deleted_as is not None or record.status not in NOT_ANSWERED:
             self.story.fetch(record)
             return
         limit = 2.0 if self.suite.settings.embedded else min(10.0, self.story.deadline)

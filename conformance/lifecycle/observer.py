@@ -13,10 +13,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from conformance.actors import CLOCK
 from conformance.checks.values import parse_time
 from conformance.failures import NotApplicable, Violation
-from conformance.lifecycle.graph import ENDED, STATUSES, first_illegal_step, reachable
+from conformance.graph import ENDED, STATUSES, first_illegal_step, reachable
 
 __all__ = [
     "FINAL_FIELDS",
@@ -43,15 +42,15 @@ class Snapshot:
     fields: Mapping[str, Any]
 
     @classmethod
-    def of(cls, source: str, body: Mapping[str, Any], at: float | None = None) -> Snapshot | None:
-        """The snapshot of a Call body, or None when it carries no string status."""
+    def of(cls, source: str, body: Mapping[str, Any], at: float) -> Snapshot | None:
+        """The snapshot of a Call body that arrived `at` (the run's clock), or None when it carries no string status."""
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}")
         status = body.get("status")
         if not isinstance(status, str):
             return None
         fields = {name: body.get(name) for name in FINAL_FIELDS}
-        return cls(source, CLOCK.monotonic() if at is None else at, status, fields)
+        return cls(source, at, status, fields)
 
     @property
     def authoritative(self) -> bool:
@@ -82,17 +81,18 @@ class CallRecord:
     """Every snapshot of one call, in arrival order, and what the suite did to it.
 
     `long`: its document keeps it in progress until the suite ends it (so it cannot end by itself
-    during a story). `deleted_as`: the status it had when a delete of it was answered 2xx.
+    during a story). `deleted_as`: the status it had when a delete of it was answered 2xx. Times are the
+    run's clock: `created_at` when the create's answer arrived, each snapshot's `at` when its answer did.
     """
 
     sid: str
-    created_at: float = dataclasses.field(default_factory=CLOCK.monotonic)
+    created_at: float = 0.0
     long: bool = False
     deleted_as: str | None = None
     snapshots: list[Snapshot] = dataclasses.field(default_factory=list)
 
-    def observe(self, source: str, body: Any, at: float | None = None) -> Snapshot | None:
-        """Add the snapshot of `body` when it is this call's object; returns it."""
+    def observe(self, source: str, body: Any, at: float) -> Snapshot | None:
+        """Add the snapshot of `body` (arrived `at`) when it is this call's object; returns it."""
         if not isinstance(body, Mapping) or body.get("sid") != self.sid:
             return None
         snapshot = Snapshot.of(source, body, at)

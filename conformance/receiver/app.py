@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conformance.receiver.captures import Capture, CaptureLog
+from conformance.capture import Capture
+from conformance.receiver.captures import CaptureLog
 
 __all__ = ["MAX_BODY", "create_receiver_app", "laml_document"]
 

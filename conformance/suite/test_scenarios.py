@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.failures import combine_failures
+from conformance.handle import Suite
 from conformance.lifecycle import callback_scenarios, scenarios  # noqa: F401  (registers the scenarios)
 from conformance.lifecycle.runner import SCENARIOS, ScenarioResult, run_scenarios
-from conformance.session import Suite
 
 
 @pytest.fixture(scope="session")
@@ -22,12 +21,11 @@ def scenario_results(calls_suite: Suite, request: pytest.FixtureRequest) -> dict
     pytest.param(name, marks=pytest.mark.requirements(*item.requirements), id=name)
     for name, item in sorted(SCENARIOS.items())
 ])
-def test_scenario(scenario_results: dict[str, ScenarioResult], name: str) -> None:
-    """One scenario's verdict: its MUST failures fail this test; a scenario that could not run is skipped."""
+def test_scenario(calls_suite: Suite, scenario_results: dict[str, ScenarioResult], name: str) -> None:
+    """One scenario's verdict: its MUST failures fail this test; a scenario that could not judge is skipped."""
     result = scenario_results[name]
+    calls_suite.verifier.carry(result.failures)
     if result.error is not None:
         raise result.error
-    if result.skipped:
-        pytest.skip(result.skipped)
-    if result.failures:
-        raise combine_failures(result.failures)
+    if result.not_judged is not None:
+        raise result.not_judged

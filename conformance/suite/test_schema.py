@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi import checks as st_checks
 
-from conformance.failures import CallBudgetExhausted, Violation
-from conformance.session import Suite
+from conformance.failures import CallBudgetExhausted, NotJudged, Violation
+from conformance.handle import Suite
 from conformance.spec import load_spec
-from conformance.suite.helpers import fresh_call_sid
+from conformance.suite import helpers
 
 OPERATIONS = ("listCalls", "createCall", "fetchCall", "updateCall", "deleteCall")
 EXAMPLES = {"positive": 12, "negative": 12}
@@ -73,7 +73,7 @@ def test_generated_requests(calls_suite: Suite, operation_id: str, mode: str) ->
     if operation_id == "createCall":
         calls_suite.require("create")
         if not calls_suite.settings.embedded:
-            pytest.skip("generated creates would dial arbitrary numbers: run only against the embedded endpoint")
+            raise NotJudged("generated creates would dial arbitrary numbers: run only against the embedded endpoint")
     operation = _schema(calls_suite.profile).find_operation_by_id(operation_id)
     strategy = operation.as_strategy(
         generation_mode=schemathesis.GenerationMode(mode),
@@ -87,6 +87,9 @@ def test_generated_requests(calls_suite: Suite, operation_id: str, mode: str) ->
     # input is judged by the response checks only (a lenient list filter is not a violation).
     judged_negative = mode == "negative" and operation_id in ("createCall", "updateCall")
     checks = RESPONSE_CHECKS + (NEGATIVE_CHECKS if judged_negative else ())
+    # Derandomized, Hypothesis seeds its draws with the source of `exercise` (comments aside): any edit of its
+    # body changes every generated request, and so makes the committed cassettes stale. Its names stay put.
+    fresh_call_sid = functools.partial(helpers.fresh_call_sid, calls_suite)
 
     # Verdicts go to the verifier, never to Hypothesis: what reaches it is a harness error, not worth shrinking.
     @settings(max_examples=EXAMPLES[mode], deadline=None, database=None, derandomize=True,
