@@ -9,8 +9,20 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests", "conformance"]
 
 PYTHON = "3.11"
-SUITE = ["-m", "pytest", "--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-o", "addopts=", "-q",
-         "--tb=short", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+SUITE = [
+    "-m",
+    "pytest",
+    "--pyargs",
+    "conformance.suite",
+    "-p",
+    "no:cacheprovider",
+    "-o",
+    "addopts=",
+    "-q",
+    "--tb=short",
+    "-W",
+    "ignore::pytest.PytestAssertRewriteWarning",
+]
 REDOCLY = "@redocly/cli@2"
 CASSETTES = "cassettes"
 
@@ -32,14 +44,18 @@ def conformance(session: nox.Session) -> None:
 def record(session: nox.Session) -> None:
     """Run the suite against CALLS_BASE_URL (or the embedded endpoint) and rewrite cassettes/, printing the drift."""
     _install(session)
-    session.run("python", *SUITE, "--calls-cassettes=record", f"--calls-cassette-dir={CASSETTES}", *session.posargs)
+    session.run(
+        "python", *SUITE, "--calls-cassettes=record", f"--calls-cassette-dir={CASSETTES}", *session.posargs
+    )
 
 
 @nox.session(python=PYTHON)
 def replay(session: nox.Session) -> None:
     """Run the suite from cassettes/ with the network closed but to loopback: no endpoint, no credentials."""
     _install(session)
-    session.run("python", *SUITE, "--calls-cassettes=replay", f"--calls-cassette-dir={CASSETTES}", *session.posargs)
+    session.run(
+        "python", *SUITE, "--calls-cassettes=replay", f"--calls-cassette-dir={CASSETTES}", *session.posargs
+    )
 
 
 @nox.session(python=PYTHON)

@@ -65,7 +65,9 @@ class CallsClient:
         parts = urlsplit(self.base_url)
         return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
-    def calls_url(self, sid: str | None = None, *, account_sid: str | None = None, suffix: bool | None = None) -> str:
+    def calls_url(
+        self, sid: str | None = None, *, account_sid: str | None = None, suffix: bool | None = None
+    ) -> str:
         """URL of the list, or of one call, in the profile's path form unless `suffix` says otherwise."""
         path = f"{self.base_url}/Accounts/{account_sid or self.account_sid}/Calls"
         if sid is not None:
@@ -91,7 +93,9 @@ class CallsClient:
             if self._no_more_calls:
                 raise CallBudgetExhausted(self._no_more_calls)
             if self.max_calls is not None and self._reserved >= self.max_calls:
-                raise CallBudgetExhausted(f"CALLS_MAX_CALLS={self.max_calls} calls already created or attempted")
+                raise CallBudgetExhausted(
+                    f"CALLS_MAX_CALLS={self.max_calls} calls already created or attempted"
+                )
             self._reserved += 1
 
     @property

@@ -44,12 +44,20 @@ def start_embedded(settings: Settings, faults: Sequence[str], timings: str) -> E
         raise ConfigError(str(exc)) from None
     server.start()
     filled = settings.with_endpoint(
-        base_url=server.base_url, account_sid=server.account_sid, auth_token=server.auth_token,
-        signing_key=server.signing_key, from_number=server.from_number, to_number=server.to_number,
+        base_url=server.base_url,
+        account_sid=server.account_sid,
+        auth_token=server.auth_token,
+        signing_key=server.signing_key,
+        from_number=server.from_number,
+        to_number=server.to_number,
     )
     # Credentials the user set win only if both are given; a half-set pair would never authenticate.
     if filled.account_sid != server.account_sid or filled.auth_token != server.auth_token:
-        filled = dataclasses.replace(filled, account_sid=server.account_sid, auth_token=server.auth_token,
-                                     signing_key=server.signing_key)
+        filled = dataclasses.replace(
+            filled,
+            account_sid=server.account_sid,
+            auth_token=server.auth_token,
+            signing_key=server.signing_key,
+        )
     numbers = {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
     return EmbeddedEndpoint(filled, numbers, server)

@@ -156,5 +156,6 @@ def combine_failures(failures: Sequence[ConformanceFailure]) -> ConformanceFailu
         return failures[0]
     first = failures[0]
     rest = "\n".join(f.describe() for f in failures[1:])
-    return ConformanceFailure(first.requirement, f"{first.title}\n  …\n{rest}", received=first.received,
-                              expected=first.expected)
+    return ConformanceFailure(
+        first.requirement, f"{first.title}\n  …\n{rest}", received=first.received, expected=first.expected
+    )

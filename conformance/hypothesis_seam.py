@@ -35,7 +35,8 @@ class HypothesisSeamError(HarnessError):
 def _unexpected(what: str) -> HypothesisSeamError:
     return HypothesisSeamError(
         f"Hypothesis {hypothesis.__version__}: {what}; calls-conformance disables Hypothesis's local constants "
-        f"through a private hook tested with Hypothesis {TESTED_WITH} (see conformance/hypothesis_seam.py)")
+        f"through a private hook tested with Hypothesis {TESTED_WITH} (see conformance/hypothesis_seam.py)"
+    )
 
 
 def check_seam() -> ModuleType:

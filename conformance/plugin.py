@@ -24,24 +24,54 @@ MARKER = "requirements"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("calls-conformance", "Calls conformance suite (each option also reads its CALLS_* variable)")
+    group = parser.getgroup(
+        "calls-conformance", "Calls conformance suite (each option also reads its CALLS_* variable)"
+    )
     for setting in SETTINGS:
-        group.addoption(setting.option, dest=setting.dest, default=None, metavar=setting.env,
-                        help=f"{setting.help} [env {setting.env}]")
-    group.addoption("--calls-only", action="append", default=[], metavar="REQUIREMENT",
-                    help="run only the suite tests that exercise these requirement ids (repeatable)")
-    group.addoption("--calls-reference-timings", default="fast", choices=("fast", "live"),
-                    help="call timings of the embedded reference endpoint (live: ring 1 s, answer 2 s, talk 5 s)")
-    group.addoption("--calls-reference-fault", action="append", default=[], metavar="FAULT",
-                    help="start the embedded reference endpoint with this named fault (repeatable; "
-                         f"for proving checks fail). Deadline default: {DEFAULT_DEADLINE:g} s")
-    group.addoption("--calls-cassettes", default=None, choices=("record", "replay"), metavar="MODE",
-                    help="record: run against the endpoint and rewrite the cassettes (scrubbed: no credential, "
-                         "fixed hosts and account), printing what changed; replay: run from the cassettes with "
-                         "the network closed but to loopback, no endpoint needed (the recorded run's settings "
-                         "apply) [env CALLS_CASSETTES]")
-    group.addoption("--calls-cassette-dir", default=None, metavar="DIR",
-                    help="where the cassettes are (default cassettes/) [env CALLS_CASSETTE_DIR]")
+        group.addoption(
+            setting.option,
+            dest=setting.dest,
+            default=None,
+            metavar=setting.env,
+            help=f"{setting.help} [env {setting.env}]",
+        )
+    group.addoption(
+        "--calls-only",
+        action="append",
+        default=[],
+        metavar="REQUIREMENT",
+        help="run only the suite tests that exercise these requirement ids (repeatable)",
+    )
+    group.addoption(
+        "--calls-reference-timings",
+        default="fast",
+        choices=("fast", "live"),
+        help="call timings of the embedded reference endpoint (live: ring 1 s, answer 2 s, talk 5 s)",
+    )
+    group.addoption(
+        "--calls-reference-fault",
+        action="append",
+        default=[],
+        metavar="FAULT",
+        help="start the embedded reference endpoint with this named fault (repeatable; "
+        f"for proving checks fail). Deadline default: {DEFAULT_DEADLINE:g} s",
+    )
+    group.addoption(
+        "--calls-cassettes",
+        default=None,
+        choices=("record", "replay"),
+        metavar="MODE",
+        help="record: run against the endpoint and rewrite the cassettes (scrubbed: no credential, "
+        "fixed hosts and account), printing what changed; replay: run from the cassettes with "
+        "the network closed but to loopback, no endpoint needed (the recorded run's settings "
+        "apply) [env CALLS_CASSETTES]",
+    )
+    group.addoption(
+        "--calls-cassette-dir",
+        default=None,
+        metavar="DIR",
+        help="where the cassettes are (default cassettes/) [env CALLS_CASSETTE_DIR]",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,7 +89,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         _close_network(config)
     only = set(config.getoption("calls_only"))
     if only:
-        keep = [item for item in items if not item.get_closest_marker(MARKER) or only & set(_requirements(item))]
+        keep = [
+            item for item in items if not item.get_closest_marker(MARKER) or only & set(_requirements(item))
+        ]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
 

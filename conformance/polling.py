@@ -13,8 +13,12 @@ from conformance.clock import Deadline
 __all__ = ["backoff", "poll"]
 
 
-def poll(step: Callable[[], bool | None], deadline: Deadline, pause: Callable[[float], bool],
-         intervals: Iterable[float]) -> bool:
+def poll(
+    step: Callable[[], bool | None],
+    deadline: Deadline,
+    pause: Callable[[float], bool],
+    intervals: Iterable[float],
+) -> bool:
     """Take `step` until it returns True (done) or False (give up); None means not yet.
 
     After each undecided step the deadline is checked (False once it has passed), then `pause(interval)`

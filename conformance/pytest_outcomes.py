@@ -74,7 +74,9 @@ def suite_of(run: Run) -> Iterator[Suite]:
         run.stop()
 
 
-def judged_call(run: Run, suite: Suite, nodeid: str, requirements: Sequence[str]) -> Generator[None, Any, Any]:
+def judged_call(
+    run: Run, suite: Suite, nodeid: str, requirements: Sequence[str]
+) -> Generator[None, Any, Any]:
     """Wrap a suite test's call (a hook wrapper body): it runs in a verifier scope of its own, then `settle`."""
     with suite.verifier.scope(nodeid) as scope:
         try:
@@ -86,7 +88,9 @@ def judged_call(run: Run, suite: Suite, nodeid: str, requirements: Sequence[str]
         return result
 
 
-def settle(run: Run, suite: Suite, scope: Scope, requirements: Sequence[str], raised: BaseException | None) -> None:
+def settle(
+    run: Run, suite: Suite, scope: Scope, requirements: Sequence[str], raised: BaseException | None
+) -> None:
     """Turn what a suite test ended in into its pytest outcome (returns only when it passed, or to re-raise)."""
     if isinstance(raised, HarnessError):
         abort(run, raised)

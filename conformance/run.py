@@ -54,8 +54,15 @@ _PYTEST_STOPPED = (ExitCode.INTERRUPTED, ExitCode.INTERNAL_ERROR, ExitCode.USAGE
 class Run:
     """The session's run; `active` once suite tests are collected, `suite` once the first one starts it."""
 
-    def __init__(self, options: Mapping[str, Any], faults: Sequence[str] = (), environ: Mapping[str, str] = os.environ,
-                 *, timings: str = "fast", cassettes: tuple[str, Path] | None = None) -> None:
+    def __init__(
+        self,
+        options: Mapping[str, Any],
+        faults: Sequence[str] = (),
+        environ: Mapping[str, str] = os.environ,
+        *,
+        timings: str = "fast",
+        cassettes: tuple[str, Path] | None = None,
+    ) -> None:
         self.options = options
         self.faults = tuple(faults)
         self.timings = timings
@@ -83,8 +90,13 @@ class Run:
         if mode not in (None, "record", "replay"):
             raise ConfigError(f"CALLS_CASSETTES={mode!r}: must be record or replay")
         directory = option("calls_cassette_dir") or environ.get("CALLS_CASSETTE_DIR") or "cassettes"
-        return cls({setting.dest: option(setting.dest) for setting in SETTINGS}, option("calls_reference_fault"), environ,
-                   timings=option("calls_reference_timings"), cassettes=(mode, Path(directory)) if mode else None)
+        return cls(
+            {setting.dest: option(setting.dest) for setting in SETTINGS},
+            option("calls_reference_fault"),
+            environ,
+            timings=option("calls_reference_timings"),
+            cassettes=(mode, Path(directory)) if mode else None,
+        )
 
     def activate(self) -> None:
         """Suite tests were collected: a run with cassettes draws no constant from the project's source."""
@@ -112,8 +124,12 @@ class Run:
             capabilities.add("callbacks")
         verifier = Verifier(Ledger(self.catalog, settings.profile, frozenset(capabilities)))
         client = CallsClient(
-            settings.base_url or "", settings.account_sid or "", settings.auth_token or "", clock=self.clock,
-            json_suffix=settings.profile == "twilio", max_calls=settings.max_calls,
+            settings.base_url or "",
+            settings.account_sid or "",
+            settings.auth_token or "",
+            clock=self.clock,
+            json_suffix=settings.profile == "twilio",
+            max_calls=settings.max_calls,
             timeout=min(10.0, settings.deadline),
         )
         if self.cassettes is not None and self.clock.replaying:
@@ -122,9 +138,13 @@ class Run:
         self.suite = Suite(settings, client, verifier, self.clock, to_numbers, receiver)
         if self.cassettes is not None and self.clock.recording:
             self.cassettes.scrubber = Scrubber.for_run(
-                base_url=client.base_url, account_sid=client.account_sid, auth_token=settings.auth_token or "",
-                signing_key=settings.signing_key, receiver_url=receiver.base_url if receiver else None,
-                nonce=self.clock.nonce)
+                base_url=client.base_url,
+                account_sid=client.account_sid,
+                auth_token=settings.auth_token or "",
+                signing_key=settings.signing_key,
+                receiver_url=receiver.base_url if receiver else None,
+                nonce=self.clock.nonce,
+            )
         with self.clock.acting_as("session"):
             self._preflight(client)
         return self.suite
@@ -137,8 +157,10 @@ class Run:
             recording = self.cassettes.recording
             assert recording is not None  # prepare() read it
             # Of the user's settings, a replay takes only where reports go.
-            settings = resolve({"calls_report_dir": self.options.get("calls_report_dir")},
-                               {k: v for k, v in self.environ.items() if k == "CALLS_REPORT_DIR"})
+            settings = resolve(
+                {"calls_report_dir": self.options.get("calls_report_dir")},
+                {k: v for k, v in self.environ.items() if k == "CALLS_REPORT_DIR"},
+            )
             self.clock.replay_expiries(recording.expiries)
             return recording.settings(settings), dict(recording.to_numbers)
         settings = resolve(self.options, self.environ)
@@ -155,7 +177,9 @@ class Run:
             recording = self.cassettes.recording if self.cassettes is not None else None
             if recording is None or not recording.receiver or self.cassettes is None:
                 return None
-            return CallbackReceiver.replayed(self.clock, RECEIVER_URL, read_captures(self.cassettes.directory))
+            return CallbackReceiver.replayed(
+                self.clock, RECEIVER_URL, read_captures(self.cassettes.directory)
+            )
         # The receiver listens on loopback: an endpoint on this machine reaches it, others need CALLS_CALLBACK_URL.
         host = urlsplit(settings.base_url or "").hostname or ""
         if settings.embedded or settings.callback_url or is_loopback(host):
@@ -258,10 +282,20 @@ class Run:
         cassettes.close()
         if interrupted or self.errors or results is None or suite is None:
             cassettes.discard()
-            self.cassette_note = f"cassettes not rewritten ({cassettes.directory}): the run was not carried out"
+            self.cassette_note = (
+                f"cassettes not rewritten ({cassettes.directory}): the run was not carried out"
+            )
             return
-        recording = Recording.of(suite.settings, suite.client.base_url, suite.client.account_sid, suite.to_numbers,
-                                 suite.receiver is not None, cassettes.interactions, results, self.clock.expiries)
+        recording = Recording.of(
+            suite.settings,
+            suite.client.base_url,
+            suite.client.account_sid,
+            suite.to_numbers,
+            suite.receiver is not None,
+            cassettes.interactions,
+            results,
+            self.clock.expiries,
+        )
         try:
             cassettes.keep(recording, suite.receiver.log.shown() if suite.receiver else [])
         except HarnessError as exc:
@@ -297,7 +331,11 @@ class Run:
         path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
     def report_dir(self) -> Path:
-        return self.settings.report_dir if self.settings else Path(self.options.get("calls_report_dir") or "reports")
+        return (
+            self.settings.report_dir
+            if self.settings
+            else Path(self.options.get("calls_report_dir") or "reports")
+        )
 
     def secrets(self) -> tuple[str, ...]:
         return self.settings.secrets() if self.settings else ()
@@ -309,9 +347,11 @@ class Run:
         if results is None or self.suite is None:
             return []
         client = self.suite.client
-        return [*verdict_lines(results, self.secrets()),
-                f"HTTP exchanges: {client.exchanges}; calls created: {len(client.created)}; "
-                f"reports: {self.report_dir()}"]
+        return [
+            *verdict_lines(results, self.secrets()),
+            f"HTTP exchanges: {client.exchanges}; calls created: {len(client.created)}; "
+            f"reports: {self.report_dir()}",
+        ]
 
     def cassette_lines(self) -> list[str]:
         """What the terminal says about the cassettes."""
@@ -322,4 +362,8 @@ class Run:
 
     def harness_line(self) -> str | None:
         """Why the run could not be carried out (the first harness error), or None."""
-        return f"calls-conformance: the run could not be carried out: {self.errors[0].reason}" if self.errors else None
+        return (
+            f"calls-conformance: the run could not be carried out: {self.errors[0].reason}"
+            if self.errors
+            else None
+        )

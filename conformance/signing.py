@@ -57,6 +57,8 @@ def signature_problem(key: str, request: SignedRequest, signature: str) -> str |
         if not hmac.compare_digest(claimed.lower(), hashlib.sha256(request.body).hexdigest()):
             return "bodySHA256 is not the SHA-256 of the body"
     params = signed_params(request)  # query parameters travel in the URL, which is signed as it is
-    if any(signature_matches(key, request.url, params, signature, ordering=o) for o in ("signalwire", "twilio")):
+    if any(
+        signature_matches(key, request.url, params, signature, ordering=o) for o in ("signalwire", "twilio")
+    ):
         return None
     return "signed with another key, or over another URL or parameters"

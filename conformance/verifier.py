@@ -75,8 +75,9 @@ class Verifier:
         self.ledger.record(requirement_id, Outcome.PASSED)
         return True
 
-    def expect(self, requirement_id: str, condition: bool, title: str, *, received: Any = None,
-               expected: Any = None) -> bool:
+    def expect(
+        self, requirement_id: str, condition: bool, title: str, *, received: Any = None, expected: Any = None
+    ) -> bool:
         """Pass the requirement when `condition` holds, else fail it with the message given."""
 
         def judge() -> None:
@@ -92,8 +93,9 @@ class Verifier:
 
     def _fail(self, requirement_id: str, violation: Violation) -> None:
         """Record the failure in the ledger; a MUST failure also joins the current scope, a SHOULD one warns."""
-        failure = ConformanceFailure(requirement_id, violation.title, received=violation.received,
-                                     expected=violation.expected)
+        failure = ConformanceFailure(
+            requirement_id, violation.title, received=violation.received, expected=violation.expected
+        )
         self.ledger.record(requirement_id, Outcome.FAILED, failure.describe())
         if self.ledger.catalog[requirement_id].level == "MUST":
             self.carry([failure])

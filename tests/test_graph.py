@@ -26,4 +26,3 @@ def test_derived_sets_follow_the_graph() -> None:
     assert {s for s in ACTIVE if "in-progress" in reachable(s)} == NOT_ANSWERED
     assert (ENDED - reachable("in-progress")) - {"canceled"} == SELF_ENDS
     assert ({"ringing"} | reachable("ringing")) - {"canceled", "failed"} == DIALED
-

@@ -37,7 +37,9 @@ def test_the_seam_draws_no_local_constant_and_is_undone() -> None:
 
 def test_a_changed_private_api_is_a_clear_error_naming_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(providers, "_get_local_constants")
-    with pytest.raises(HypothesisSeamError, match=rf"Hypothesis {hypothesis.__version__}: .*_get_local_constants"):
+    with pytest.raises(
+        HypothesisSeamError, match=rf"Hypothesis {hypothesis.__version__}: .*_get_local_constants"
+    ):
         without_local_constants()
 
 

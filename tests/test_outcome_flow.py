@@ -93,7 +93,10 @@ def test_a_body_without_json_fails_its_requirement_once_and_stops_the_test() -> 
     verifier = _verifier()
     suite = Suite(Settings(), None, verifier, Clock())  # type: ignore[arg-type]  # json() uses no client
     assert suite.json(httpx.Response(200, json={"calls": []}), MUST, "a list") == {"calls": []}
-    with verifier.scope("test") as scope, pytest.raises(NotJudged, match="a create answered 502 without a JSON"):
+    with (
+        verifier.scope("test") as scope,
+        pytest.raises(NotJudged, match="a create answered 502 without a JSON"),
+    ):
         suite.json(httpx.Response(502, content=b"<html>"), MUST, "a create")
     assert len(scope.failures) == 1 and _results(verifier)[MUST].failures == 1
 
@@ -114,11 +117,16 @@ def test_the_scopes_must_failures_become_one_failure() -> None:
 def test_not_judged_is_a_skip_recorded_for_what_it_names_and_for_the_tests_requirements() -> None:
     verifier = _verifier()
     stop = NotJudged("the call was never seen in-progress", ["UPDATE-REDIRECT"])
-    with verifier.scope("test") as scope, pytest.raises(pytest.skip.Exception, match="UPDATE-REDIRECT: the call"):
+    with (
+        verifier.scope("test") as scope,
+        pytest.raises(pytest.skip.Exception, match="UPDATE-REDIRECT: the call"),
+    ):
         settle(Run({}), _suite(verifier), scope, ["UPDATE-REDIRECT", OTHER_MUST], stop)
     results = _results(verifier)
     assert (results["UPDATE-REDIRECT"].outcome, results["UPDATE-REDIRECT"].message) == (
-        Outcome.SKIPPED, "the call was never seen in-progress")
+        Outcome.SKIPPED,
+        "the call was never seen in-progress",
+    )
     assert results[OTHER_MUST].message == "UPDATE-REDIRECT: the call was never seen in-progress"
 
 
@@ -133,9 +141,15 @@ def test_failures_outrank_a_stop_and_record_no_skip() -> None:
 
 def test_a_harness_error_stops_the_session_and_is_the_runs() -> None:
     verifier, run = _verifier(), Run({})
-    with verifier.scope("test") as scope, pytest.raises(pytest.exit.Exception, match="endpoint unavailable: gone"):
+    with (
+        verifier.scope("test") as scope,
+        pytest.raises(pytest.exit.Exception, match="endpoint unavailable: gone"),
+    ):
         settle(run, _suite(verifier), scope, [MUST], EndpointUnavailable("gone"))
-    assert run.harness_line() == "calls-conformance: the run could not be carried out: endpoint unavailable: gone"
+    assert (
+        run.harness_line()
+        == "calls-conformance: the run could not be carried out: endpoint unavailable: gone"
+    )
 
 
 def test_a_bug_of_the_suite_is_left_as_it_is_even_with_failures() -> None:

@@ -33,9 +33,14 @@ def _registered() -> set[object]:
 
 def _defined_here(module: ModuleType) -> list[str]:
     registered = _registered()
-    return [name for name, value in vars(module).items()
-            if not name.startswith(("_", "pytest_")) and (inspect.isfunction(value) or inspect.isclass(value))
-            and value.__module__ == module.__name__ and value not in registered]
+    return [
+        name
+        for name, value in vars(module).items()
+        if not name.startswith(("_", "pytest_"))
+        and (inspect.isfunction(value) or inspect.isclass(value))
+        and value.__module__ == module.__name__
+        and value not in registered
+    ]
 
 
 @pytest.mark.parametrize("name", _suite_modules())
@@ -45,5 +50,7 @@ def test_module_has_a_docstring_and_an_exact_public_surface(name: str) -> None:
     exported = getattr(module, "__all__", None)
     assert isinstance(exported, list), f"{name} has no __all__"
     assert [n for n in exported if not hasattr(module, n)] == [], f"{name}.__all__ names what it lacks"
-    assert [n for n in _defined_here(module) if n not in exported] == [], f"{name} defines more than __all__ says"
+    assert [n for n in _defined_here(module) if n not in exported] == [], (
+        f"{name} defines more than __all__ says"
+    )
     assert len(set(exported)) == len(exported), f"{name}.__all__ repeats a name"

@@ -38,8 +38,15 @@ LOOPBACK_HOSTS = (r"^127\.0\.0\.1$", r"^::1$", r"^localhost$")
 # VCR.py's own matchers, behind the actor: requests of different actors never match, and a replay only
 # compares further the few requests of the same actor (VCR runs every matcher of `match_on` on every
 # recorded request, which made a replay as slow as a live run).
-MATCHERS = (vcr_matchers.method, vcr_matchers.scheme, vcr_matchers.host, vcr_matchers.port, vcr_matchers.path,
-            vcr_matchers.query, vcr_matchers.body)
+MATCHERS = (
+    vcr_matchers.method,
+    vcr_matchers.scheme,
+    vcr_matchers.host,
+    vcr_matchers.port,
+    vcr_matchers.path,
+    vcr_matchers.query,
+    vcr_matchers.body,
+)
 _REASONS = {
     "already_played": "asked more often than recorded",
     "no_match": "not recorded",
@@ -142,8 +149,9 @@ class Cassettes:
         try:
             self.recording = Recording.read(self.directory)
         except FileNotFoundError:
-            raise ConfigError(f"no recording in {self.directory} ({MANIFEST} is missing): "
-                              "record one first: nox -s record") from None
+            raise ConfigError(
+                f"no recording in {self.directory} ({MANIFEST} is missing): record one first: nox -s record"
+            ) from None
         except (ValueError, TypeError, KeyError) as exc:
             raise ConfigError(f"{self.directory / MANIFEST} is unusable ({exc}); {RERECORD}") from None
 
@@ -180,13 +188,19 @@ class Cassettes:
         left: dict[str, list[str]] = {}
         for index, (request, _) in enumerate(cassette.data):
             who = request.headers.get(ACTOR_HEADER) or ""
-            if cassette.play_counts[index] == 0 and (actor is None or who == actor) and who not in self._stale_actors:
+            if (
+                cassette.play_counts[index] == 0
+                and (actor is None or who == actor)
+                and who not in self._stale_actors
+            ):
                 left.setdefault(who, []).append(_request_line(request))
         if not left:
             return
         self._stale_actors.update(left)
-        parts = [f"{_describe_actor(who)} left {len(lines)} recorded interaction(s) unused (the first: {lines[0]})"
-                 for who, lines in left.items()]
+        parts = [
+            f"{_describe_actor(who)} left {len(lines)} recorded interaction(s) unused (the first: {lines[0]})"
+            for who, lines in left.items()
+        ]
         message = f"the cassettes are stale: {'; '.join(parts)} in {self._name}.yaml; {RERECORD}"
         self.stale.append(message)
         raise StaleCassettes(message)
@@ -199,8 +213,10 @@ class Cassettes:
         reason = _REASONS.get(getattr(error, "reason", ""), "not recorded")
         cassette = Path(str(getattr(error.cassette, "_path", "?"))).name
         line = _request_line(request) if request is not None else "a request"
-        message = (f"the cassettes are stale: {_describe_actor(actor)} made a request {cassette} does not hold "
-                   f"({line}: {reason}); {RERECORD}")
+        message = (
+            f"the cassettes are stale: {_describe_actor(actor)} made a request {cassette} does not hold "
+            f"({line}: {reason}); {RERECORD}"
+        )
         self.stale.append(message)
         return message
 
@@ -234,24 +250,36 @@ class Cassettes:
         leaks = self.leaks()
         if leaks:
             self.discard()
-            raise RecordingRefused(f"credentials survived scrubbing, cassettes not written: {'; '.join(leaks)}")
+            raise RecordingRefused(
+                f"credentials survived scrubbing, cassettes not written: {'; '.join(leaks)}"
+            )
         self.drift = drift(self.directory, self.staging)
         self.replace_directory()
-        self.summary = (f"cassettes: {self.interactions} interactions and {len(stored)} callbacks recorded into "
-                        f"{self.directory}")
+        self.summary = (
+            f"cassettes: {self.interactions} interactions and {len(stored)} callbacks recorded into "
+            f"{self.directory}"
+        )
 
     def lines(self, results: Sequence[Result]) -> list[str]:
         """What the terminal says: where the cassettes went (and the drift), or what the replay made of them."""
         if self.recording_mode:
             return [line for line in (self.summary, *self.drift) if line]
-        lines = [f"cassettes: {self.played} of {self.interactions} recorded interactions replayed from "
-                 f"{self.directory}; network closed but to loopback"]
+        lines = [
+            f"cassettes: {self.played} of {self.interactions} recorded interactions replayed from "
+            f"{self.directory}; network closed but to loopback"
+        ]
         recorded = self.recording.verdict if self.recording else {}
-        changed = [f"{r.requirement.id} {recorded.get(r.requirement.id, 'absent')} → {r.outcome.label}"
-                   for r in results if recorded.get(r.requirement.id) != r.outcome.label]
+        changed = [
+            f"{r.requirement.id} {recorded.get(r.requirement.id, 'absent')} → {r.outcome.label}"
+            for r in results
+            if recorded.get(r.requirement.id) != r.outcome.label
+        ]
         more = f" (and {len(changed) - 5} more)" if len(changed) > 5 else ""
-        lines.append(f"verdict differs from the recording's: {', '.join(changed[:5])}{more}" if changed
-                     else "verdict: the same as the recording's")
+        lines.append(
+            f"verdict differs from the recording's: {', '.join(changed[:5])}{more}"
+            if changed
+            else "verdict: the same as the recording's"
+        )
         return lines
 
     def leaks(self) -> list[str]:

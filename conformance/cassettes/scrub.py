@@ -91,8 +91,16 @@ class Scrubber:
     signing_key: str = SIGNING_KEY  # what the recorded callbacks were signed with
 
     @classmethod
-    def for_run(cls, *, base_url: str, account_sid: str, auth_token: str, signing_key: str | None,
-                receiver_url: str | None, nonce: str) -> Scrubber:
+    def for_run(
+        cls,
+        *,
+        base_url: str,
+        account_sid: str,
+        auth_token: str,
+        signing_key: str | None,
+        receiver_url: str | None,
+        nonce: str,
+    ) -> Scrubber:
         """The scrubber of a recording: these real values out, the placeholders in."""
         endpoint = _origin(base_url)
         pairs = [(endpoint, ENDPOINT_ORIGIN), (urlsplit(endpoint).netloc, urlsplit(ENDPOINT_ORIGIN).netloc)]
@@ -102,10 +110,16 @@ class Scrubber:
             if urlsplit(receiver).netloc != urlsplit(endpoint).netloc:
                 pairs += [(urlsplit(receiver).netloc, urlsplit(RECEIVER_URL).netloc)]
         pairs += [(account_sid, placeholder_account(account_sid)), (nonce, REPLAY_NONCE)]
-        return cls(endpoint=endpoint, replacements=tuple((a, b) for a, b in pairs if a and a != b),
-                   credentials=tuple((kind, value) for kind, value in (("auth token", auth_token),
-                                                                       ("signing key", signing_key)) if value),
-                   signing_key=signing_key or auth_token)
+        return cls(
+            endpoint=endpoint,
+            replacements=tuple((a, b) for a, b in pairs if a and a != b),
+            credentials=tuple(
+                (kind, value)
+                for kind, value in (("auth token", auth_token), ("signing key", signing_key))
+                if value
+            ),
+            signing_key=signing_key or auth_token,
+        )
 
     # ------------------------------------------------------------------ text
     @property
@@ -175,11 +189,15 @@ class Scrubber:
             url=self.text(capture.url),
             params=tuple((self.text(k), self.text(v)) for k, v in capture.params),
             body=self.data(capture.body) or b"",
-            headers=tuple((k, v if k.lower() in _SIGNATURE_HEADER_NAMES else self.text(v)) for k, v in capture.headers),
+            headers=tuple(
+                (k, v if k.lower() in _SIGNATURE_HEADER_NAMES else self.text(v)) for k, v in capture.headers
+            ),
         )
         rewritten = self._rehash(capture, rewritten)
-        headers = tuple((k, self._resign(capture, rewritten, v) if k.lower() in _SIGNATURE_HEADER_NAMES else v)
-                        for k, v in rewritten.headers)
+        headers = tuple(
+            (k, self._resign(capture, rewritten, v) if k.lower() in _SIGNATURE_HEADER_NAMES else v)
+            for k, v in rewritten.headers
+        )
         return dataclasses.replace(rewritten, headers=headers)
 
     def _rehash(self, original: Capture, rewritten: Capture) -> Capture:
@@ -224,9 +242,13 @@ def _compile(replacements: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str]
     if not replacements:
         return None
     if replacements not in _COMPILED:
-        table = {encode(real): encode(placeholder) for real, placeholder in replacements for encode in _ENCODINGS}
-        alternatives = "|".join(re.escape(form) + (_NOT_MID_PORT if _PORT_AT_END.search(form) else "")
-                                for form in sorted(table, key=len, reverse=True))
+        table = {
+            encode(real): encode(placeholder) for real, placeholder in replacements for encode in _ENCODINGS
+        }
+        alternatives = "|".join(
+            re.escape(form) + (_NOT_MID_PORT if _PORT_AT_END.search(form) else "")
+            for form in sorted(table, key=len, reverse=True)
+        )
         _COMPILED[replacements] = (re.compile(alternatives), table)
     return _COMPILED[replacements]
 

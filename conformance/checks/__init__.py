@@ -32,7 +32,9 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def check(requirement: str, kind: str) -> Callable[[Callable[[CheckContext, Any], None]], Callable[[CheckContext, Any], None]]:
+def check(
+    requirement: str, kind: str
+) -> Callable[[Callable[[CheckContext, Any], None]], Callable[[CheckContext, Any], None]]:
     """Register `fn` as the check of `requirement` for subjects of `kind`."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")

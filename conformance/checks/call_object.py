@@ -21,21 +21,53 @@ Call = Mapping[str, Any]
 
 DIRECTIONS = {
     "signalwire": ("inbound", "outbound", "outbound-api", "outbound-dial"),
-    "twilio": ("inbound", "outbound", "outbound-api", "outbound-dial", "trunking-originating", "trunking-terminating"),
+    "twilio": (
+        "inbound",
+        "outbound",
+        "outbound-api",
+        "outbound-dial",
+        "trunking-originating",
+        "trunking-terminating",
+    ),
 }
 ANSWERED_BY = (
-    "human", "machine", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax", "unknown",
+    "human",
+    "machine",
+    "machine_start",
+    "machine_end_beep",
+    "machine_end_silence",
+    "machine_end_other",
+    "fax",
+    "unknown",
 )
 ALWAYS_NULL = ("forwarded_from", "caller_name", "annotation", "group_sid")
 DATE_FIELDS = ("date_created", "date_updated", "start_time", "end_time")
 SID_FIELDS = ("sid", "account_sid", "parent_call_sid", "phone_number_sid")
-MEDIA_TRIPLES = (("audio_rtt_min", "audio_rtt_avg", "audio_rtt_max"),
-                 ("audio_out_jitter_min", "audio_out_jitter_avg", "audio_out_jitter_max"))
+MEDIA_TRIPLES = (
+    ("audio_rtt_min", "audio_rtt_avg", "audio_rtt_max"),
+    ("audio_out_jitter_min", "audio_out_jitter_avg", "audio_out_jitter_max"),
+)
 # Keywords that constrain values rather than types: CALL-TYPES ignores them, other checks own them.
-_VALUE_KEYWORDS = frozenset({
-    "enum", "const", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "minLength", "maxLength", "minItems", "maxItems", "required", "examples", "example", "default",
-})
+_VALUE_KEYWORDS = frozenset(
+    {
+        "enum",
+        "const",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "required",
+        "examples",
+        "example",
+        "default",
+    }
+)
 
 
 @functools.cache
@@ -57,7 +89,9 @@ def _type_validator(profile: str, field: str) -> jsonschema.Draft202012Validator
     prop = schema.get("properties", {}).get(field)
     if prop is None:
         return None
-    return jsonschema.Draft202012Validator({**_types_only(prop), "$defs": _types_only(schema.get("$defs", {}))})
+    return jsonschema.Draft202012Validator(
+        {**_types_only(prop), "$defs": _types_only(schema.get("$defs", {}))}
+    )
 
 
 def _status_in(call: Call, statuses: frozenset[str]) -> bool:
@@ -74,7 +108,11 @@ def _strings(call: Call, *fields: str) -> list[str]:
 def call_has_every_field(ctx: CheckContext, call: Call) -> None:
     missing = [f for f in _call_schema(ctx.profile).get("required", ()) if f not in call]
     if missing:
-        raise Violation("Call object lacks fields of the profile's field set", received=sorted(missing), expected="present")
+        raise Violation(
+            "Call object lacks fields of the profile's field set",
+            received=sorted(missing),
+            expected="present",
+        )
 
 
 @check("CALL-TYPES", "call")
@@ -93,7 +131,9 @@ def call_field_types(ctx: CheckContext, call: Call) -> None:
 def call_has_no_extra_field(ctx: CheckContext, call: Call) -> None:
     extra = sorted(set(call) - set(_call_schema(ctx.profile).get("properties", {})))
     if extra:
-        raise Violation("Call object has fields outside the profile's field set", received=extra, expected="none")
+        raise Violation(
+            "Call object has fields outside the profile's field set", received=extra, expected="none"
+        )
 
 
 def _enum(call: Call, field: str, allowed: tuple[str | None, ...]) -> None:
@@ -137,10 +177,15 @@ def call_subresource_uris(ctx: CheckContext, call: Call) -> None:
             raise Violation("`subresource_uris` values are not strings", received=bad, expected="strings")
         return
     if not isinstance(uris.get("recordings"), str):
-        raise Violation("`subresource_uris.recordings` is not a string", received=uris, expected="recordings: string")
+        raise Violation(
+            "`subresource_uris.recordings` is not a string", received=uris, expected="recordings: string"
+        )
     if "notifications" not in uris or not isinstance(uris["notifications"], str | None):
-        raise Violation("`subresource_uris.notifications` is not a string or null", received=uris,
-                        expected="notifications: string or null")
+        raise Violation(
+            "`subresource_uris.notifications` is not a string or null",
+            received=uris,
+            expected="notifications: string or null",
+        )
 
 
 @check("CALL-DATE-FORMAT", "call")
@@ -148,8 +193,11 @@ def call_dates_are_rfc2822_gmt(ctx: CheckContext, call: Call) -> None:
     applicable(any(call.get(f) is not None for f in DATE_FIELDS))
     bad = {f: call[f] for f in DATE_FIELDS if call.get(f) is not None and parse_gmt_date(call[f]) is None}
     if bad:
-        raise Violation("dates are not RFC 2822 with a +0000 offset", received=bad,
-                        expected="e.g. 'Wed, 19 Sep 2018 20:00:00 +0000'")
+        raise Violation(
+            "dates are not RFC 2822 with a +0000 offset",
+            received=bad,
+            expected="e.g. 'Wed, 19 Sep 2018 20:00:00 +0000'",
+        )
 
 
 @check("CALL-PRICE-UNIT", "call")
@@ -157,14 +205,20 @@ def call_price_unit_is_iso4217(ctx: CheckContext, call: Call) -> None:
     applicable("price_unit" in call)
     unit = call["price_unit"]
     applicable(unit is not None or ctx.profile != "twilio")
-    if not (isinstance(unit, str) and len(unit) == 3 and unit.isascii() and unit.isalpha() and unit.isupper()):
-        raise Violation("`price_unit` is not an ISO 4217 code", received=unit, expected="three upper-case letters")
+    if not (
+        isinstance(unit, str) and len(unit) == 3 and unit.isascii() and unit.isalpha() and unit.isupper()
+    ):
+        raise Violation(
+            "`price_unit` is not an ISO 4217 code", received=unit, expected="three upper-case letters"
+        )
 
 
 @check("CALL-SID-FORMAT", "call")
 def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
     applicable(any(isinstance(call.get(f), str) for f in SID_FIELDS))
-    bad = {f: v for f in SID_FIELDS if isinstance(v := call.get(f), str) and not sid_pattern(ctx.profile, f, v)}
+    bad = {
+        f: v for f in SID_FIELDS if isinstance(v := call.get(f), str) and not sid_pattern(ctx.profile, f, v)
+    }
     if bad:
         expected = "UUIDs" if ctx.profile == "signalwire" else "CA/AC/PN + 32 hex digits"
         raise Violation("identifiers do not have the profile's form", received=bad, expected=expected)
@@ -174,8 +228,11 @@ def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
 def call_account_matches_path(ctx: CheckContext, call: Call) -> None:
     applicable(ctx.account_sid and "account_sid" in call)
     if call["account_sid"] != ctx.account_sid:
-        raise Violation("`account_sid` differs from the account in the request path",
-                        received=call["account_sid"], expected=ctx.account_sid)
+        raise Violation(
+            "`account_sid` differs from the account in the request path",
+            received=call["account_sid"],
+            expected=ctx.account_sid,
+        )
 
 
 @check("CALL-URI", "call")
@@ -183,14 +240,19 @@ def call_uri_names_the_call(ctx: CheckContext, call: Call) -> None:
     applicable(all(isinstance(call.get(f), str) for f in ("uri", "account_sid", "sid")))
     tail = f"/Accounts/{call['account_sid']}/Calls/{call['sid']}.json"
     if not call["uri"].split("?")[0].endswith(tail):
-        raise Violation("`uri` does not end with the call's own path", received=call["uri"], expected=f"…{tail}")
+        raise Violation(
+            "`uri` does not end with the call's own path", received=call["uri"], expected=f"…{tail}"
+        )
 
 
 def _alias(call: Call, name: str, alias: str) -> None:
     applicable(name in call and alias in call)
     if call[name] != call[alias]:
-        raise Violation(f"`{alias}` differs from `{name}`", received={alias: call[alias], name: call[name]},
-                        expected="equal values")
+        raise Violation(
+            f"`{alias}` differs from `{name}`",
+            received={alias: call[alias], name: call[name]},
+            expected="equal values",
+        )
 
 
 @check("CALL-ALIAS-TO", "call")
@@ -205,12 +267,17 @@ def call_from_alias(ctx: CheckContext, call: Call) -> None:
 
 def _same_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
     address = call.get(field)
-    applicable(isinstance(address, str) and address and any(isinstance(call.get(n), str) for n in formatted_fields))
+    applicable(
+        isinstance(address, str) and address and any(isinstance(call.get(n), str) for n in formatted_fields)
+    )
     for name in formatted_fields:
         shown = call.get(name)
         if isinstance(shown, str) and same_address(address, shown) is False:
-            raise Violation(f"`{name}` denotes another number than `{field}`",
-                            received={field: address, name: shown}, expected="the same number")
+            raise Violation(
+                f"`{name}` denotes another number than `{field}`",
+                received={field: address, name: shown},
+                expected="the same number",
+            )
 
 
 @check("CALL-FORMATTED-TO-NUMBER", "call")
@@ -234,8 +301,11 @@ def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
         present = [(f, call[f]) for f in triple if _number(call.get(f))]
         values = [v for _, v in present]
         if any(v < 0 for v in values) or values != sorted(values):
-            raise Violation("media metrics break min <= avg <= max or are negative", received=dict(present),
-                            expected="0 <= min <= avg <= max")
+            raise Violation(
+                "media metrics break min <= avg <= max or are negative",
+                received=dict(present),
+                expected="0 <= min <= avg <= max",
+            )
 
 
 @check("CALL-MEDIA-LOST", "call")
@@ -263,8 +333,11 @@ def time_updated_not_before_created(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
     applicable(t["date_created"] and t["date_updated"])
     if t["date_updated"] < t["date_created"]:
-        raise Violation("`date_updated` is before `date_created`",
-                        received={f: call[f] for f in ("date_created", "date_updated")}, expected="updated >= created")
+        raise Violation(
+            "`date_updated` is before `date_created`",
+            received={f: call[f] for f in ("date_created", "date_updated")},
+            expected="updated >= created",
+        )
 
 
 @check("TIME-START-AFTER-CREATED", "call")
@@ -272,8 +345,11 @@ def time_start_not_before_created(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
     applicable(t["date_created"] and t["start_time"])
     if (t["date_created"] - t["start_time"]).total_seconds() > 1:
-        raise Violation("`start_time` is more than 1 s before `date_created`",
-                        received={f: call[f] for f in ("date_created", "start_time")}, expected="start >= created - 1 s")
+        raise Violation(
+            "`start_time` is more than 1 s before `date_created`",
+            received={f: call[f] for f in ("date_created", "start_time")},
+            expected="start >= created - 1 s",
+        )
 
 
 @check("TIME-START-NULL-WHILE-QUEUED", "call")
@@ -287,7 +363,9 @@ def time_start_null_while_queued(ctx: CheckContext, call: Call) -> None:
 def time_end_null_while_active(ctx: CheckContext, call: Call) -> None:
     applicable(_status_in(call, ACTIVE) and "end_time" in call)
     if call["end_time"] is not None:
-        raise Violation(f"a {call['status']} call has an `end_time`", received=call["end_time"], expected="null")
+        raise Violation(
+            f"a {call['status']} call has an `end_time`", received=call["end_time"], expected="null"
+        )
 
 
 @check("TIME-END-SET-WHEN-ENDED", "call")
@@ -304,8 +382,11 @@ def time_end_not_before_start(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
     applicable(t["start_time"] and t["end_time"])
     if t["end_time"] < t["start_time"]:
-        raise Violation("`end_time` is before `start_time`",
-                        received={f: call[f] for f in ("start_time", "end_time")}, expected="end >= start")
+        raise Violation(
+            "`end_time` is before `start_time`",
+            received={f: call[f] for f in ("start_time", "end_time")},
+            expected="end >= start",
+        )
 
 
 def _duration(call: Call) -> float | None:
@@ -334,5 +415,8 @@ def time_duration_within_call(ctx: CheckContext, call: Call) -> None:
     applicable(duration is not None and t["start_time"] and t["end_time"])
     span = (t["end_time"] - t["start_time"]).total_seconds()
     if duration > span + 1:
-        raise Violation("`duration` exceeds end_time - start_time + 1 s", received=call["duration"],
-                        expected=f"<= {span + 1:g}")
+        raise Violation(
+            "`duration` exceeds end_time - start_time + 1 s",
+            received=call["duration"],
+            expected=f"<= {span + 1:g}",
+        )

@@ -45,7 +45,10 @@ __all__ = [
 
 # What each callback CallStatus reports, as the StatusCallbackEvent that asks for it.
 EVENT_OF_STATUS = {
-    "initiated": "initiated", "queued": "initiated", "ringing": "ringing", "in-progress": "answered",
+    "initiated": "initiated",
+    "queued": "initiated",
+    "ringing": "ringing",
+    "in-progress": "answered",
     **dict.fromkeys(ENDED, "completed"),
 }
 INTERMEDIATE_EVENTS = ("initiated", "ringing", "answered")
@@ -104,8 +107,11 @@ def _validator(profile: str, webhook: str) -> jsonschema.Draft202012Validator:
 @functools.cache
 def audio_counters(profile: str) -> tuple[str, ...]:
     """The AudioIn*/AudioOut* counters of the profile's statusCallback schema (the seed's 11 for signalwire)."""
-    return tuple(name for name in webhook_schema(profile, "statusCallback").get("properties", {})
-                 if name.startswith("Audio"))
+    return tuple(
+        name
+        for name in webhook_schema(profile, "statusCallback").get("properties", {})
+        if name.startswith("Audio")
+    )
 
 
 def _schema_errors(profile: str, webhook: str, capture: Capture) -> list[str]:
@@ -137,7 +143,9 @@ def _reachable_avoiding(avoid: str) -> frozenset[str]:
 def went_through(statuses: Iterable[str]) -> frozenset[str]:
     """The statuses a call seen in `statuses` surely passed: those seen, and any that every path to them crosses."""
     seen = {s for s in statuses if s in ALLOWED}
-    implied = {c for c in STATUSES if c != "queued" and any(s != c and s not in _reachable_avoiding(c) for s in seen)}
+    implied = {
+        c for c in STATUSES if c != "queued" and any(s != c and s not in _reachable_avoiding(c) for s in seen)
+    }
     return frozenset(seen | implied)
 
 
@@ -153,11 +161,16 @@ def status_callback_params(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "status")
     errors = _schema_errors(ctx.profile, "statusCallback", capture)
     if errors:
-        raise Violation("status callback parameters do not match the statusCallback schema", received=errors,
-                        expected="the spec's StatusCallbackParams")
+        raise Violation(
+            "status callback parameters do not match the statusCallback schema",
+            received=errors,
+            expected="the spec's StatusCallbackParams",
+        )
     wrong = _names_the_call(ctx, capture)
     if wrong:
-        raise Violation("status callback names another account or call", received=wrong, expected="the created call")
+        raise Violation(
+            "status callback names another account or call", received=wrong, expected="the created call"
+        )
 
 
 @check("CB-RECORDING-PARAMS", "callback")
@@ -165,21 +178,30 @@ def recording_callback_params(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "recording")
     errors = _schema_errors(ctx.profile, "recordingStatusCallback", capture)
     if errors:
-        raise Violation("recording callback parameters do not match the recordingStatusCallback schema",
-                        received=errors, expected="the spec's RecordingStatusCallbackParams")
+        raise Violation(
+            "recording callback parameters do not match the recordingStatusCallback schema",
+            received=errors,
+            expected="the spec's RecordingStatusCallbackParams",
+        )
     wrong = _names_the_call(ctx, capture)
     if wrong:
-        raise Violation("recording callback names another account or call", received=wrong,
-                        expected="the created call")
+        raise Violation(
+            "recording callback names another account or call", received=wrong, expected="the created call"
+        )
 
 
 @check("CB-TIMESTAMP", "callback")
 def status_callback_timestamp(ctx: CallbackContext, capture: Capture) -> None:
     timestamp = capture.get("Timestamp")
-    applicable(capture.kind == "status" and timestamp is not None)  # a missing Timestamp is CB-PARAMS' to judge
+    applicable(
+        capture.kind == "status" and timestamp is not None
+    )  # a missing Timestamp is CB-PARAMS' to judge
     if parse_gmt_date(timestamp) is None:
-        raise Violation("Timestamp is not RFC 2822 with a +0000 offset", received=timestamp,
-                        expected="e.g. 'Thu, 04 Apr 2024 18:32:15 +0000'")
+        raise Violation(
+            "Timestamp is not RFC 2822 with a +0000 offset",
+            received=timestamp,
+            expected="e.g. 'Thu, 04 Apr 2024 18:32:15 +0000'",
+        )
 
 
 @check("CB-METHOD", "callback")
@@ -187,19 +209,31 @@ def status_callback_method(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "status")
     wanted = ctx.method.upper()
     if capture.method != wanted:
-        raise Violation("status callback sent with another method than StatusCallbackMethod",
-                        received=capture.method, expected=wanted)
+        raise Violation(
+            "status callback sent with another method than StatusCallbackMethod",
+            received=capture.method,
+            expected=wanted,
+        )
     if wanted == "GET" and (capture.body_format != "query" or not capture.params):
-        raise Violation("GET status callback without its parameters in the query string",
-                        received=capture.body_format, expected="query string")
+        raise Violation(
+            "GET status callback without its parameters in the query string",
+            received=capture.body_format,
+            expected="query string",
+        )
     if wanted == "POST":
         if capture.body_format not in ("form", "json"):
-            raise Violation("POST status callback without a form or JSON body", received=capture.body_format,
-                            expected="application/x-www-form-urlencoded body (JSON tolerated)")
+            raise Violation(
+                "POST status callback without a form or JSON body",
+                received=capture.body_format,
+                expected="application/x-www-form-urlencoded body (JSON tolerated)",
+            )
         media_type = (capture.header("content-type") or "").split(";")[0].strip().lower()
         if capture.body_format == "form" and media_type != _FORM_TYPE:
-            raise Violation("POST status callback body is not declared as a form", received=media_type or None,
-                            expected=_FORM_TYPE)
+            raise Violation(
+                "POST status callback body is not declared as a form",
+                received=media_type or None,
+                expected=_FORM_TYPE,
+            )
 
 
 @check("CB-SIGNATURE", "callback")
@@ -208,13 +242,19 @@ def callback_signature(ctx: CallbackContext, capture: Capture) -> None:
     names = SIGNATURE_HEADERS[ctx.profile]
     header = next((name for name in names if capture.header(name) is not None), None)
     if header is None:
-        raise Violation(f"{capture.kind} callback carries no signature header",
-                        received=sorted(name for name, _ in capture.headers), expected=" or ".join(names))
+        raise Violation(
+            f"{capture.kind} callback carries no signature header",
+            received=sorted(name for name, _ in capture.headers),
+            expected=" or ".join(names),
+        )
     signature = capture.header(header) or ""
     problem = signature_problem(ctx.signing_key, capture, signature)
     if problem:
-        raise Violation(f"{capture.kind} callback {header} does not verify: {problem}", received=signature,
-                        expected="base64 HMAC-SHA1 of the URL and sorted parameters, keyed by the signing key")
+        raise Violation(
+            f"{capture.kind} callback {header} does not verify: {problem}",
+            received=signature,
+            expected="base64 HMAC-SHA1 of the URL and sorted parameters, keyed by the signing key",
+        )
 
 
 # ---------------------------------------------------------------- every callback of one call
@@ -227,11 +267,16 @@ def status_callback_sequence(ctx: CallbackContext, captures: Sequence[Capture]) 
     raw = [c.get("SequenceNumber") for c in status]
     numbers = [_sequence(c) for c in status]
     if None in numbers:
-        raise Violation("SequenceNumber is missing or not a whole number", received=raw, expected="0, 1, 2, …")
+        raise Violation(
+            "SequenceNumber is missing or not a whole number", received=raw, expected="0, 1, 2, …"
+        )
     ordered = sorted(n for n in numbers if n is not None)
     if ordered != list(range(len(ordered))):
-        raise Violation("SequenceNumbers of one call's callbacks are not 0..n-1, each once", received=ordered,
-                        expected=list(range(len(ordered))))
+        raise Violation(
+            "SequenceNumbers of one call's callbacks are not 0..n-1, each once",
+            received=ordered,
+            expected=list(range(len(ordered))),
+        )
 
 
 @check("CB-STATUS-PATH", "callback-set")
@@ -240,19 +285,30 @@ def status_callback_path(ctx: CallbackContext, captures: Sequence[Capture]) -> N
     applicable(status)
     unknown = [c.get("CallStatus") for c in status if c.get("CallStatus") not in CALLBACK_STATUSES]
     if unknown:
-        raise Violation("callback CallStatus is not a call status or initiated", received=unknown,
-                        expected=list(CALLBACK_STATUSES))
+        raise Violation(
+            "callback CallStatus is not a call status or initiated",
+            received=unknown,
+            expected=list(CALLBACK_STATUSES),
+        )
     # In SequenceNumber order (arrival order where it is missing): CB-SEQUENCE judges the numbers themselves.
-    ordered = sorted(enumerate(status), key=lambda ic: (_sequence(ic[1]) is None, _sequence(ic[1]) or 0, ic[0]))
+    ordered = sorted(
+        enumerate(status), key=lambda ic: (_sequence(ic[1]) is None, _sequence(ic[1]) or 0, ic[0])
+    )
     path = [str(c.get("CallStatus")) for _, c in ordered]
     step = first_illegal_step(path)
     if step is not None:
-        raise Violation(f"callbacks report an impossible transition {step[0]} -> {step[1]}", received=path,
-                        expected="a path of the transition graph")
+        raise Violation(
+            f"callbacks report an impossible transition {step[0]} -> {step[1]}",
+            received=path,
+            expected="a path of the transition graph",
+        )
     finals = [s for s in path if s in ENDED]
     if finals and ctx.final_status is not None and finals[-1] != ctx.final_status:
-        raise Violation("the final callback's CallStatus is not the status the call ended in",
-                        received=finals[-1], expected=ctx.final_status)
+        raise Violation(
+            "the final callback's CallStatus is not the status the call ended in",
+            received=finals[-1],
+            expected=ctx.final_status,
+        )
 
 
 @check("CB-FINAL-EVENT", "callback-set")
@@ -260,12 +316,18 @@ def final_event_arrives(ctx: CallbackContext, captures: Sequence[Capture]) -> No
     applicable("completed" in ctx.requested_events and ctx.final_status is not None)
     finals = [c for c in captures if is_final(c)]
     if not finals:
-        raise Violation("no status callback for the call's end (the `completed` event) arrived",
-                        received=[c.get("CallStatus") for c in _status(captures)], expected=ctx.final_status)
+        raise Violation(
+            "no status callback for the call's end (the `completed` event) arrived",
+            received=[c.get("CallStatus") for c in _status(captures)],
+            expected=ctx.final_status,
+        )
     first = min(c.received_at for c in finals)
     if ctx.deadline_at is not None and first > ctx.deadline_at:
-        raise Violation("the final status callback arrived after the deadline",
-                        received=f"{first - ctx.deadline_at:.1f} s late", expected="before the deadline")
+        raise Violation(
+            "the final status callback arrived after the deadline",
+            received=f"{first - ctx.deadline_at:.1f} s late",
+            expected="before the deadline",
+        )
 
 
 @check("CB-INTERMEDIATE-EVENTS", "callback-set")
@@ -277,12 +339,16 @@ def requested_events_and_no_others(ctx: CallbackContext, captures: Sequence[Capt
     events = [EVENT_OF_STATUS.get(str(c.get("CallStatus"))) for c in status]
     unrequested = sorted({e for e in events if e is not None and e not in ctx.requested_events})
     if unrequested:
-        raise Violation("callbacks arrived for events that were not requested", received=unrequested,
-                        expected=sorted(ctx.requested_events))
+        raise Violation(
+            "callbacks arrived for events that were not requested",
+            received=unrequested,
+            expected=sorted(ctx.requested_events),
+        )
     missing = [e for e in due if e not in events]
     if missing:
-        raise Violation("requested events the call went through sent no callback", received=missing,
-                        expected=due)
+        raise Violation(
+            "requested events the call went through sent no callback", received=missing, expected=due
+        )
 
 
 def _event_due(event: str, went: frozenset[str]) -> bool:
@@ -300,7 +366,9 @@ def final_event_media(ctx: CallbackContext, captures: Sequence[Capture]) -> None
     applicable(finals and counters)
     missing = sorted({n for c in finals for n in counters if c.get(n) in (None, "")})
     if missing:
-        raise Violation("the final status callback lacks media counters", received=missing, expected="present")
+        raise Violation(
+            "the final status callback lacks media counters", received=missing, expected="present"
+        )
 
 
 @check("CB-MEDIA-EARLY", "callback-set")
@@ -321,12 +389,18 @@ def final_event_duration(ctx: CallbackContext, captures: Sequence[Capture]) -> N
     for capture in finals:
         duration = capture.get("CallDuration")
         if duration is None or not _DIGITS.match(duration):
-            raise Violation("the final status callback lacks a whole-seconds CallDuration", received=duration,
-                            expected="a whole number of seconds")
+            raise Violation(
+                "the final status callback lacks a whole-seconds CallDuration",
+                received=duration,
+                expected="a whole number of seconds",
+            )
         ended = ctx.final_status or str(capture.get("CallStatus"))
         if ended in UNANSWERED_ENDS and int(duration) != 0:
-            raise Violation(f"CallDuration of a call that ended {ended} without being answered is not 0",
-                            received=duration, expected="0")
+            raise Violation(
+                f"CallDuration of a call that ended {ended} without being answered is not 0",
+                received=duration,
+                expected="0",
+            )
 
 
 @check("CB-RECORDING-PARAMS", "callback-set")
@@ -334,5 +408,8 @@ def final_recording_event_arrives(ctx: CallbackContext, captures: Sequence[Captu
     applicable(ctx.record and ctx.final_status is not None and "completed" in ctx.recording_events)
     statuses = [c.get("RecordingStatus") for c in captures if c.kind == "recording"]
     if not any(s in FINAL_RECORDING_STATUSES for s in statuses):
-        raise Violation("a call created with Record=true sent no final recording callback", received=statuses,
-                        expected=f"one of {sorted(FINAL_RECORDING_STATUSES)}")
+        raise Violation(
+            "a call created with Record=true sent no final recording callback",
+            received=statuses,
+            expected=f"one of {sorted(FINAL_RECORDING_STATUSES)}",
+        )

@@ -45,8 +45,11 @@ def _validator(schema_text: str) -> jsonschema.Draft202012Validator:
 def status_code_documented(ctx: CheckContext, response: httpx.Response) -> None:
     documented, _ = _lookup(ctx)
     if not documented:
-        raise Violation(f"{ctx.method} {ctx.path} answered a status the spec does not document",
-                        received=response.status_code, expected="a documented status code")
+        raise Violation(
+            f"{ctx.method} {ctx.path} answered a status the spec does not document",
+            received=response.status_code,
+            expected="a documented status code",
+        )
 
 
 @check("SCHEMA-RESPONSE", "response")
@@ -55,10 +58,16 @@ def body_matches_schema(ctx: CheckContext, response: httpx.Response) -> None:
     applicable(documented and schema is not None and response.content)
     body = json_body(response, _NOT_JSON)
     if body is _NOT_JSON:
-        raise Violation(f"{ctx.method} {ctx.path} answered {response.status_code} with a body that is not JSON",
-                        received=response.text[:200], expected="JSON matching the spec")
+        raise Violation(
+            f"{ctx.method} {ctx.path} answered {response.status_code} with a body that is not JSON",
+            received=response.text[:200],
+            expected="JSON matching the spec",
+        )
     error = jsonschema.exceptions.best_match(_validator(json.dumps(schema, sort_keys=True)).iter_errors(body))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(body)"
-        raise Violation(f"{ctx.method} {ctx.path} answered {response.status_code} with a body off the spec at {where}",
-                        received=error.message[:300], expected="the schema the spec declares")
+        raise Violation(
+            f"{ctx.method} {ctx.path} answered {response.status_code} with a body off the spec at {where}",
+            received=error.message[:300],
+            expected="the schema the spec declares",
+        )

@@ -29,8 +29,13 @@ def parse_gmt_date(value: object) -> dt.datetime | None:
         return None
     try:
         moment = dt.datetime(
-            int(match["year"]), _MONTHS.index(match["month"]) + 1, int(match["date"]),
-            int(match["h"]), int(match["m"]), int(match["s"]), tzinfo=dt.UTC,
+            int(match["year"]),
+            _MONTHS.index(match["month"]) + 1,
+            int(match["date"]),
+            int(match["h"]),
+            int(match["m"]),
+            int(match["s"]),
+            tzinfo=dt.UTC,
         )
     except ValueError:
         return None
@@ -77,4 +82,7 @@ def sid_pattern(profile: str, field: str, value: str) -> bool:
         uuid.UUID(value)
     except ValueError:
         return False
-    return re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value) is not None
+    return (
+        re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value)
+        is not None
+    )

@@ -84,7 +84,9 @@ class Story:
     def __enter__(self) -> Story:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.hang_up_all()
 
     # ------------------------------------------------------------------ calls and observations
@@ -110,7 +112,9 @@ class Story:
         if not response.is_success or not isinstance(body, dict) or not isinstance(body.get("sid"), str):
             return None
         record.sid = body["sid"]
-        record.created_at = self.clock.monotonic()  # when the create's answer arrived (a replay knows only answers)
+        record.created_at = (
+            self.clock.monotonic()
+        )  # when the create's answer arrived (a replay knows only answers)
         record.observe("create", body, record.created_at)
         self.records[record.sid] = record
         return record
@@ -118,8 +122,11 @@ class Story:
     def create_or_skip(self, requirement: str, *, long: bool = False, **extra: Any) -> CallRecord:
         """`create`, or skip `requirement` when the call cannot be made as the scenario needs it."""
         if long and not self.can_hold:
-            not_judged(requirement, "keeping a call in progress needs a LaML document the endpoint "
-                                    "can fetch (set CALLS_CALLBACK_URL)")
+            not_judged(
+                requirement,
+                "keeping a call in progress needs a LaML document the endpoint "
+                "can fetch (set CALLS_CALLBACK_URL)",
+            )
         record = self.create(long=long, **extra)
         if record is None:
             not_judged(requirement, "the endpoint did not create the call")
@@ -131,9 +138,13 @@ class Story:
         if response.is_success:
             record.observe("fetch", json_body(response), self.clock.monotonic())
         if record.deleted_as in ENDED:
-            self.verifier.expect("DELETE-ENDED", response.status_code == 404,
-                                 f"a fetch of deleted call {record.sid} answered {response.status_code}",
-                                 received=response.status_code, expected=404)
+            self.verifier.expect(
+                "DELETE-ENDED",
+                response.status_code == 404,
+                f"a fetch of deleted call {record.sid} answered {response.status_code}",
+                received=response.status_code,
+                expected=404,
+            )
         return response
 
     def status(self, record: CallRecord) -> str | None:
@@ -141,7 +152,9 @@ class Story:
         response = self.fetch(record)
         return record.status if response.is_success else None
 
-    def poll(self, record: CallRecord, until: Callable[[str], bool], timeout: float | Deadline | None = None) -> bool:
+    def poll(
+        self, record: CallRecord, until: Callable[[str], bool], timeout: float | Deadline | None = None
+    ) -> bool:
         """Fetch until `until(status)` holds; False when the time (seconds, or a shared Deadline) runs out,
         the call is gone or the run ends."""
         if not isinstance(timeout, Deadline):
@@ -153,8 +166,12 @@ class Story:
                 return False
             return True if until(status) else None
 
-        return poll(step, timeout, lambda seconds: self.clock.wait(self.suite.stopping, seconds),
-                    itertools.repeat(self.interval))
+        return poll(
+            step,
+            timeout,
+            lambda seconds: self.clock.wait(self.suite.stopping, seconds),
+            itertools.repeat(self.interval),
+        )
 
     def reach_or_skip(self, record: CallRecord, target: str, requirement: str) -> None:
         """Poll until the call is `target`; skip `requirement` when it ends first or never gets there."""
@@ -162,8 +179,10 @@ class Story:
         if record.status not in STATUSES:
             not_judged(requirement, f"the call's status {record.status!r} is not a documented one")
         if record.status != target:
-            not_judged(requirement, f"the call was never seen {target} within {self.deadline:g} s "
-                                    f"(last seen {record.status})")
+            not_judged(
+                requirement,
+                f"the call was never seen {target} within {self.deadline:g} s (last seen {record.status})",
+            )
 
     def list(self) -> httpx.Response:
         """One list page; each known call in it is noted as a list snapshot."""
@@ -188,8 +207,9 @@ class Story:
             if record.deleted_as is None and not record.ended and not self.client.dead:
                 self.update(record, {"Status": "completed"})
 
-    def judge(self, requirement: str, condition: bool, title: str, *, received: Any = None,
-              expected: Any = None) -> Judged:
+    def judge(
+        self, requirement: str, condition: bool, title: str, *, received: Any = None, expected: Any = None
+    ) -> Judged:
         self.verifier.expect(requirement, condition, title, received=received, expected=expected)
         return Judged(requirement, title)
 
@@ -218,21 +238,36 @@ class Story:
         req = "UPDATE-CANCEL-IN-PROGRESS"
         shown = _shown(response, record)
         if not (response.is_success or _is_4xx(response)):
-            return self.judge(req, False, f"Status=canceled on an in-progress call answered {_answer(response)}",
-                              received=response.status_code, expected="4xx, or 200 with the call unchanged")
+            return self.judge(
+                req,
+                False,
+                f"Status=canceled on an in-progress call answered {_answer(response)}",
+                received=response.status_code,
+                expected="4xx, or 200 with the call unchanged",
+            )
         if response.is_success and shown in ENDED:
             if record.long or shown == "canceled":
-                return self.judge(req, False, f"Status=canceled on an in-progress call answered "
-                                              f"{response.status_code} showing it {shown}",
-                                  received=shown, expected="in-progress (or a 4xx answer)")
+                return self.judge(
+                    req,
+                    False,
+                    f"Status=canceled on an in-progress call answered "
+                    f"{response.status_code} showing it {shown}",
+                    received=shown,
+                    expected="in-progress (or a 4xx answer)",
+                )
             return Judged(None, f"the call was {shown}: it may have hung up by itself")
         after = self.status(record)
         if after == "in-progress":
             return self.judge(req, True, "the call is still in progress after Status=canceled")
         if record.long or after == "canceled":
-            return self.judge(req, False, f"after Status=canceled (answered {_answer(response)}) the "
-                                          f"in-progress call is {after or 'gone'}",
-                              received=after, expected="in-progress")
+            return self.judge(
+                req,
+                False,
+                f"after Status=canceled (answered {_answer(response)}) the "
+                f"in-progress call is {after or 'gone'}",
+                received=after,
+                expected="in-progress",
+            )
         return Judged(None, f"the call was {after}: it may have hung up by itself")
 
     def _canceled_not_answered(self, record: CallRecord, response: httpx.Response, before: str) -> Judged:
@@ -241,12 +276,21 @@ class Story:
         if not response.is_success:
             after = self.status(record)
             if after in NOT_ANSWERED or after == "canceled" or not _is_4xx(response):
-                return self.judge(req, False, f"Status=canceled on a {before} call answered {_answer(response)}; "
-                                              f"it is {after or 'gone'} now", received=_answer(response),
-                                  expected="200, and the call ends as canceled")
-            return Judged(None, f"the call was {after} when the cancel arrived (answered {_answer(response)})")
+                return self.judge(
+                    req,
+                    False,
+                    f"Status=canceled on a {before} call answered {_answer(response)}; "
+                    f"it is {after or 'gone'} now",
+                    received=_answer(response),
+                    expected="200, and the call ends as canceled",
+                )
+            return Judged(
+                None, f"the call was {after} when the cancel arrived (answered {_answer(response)})"
+            )
         if shown == "in-progress":
-            return Judged(None, "the call was answered before the cancel arrived (the answer shows it in progress)")
+            return Judged(
+                None, "the call was answered before the cancel arrived (the answer shows it in progress)"
+            )
         if shown in ENDED and shown != "canceled" and not record.long:
             return Judged(None, f"the call ended {shown} by itself")
         ended = self.poll(record, lambda s: s in ENDED or s == "in-progress" or s not in STATUSES)
@@ -256,11 +300,17 @@ class Story:
         if final not in STATUSES:
             return Judged(None, f"the call's status {final!r} is not a documented one")
         if final != "canceled" and not record.long and (shown is None or final in SELF_ENDS):
-            return Judged(None, f"the call is {final}: it may have moved on by itself before the cancel arrived")
-        return self.judge(req, final == "canceled",
-                          f"after Status=canceled on a {before} call (answered {response.status_code}"
-                          f"{f', showing {shown}' if shown else ''}) the call is {final or 'gone'}",
-                          received=final, expected="canceled")
+            return Judged(
+                None, f"the call is {final}: it may have moved on by itself before the cancel arrived"
+            )
+        return self.judge(
+            req,
+            final == "canceled",
+            f"after Status=canceled on a {before} call (answered {response.status_code}"
+            f"{f', showing {shown}' if shown else ''}) the call is {final or 'gone'}",
+            received=final,
+            expected="canceled",
+        )
 
     def complete(self, record: CallRecord, *, fresh: bool = False) -> Judged:
         """Status=completed; judges UPDATE-COMPLETE-IN-PROGRESS, -NOT-ANSWERED or UPDATE-ENDED-CALL."""
@@ -277,12 +327,19 @@ class Story:
             return self._completion_refused(record, response, before, req)
         return self._completed(record, before, req, answered=answered)
 
-    def _completion_refused(self, record: CallRecord, response: httpx.Response, before: str, req: str) -> Judged:
+    def _completion_refused(
+        self, record: CallRecord, response: httpx.Response, before: str, req: str
+    ) -> Judged:
         after = self.status(record)
         if after in ACTIVE or record.long:
             req = "UPDATE-COMPLETE-IN-PROGRESS" if after == "in-progress" else req
-            return self.judge(req, False, f"Status=completed on a {before} call answered {_answer(response)}",
-                              received=_answer(response), expected="200, and the call ends")
+            return self.judge(
+                req,
+                False,
+                f"Status=completed on a {before} call answered {_answer(response)}",
+                received=_answer(response),
+                expected="200, and the call ends",
+            )
         return Judged(None, f"the call ended ({after}) before the update arrived")
 
     def _completed(self, record: CallRecord, before: str, req: str, *, answered: bool) -> Judged:
@@ -293,14 +350,24 @@ class Story:
         if not ended:
             if self.suite.stopping.is_set():
                 return Judged(None, "the run ended first")
-            return self.judge(req, False, f"the call is still {final or 'gone'} {self.deadline:g} s after "
-                                          f"Status=completed on it while {before}",
-                              received=final, expected="an ended status")
+            return self.judge(
+                req,
+                False,
+                f"the call is still {final or 'gone'} {self.deadline:g} s after "
+                f"Status=completed on it while {before}",
+                received=final,
+                expected="an ended status",
+            )
         if final in SELF_ENDS and not record.long and not answered:
             return Judged(None, f"the call ended {final} by itself")
         allowed = ("completed",) if answered else ("canceled", "completed")
-        return self.judge(req, final in allowed, f"after Status=completed on a {before} call it ended {final}",
-                          received=final, expected=" or ".join(allowed))
+        return self.judge(
+            req,
+            final in allowed,
+            f"after Status=completed on a {before} call it ended {final}",
+            received=final,
+            expected=" or ".join(allowed),
+        )
 
     def redirect(self, record: CallRecord) -> Judged:
         """Url=<the call's own kind of document>; judges UPDATE-REDIRECT (long calls) or UPDATE-ENDED-CALL."""
@@ -312,20 +379,37 @@ class Story:
             return self._update_ended(record, {"Url": url}, before)
         response = self.update(record, {"Url": url})
         if before != "in-progress":
-            return Judged(None, f"the call was {before}: the contract does not say what a Url update does then")
+            return Judged(
+                None, f"the call was {before}: the contract does not say what a Url update does then"
+            )
         if not record.long:
             return Judged(None, "the call's document hangs up at once, so it may end by itself")
         req = "UPDATE-REDIRECT"
         if not response.is_success:
-            return self.judge(req, False, f"a Url update of an in-progress call answered {_answer(response)}",
-                              received=_answer(response), expected=200)
+            return self.judge(
+                req,
+                False,
+                f"a Url update of an in-progress call answered {_answer(response)}",
+                received=_answer(response),
+                expected=200,
+            )
         shown = _shown(response, record)
         if shown in ENDED:
-            return self.judge(req, False, f"the answer to a Url update shows the call {shown}",
-                              received=shown, expected="in-progress")
+            return self.judge(
+                req,
+                False,
+                f"the answer to a Url update shows the call {shown}",
+                received=shown,
+                expected="in-progress",
+            )
         after = self.status(record)
-        return self.judge(req, after == "in-progress", f"right after a Url update the call is {after or 'gone'}",
-                          received=after, expected="in-progress")
+        return self.judge(
+            req,
+            after == "in-progress",
+            f"right after a Url update the call is {after or 'gone'}",
+            received=after,
+            expected="in-progress",
+        )
 
     def delete(self, record: CallRecord) -> Judged:
         """DELETE; judges DELETE-ENDED or DELETE-UNFINISHED by the status just before."""
@@ -340,36 +424,64 @@ class Story:
         req = "DELETE-UNFINISHED"
         if response.is_success:
             if record.long:
-                return self.judge(req, False, f"deleting a {before} call answered {response.status_code}",
-                                  received=response.status_code, expected="4xx with code 20009")
+                return self.judge(
+                    req,
+                    False,
+                    f"deleting a {before} call answered {response.status_code}",
+                    received=response.status_code,
+                    expected="4xx with code 20009",
+                )
             return Judged(None, "the call may have ended before the delete arrived")
         after = self.status(record)
         if after in ENDED and not record.long:
             return Judged(None, f"the call ended ({after}) about when the delete arrived")
         if not (_is_4xx(response) and error_code(response) == 20009):
-            return self.judge(req, False, f"deleting a {before} call answered {_answer(response)}",
-                              received=_answer(response), expected="4xx with code 20009")
-        return self.judge(req, after is not None and after not in ENDED,
-                          f"after a refused delete the call is {after or 'gone'}",
-                          received=after, expected="still there and not ended")
+            return self.judge(
+                req,
+                False,
+                f"deleting a {before} call answered {_answer(response)}",
+                received=_answer(response),
+                expected="4xx with code 20009",
+            )
+        return self.judge(
+            req,
+            after is not None and after not in ENDED,
+            f"after a refused delete the call is {after or 'gone'}",
+            received=after,
+            expected="still there and not ended",
+        )
 
     def _deleted_ended(self, record: CallRecord, response: httpx.Response) -> Judged:
         req = "DELETE-ENDED"
         if response.status_code != 204 or response.content:
             body = " with a body" if response.content else ""
-            return self.judge(req, False, f"deleting an ended call answered {_answer(response)}{body}",
-                              received=f"{response.status_code}{body}", expected="204 with no body")
+            return self.judge(
+                req,
+                False,
+                f"deleting an ended call answered {_answer(response)}{body}",
+                received=f"{response.status_code}{body}",
+                expected="204 with no body",
+            )
         after = self.client.fetch_call(record.sid)
-        return self.judge(req, after.status_code == 404, f"a fetch after the delete answered {after.status_code}",
-                          received=after.status_code, expected=404)
+        return self.judge(
+            req,
+            after.status_code == 404,
+            f"a fetch after the delete answered {after.status_code}",
+            received=after.status_code,
+            expected=404,
+        )
 
     def _update_ended(self, record: CallRecord, form: dict[str, str], before: str) -> Judged:
         response = self.update(record, form)
         code = error_code(response)
         what = ", ".join(f"{k}={v}" for k, v in form.items())
-        return self.judge("UPDATE-ENDED-CALL", _is_4xx(response) and code in (10000, 21220),
-                          f"an update ({what}) of a {before} call answered {_answer(response)}",
-                          received=_answer(response), expected="4xx with code 10000 or 21220")
+        return self.judge(
+            "UPDATE-ENDED-CALL",
+            _is_4xx(response) and code in (10000, 21220),
+            f"an update ({what}) of a {before} call answered {_answer(response)}",
+            received=_answer(response),
+            expected="4xx with code 10000 or 21220",
+        )
 
 
 def _shown(response: httpx.Response, record: CallRecord) -> str | None:

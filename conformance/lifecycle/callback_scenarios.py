@@ -37,8 +37,17 @@ ALL_EVENTS = ("initiated", "ringing", "answered", "completed")
 # Intermediate callbacks may trail the final one (delivery order may differ): how long they get once it is in.
 GRACE = 2.0
 STATUS_REQUIREMENTS = (
-    "CB-FINAL-EVENT", "CB-INTERMEDIATE-EVENTS", "CB-METHOD", "CB-PARAMS", "CB-MEDIA-FINAL", "CB-MEDIA-EARLY",
-    "CB-DURATION-FINAL", "CB-STATUS-PATH", "CB-TIMESTAMP", "CB-SEQUENCE", "CB-SIGNATURE",
+    "CB-FINAL-EVENT",
+    "CB-INTERMEDIATE-EVENTS",
+    "CB-METHOD",
+    "CB-PARAMS",
+    "CB-MEDIA-FINAL",
+    "CB-MEDIA-EARLY",
+    "CB-DURATION-FINAL",
+    "CB-STATUS-PATH",
+    "CB-TIMESTAMP",
+    "CB-SEQUENCE",
+    "CB-SIGNATURE",
 )
 FINAL_ONLY_REQUIREMENTS = tuple(r for r in STATUS_REQUIREMENTS if r != "CB-MEDIA-EARLY")
 RECORDING_REQUIREMENTS = ("CB-RECORDING-PARAMS", "CB-SIGNATURE")
@@ -68,18 +77,24 @@ class Asked:
             if self.recording_events:
                 # SignalWire documents a space-separated string, Twilio an array (repeated keys).
                 extra["RecordingStatusCallbackEvent"] = (
-                    list(self.recording_events) if suite.profile == "twilio" else " ".join(self.recording_events))
+                    list(self.recording_events)
+                    if suite.profile == "twilio"
+                    else " ".join(self.recording_events)
+                )
         return suite.create_form(self.to, scenario=self.laml, **extra)
 
-    def context(self, suite: Suite, sid: str, observed: Sequence[str], final: str,
-                deadline_at: float) -> CallbackContext:
+    def context(
+        self, suite: Suite, sid: str, observed: Sequence[str], final: str, deadline_at: float
+    ) -> CallbackContext:
         """What the callbacks of call `sid` are judged against: this request and what the API showed."""
         return CallbackContext(
             profile=suite.profile,
             signing_key=suite.settings.signing_key or suite.settings.auth_token or "",
             account_sid=suite.client.account_sid,
             call_sid=sid,
-            requested_events=frozenset(self.events or ("completed",)) if self.status_callback else frozenset(),
+            requested_events=frozenset(self.events or ("completed",))
+            if self.status_callback
+            else frozenset(),
             method=self.method,
             record=self.record,
             recording_events=frozenset(self.recording_events or ("completed",)),
@@ -104,8 +119,13 @@ def default_get(suite: Suite) -> None:
 @scenario("callbacks-recording", *RECORDING_REQUIREMENTS, needs=("create", "callbacks"))
 def recording(suite: Suite) -> None:
     """Record=true with a RecordingStatusCallback: the recording callbacks arrive, signed and well formed."""
-    _story(suite, RECORDING_REQUIREMENTS, Asked(laml="hangup", status_callback=False, record=True,
-                                                recording_events=("in-progress", "completed")))
+    _story(
+        suite,
+        RECORDING_REQUIREMENTS,
+        Asked(
+            laml="hangup", status_callback=False, record=True, recording_events=("in-progress", "completed")
+        ),
+    )
 
 
 @scenario("callbacks-busy", *STATUS_REQUIREMENTS, needs=("create", "callbacks"))
@@ -153,8 +173,13 @@ def _pause(suite: Suite, receiver: CallbackReceiver, token: str) -> Callable[[fl
         if woken:
             suite.clock.wait(suite.stopping, seconds)
         else:
-            woken = _wait(suite, receiver, token, lambda caps: any(is_final(c) or _final_recording(c)
-                                                                   for c in caps), seconds)
+            woken = _wait(
+                suite,
+                receiver,
+                token,
+                lambda caps: any(is_final(c) or _final_recording(c) for c in caps),
+                seconds,
+            )
 
     return pause
 
@@ -171,7 +196,9 @@ def _judge(suite: Suite, ctx: CallbackContext, captures: Sequence[Capture]) -> N
             verifier.verify(item.requirement, item.fn, ctx, captures)
 
 
-def _follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], None]) -> tuple[list[str], str | None]:
+def _follow(
+    suite: Suite, sid: str, until: Deadline, pause: Callable[[float], None]
+) -> tuple[list[str], str | None]:
     """Poll the call until it ends: the distinct statuses seen in order, and the ended status (None: it did not).
 
     Between polls `pause(seconds)` waits, returning early when a callback says the call has ended.
@@ -194,8 +221,13 @@ def _follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], No
     return seen, seen[-1] if ended else None
 
 
-def _wait(suite: Suite, receiver: CallbackReceiver, token: str, predicate: Callable[[list[Capture]], bool],
-          timeout: float) -> bool:
+def _wait(
+    suite: Suite,
+    receiver: CallbackReceiver,
+    token: str,
+    predicate: Callable[[list[Capture]], bool],
+    timeout: float,
+) -> bool:
     """Wait until `predicate(this call's captures)` holds, `timeout` passes or the run stops (a replay has
     every capture already, so it looks once)."""
     timer = suite.clock.timer(timeout)

@@ -76,7 +76,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     def first_call(self) -> Any:
         return self._create("long")
 
-    @precondition(lambda self: self.live and not self.exhausted and len(self.story.records) < CALLS_PER_EXAMPLE)
+    @precondition(
+        lambda self: self.live and not self.exhausted and len(self.story.records) < CALLS_PER_EXAMPLE
+    )
     @rule(target=calls, kind=st.sampled_from(KINDS))
     def create(self, kind: str) -> Any:
         return self._create(kind)
@@ -109,7 +111,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.story.fetch(record)
             return
         limit = 2.0 if self.suite.settings.embedded else min(10.0, self.story.deadline)
-        self.story.poll(record, lambda s: s == "in-progress" or s in ENDED or s not in STATUSES, timeout=limit)
+        self.story.poll(
+            record, lambda s: s == "in-progress" or s in ENDED or s not in STATUSES, timeout=limit
+        )
 
     @precondition(lambda self: self.live)
     @rule(sid=calls)
@@ -148,7 +152,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     def _judge(self, requirement: str, check: Any) -> None:
         """Judge every call once more, but report each call's failure of a requirement only once."""
         for sid, record in self.story.records.items():
-            if (requirement, sid) not in self.failed and not self.suite.verifier.verify(requirement, check, record):
+            if (requirement, sid) not in self.failed and not self.suite.verifier.verify(
+                requirement, check, record
+            ):
                 self.failed.add((requirement, sid))
 
     def teardown(self) -> None:

@@ -129,8 +129,11 @@ def check_path(record: CallRecord) -> None:
         raise NotApplicable
     step = first_illegal_step(statuses)
     if step is not None:
-        raise Violation(f"call {record.sid} went from {step[0]} to {step[1]}", received=" -> ".join(statuses),
-                        expected=f"from {step[0]}: one of {sorted(reachable(step[0])) or 'nothing (ended)'}")
+        raise Violation(
+            f"call {record.sid} went from {step[0]} to {step[1]}",
+            received=" -> ".join(statuses),
+            expected=f"from {step[0]}: one of {sorted(reachable(step[0])) or 'nothing (ended)'}",
+        )
 
 
 def check_ended_final(record: CallRecord) -> None:
@@ -142,7 +145,7 @@ def check_ended_final(record: CallRecord) -> None:
     first = record.first_ended()
     if first is None:
         raise NotApplicable
-    later = record.snapshots[record.snapshots.index(first) + 1:]
+    later = record.snapshots[record.snapshots.index(first) + 1 :]
     judged = False
     expected = first.final()
     for snapshot in later:
@@ -152,9 +155,12 @@ def check_ended_final(record: CallRecord) -> None:
         received = snapshot.final()
         if received != expected:
             moved = {k: snapshot.fields[k] for k in FINAL_FIELDS if received[k] != expected[k]}
-            raise Violation(f"ended call {record.sid} changed after it was seen {first.status} "
-                            f"(a later {snapshot.source} answer)", received=moved,
-                            expected={k: first.fields[k] for k in moved})
+            raise Violation(
+                f"ended call {record.sid} changed after it was seen {first.status} "
+                f"(a later {snapshot.source} answer)",
+                received=moved,
+                expected={k: first.fields[k] for k in moved},
+            )
     if not judged:
         raise NotApplicable
 
@@ -171,16 +177,24 @@ def check_list_agrees(record: CallRecord) -> None:
             continue
         shown = snapshot.status
         before = next((s for s in reversed(record.snapshots[:index]) if s.authoritative), None)
-        after = next((s for s in record.snapshots[index + 1:] if s.authoritative), None)
+        after = next((s for s in record.snapshots[index + 1 :] if s.authoritative), None)
         if before is not None and before.status in STATUSES and not _comparable(before.status, shown):
-            raise Violation(f"a list showed call {record.sid} {shown} right after a {before.source} showed "
-                            f"{before.status}", received=shown,
-                            expected=f"{before.status}, a status reachable from it, or one it is reachable from")
-        if after is not None and after.status in STATUSES and not (after.status == shown
-                                                                    or after.status in reachable(shown)):
-            raise Violation(f"a list showed call {record.sid} {shown}, but a later {after.source} showed "
-                            f"{after.status}", received=after.status,
-                            expected=f"{shown} or a status reachable from it")
+            raise Violation(
+                f"a list showed call {record.sid} {shown} right after a {before.source} showed "
+                f"{before.status}",
+                received=shown,
+                expected=f"{before.status}, a status reachable from it, or one it is reachable from",
+            )
+        if (
+            after is not None
+            and after.status in STATUSES
+            and not (after.status == shown or after.status in reachable(shown))
+        ):
+            raise Violation(
+                f"a list showed call {record.sid} {shown}, but a later {after.source} showed {after.status}",
+                received=after.status,
+                expected=f"{shown} or a status reachable from it",
+            )
         judged = True
     if not judged:
         raise NotApplicable
@@ -195,5 +209,8 @@ def check_reached_end(record: CallRecord, deadline: float) -> None:
     first = record.first_ended()
     if first is None or first.at - record.created_at > deadline:
         late = f" (first seen {first.status} after {first.at - record.created_at:.1f} s)" if first else ""
-        raise Violation(f"call {record.sid} did not end within {deadline:g} s{late}",
-                        received=" -> ".join(record.statuses) or "no status", expected="an ended status")
+        raise Violation(
+            f"call {record.sid} did not end within {deadline:g} s{late}",
+            received=" -> ".join(record.statuses) or "no status",
+            expected="an ended status",
+        )

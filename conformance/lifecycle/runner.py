@@ -42,8 +42,9 @@ class ScenarioResult:
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(name: str, *requirements: str, needs: tuple[str, ...] = ("create",)) -> Callable[
-        [Callable[[Suite], None]], Callable[[Suite], None]]:
+def scenario(
+    name: str, *requirements: str, needs: tuple[str, ...] = ("create",)
+) -> Callable[[Callable[[Suite], None]], Callable[[Suite], None]]:
     """Register `fn` as the scenario `name`, judging `requirements`."""
 
     def register(fn: Callable[[Suite], None]) -> Callable[[Suite], None]:
@@ -63,7 +64,10 @@ def scenario_actor(name: str) -> str:
 def _run_one(suite: Suite, item: Scenario) -> ScenarioResult:
     started = time.monotonic()
     result = ScenarioResult(0.0)
-    with suite.verifier.scope(scenario_actor(item.name)) as scope, suite.clock.acting_as(scenario_actor(item.name)):
+    with (
+        suite.verifier.scope(scenario_actor(item.name)) as scope,
+        suite.clock.acting_as(scenario_actor(item.name)),
+    ):
         try:
             for need in item.needs:
                 suite.require(need)

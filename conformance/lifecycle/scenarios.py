@@ -38,8 +38,10 @@ def _settle(story: Story, judged: Judged, requirement: str) -> None:
 def _ended_or_skip(story: Story, record: CallRecord, requirement: str) -> None:
     story.poll(record, lambda s: s in ENDED)
     if not record.ended:
-        not_judged(requirement, f"the call did not end within {story.deadline:g} s "
-                                f"(last seen {record.status or 'nowhere'})")
+        not_judged(
+            requirement,
+            f"the call did not end within {story.deadline:g} s (last seen {record.status or 'nowhere'})",
+        )
 
 
 def _right_after_create(story: Story, act: Callable[[CallRecord], Judged], requirement: str) -> None:
@@ -83,7 +85,9 @@ def complete_in_progress(suite: Suite) -> None:
 def complete_not_answered(suite: Suite) -> None:
     """Status=completed right after the create: the call ends, as canceled or completed."""
     with Story(suite) as story:
-        _right_after_create(story, lambda record: story.complete(record, fresh=True), "UPDATE-COMPLETE-NOT-ANSWERED")
+        _right_after_create(
+            story, lambda record: story.complete(record, fresh=True), "UPDATE-COMPLETE-NOT-ANSWERED"
+        )
 
 
 @scenario("update-ended", "UPDATE-ENDED-CALL")
@@ -151,9 +155,19 @@ def natural_end(suite: Suite) -> None:
             suite.verifier.verify("LIFE-ENDED-FINAL", check_ended_final, record)
 
 
-@scenario("state-machine", "LIFE-TRANSITIONS", "LIFE-ENDED-FINAL", "UPDATE-CANCEL-QUEUED",
-          "UPDATE-CANCEL-IN-PROGRESS", "UPDATE-COMPLETE-IN-PROGRESS", "UPDATE-COMPLETE-NOT-ANSWERED",
-          "UPDATE-ENDED-CALL", "UPDATE-REDIRECT", "DELETE-ENDED", "DELETE-UNFINISHED")
+@scenario(
+    "state-machine",
+    "LIFE-TRANSITIONS",
+    "LIFE-ENDED-FINAL",
+    "UPDATE-CANCEL-QUEUED",
+    "UPDATE-CANCEL-IN-PROGRESS",
+    "UPDATE-COMPLETE-IN-PROGRESS",
+    "UPDATE-COMPLETE-NOT-ANSWERED",
+    "UPDATE-ENDED-CALL",
+    "UPDATE-REDIRECT",
+    "DELETE-ENDED",
+    "DELETE-UNFINISHED",
+)
 def state_machine(suite: Suite) -> None:
     """A Hypothesis state machine creating, fetching, listing, updating and deleting real calls."""
     run_machine(suite)

@@ -23,8 +23,9 @@ class CallbackReceiver:
         self.clock = clock
         self.log = CaptureLog(clock)
         self._public_url = public_url.rstrip("/") if public_url else None
-        self._server = LoopbackServer(create_receiver_app(self.log, lambda: self.base_url), port=port,
-                                      name="callback-receiver")
+        self._server = LoopbackServer(
+            create_receiver_app(self.log, lambda: self.base_url), port=port, name="callback-receiver"
+        )
 
     @classmethod
     def replayed(cls, clock: Clock, public_url: str, captures: Iterable[Capture]) -> CallbackReceiver:

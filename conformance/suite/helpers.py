@@ -24,7 +24,9 @@ def fresh_account_sid(suite: Suite) -> str:
     return "AC" + suite.clock.fresh_hex(16) if suite.profile == "twilio" else suite.clock.fresh_uuid()
 
 
-def poll_until_ended(suite: Suite, sids: Iterable[str], *, interval: float | None = None) -> dict[str, str | None]:
+def poll_until_ended(
+    suite: Suite, sids: Iterable[str], *, interval: float | None = None
+) -> dict[str, str | None]:
     """Fetch each call until it has ended or the run's deadline passes; returns the last status seen.
 
     The deadline is checked before each round of fetches, and the pause comes after a round that left

@@ -18,16 +18,23 @@ def test_json_suffix_optional(calls_suite: Suite) -> None:
     client = calls_suite.client
     plain = client.request("GET", client.calls_url(suffix=False), params={"PageSize": 1})
     suffixed = client.request("GET", client.calls_url(suffix=True), params={"PageSize": 1})
-    calls_suite.verifier.expect("PATH-JSON-SUFFIX", plain.status_code // 100 == suffixed.status_code // 100 == 2,
-                                "list answers differ between path forms",
-                                received={"plain": plain.status_code, ".json": suffixed.status_code}, expected="2xx both")
+    calls_suite.verifier.expect(
+        "PATH-JSON-SUFFIX",
+        plain.status_code // 100 == suffixed.status_code // 100 == 2,
+        "list answers differ between path forms",
+        received={"plain": plain.status_code, ".json": suffixed.status_code},
+        expected="2xx both",
+    )
     for sid in known_call_sids(calls_suite, limit=1):
 
         def same_call(sid: str = sid) -> None:
             answers = [client.request("GET", client.calls_url(sid, suffix=s)) for s in (False, True)]
             sids = [(json_object(r) or {}).get("sid") if r.is_success else r.status_code for r in answers]
             if sids != [sid, sid]:
-                raise Violation("fetch answers differ between path forms", received=dict(zip(("plain", ".json"), sids, strict=True)),
-                                expected=sid)
+                raise Violation(
+                    "fetch answers differ between path forms",
+                    received=dict(zip(("plain", ".json"), sids, strict=True)),
+                    expected=sid,
+                )
 
         calls_suite.verifier.verify("PATH-JSON-SUFFIX", same_call)

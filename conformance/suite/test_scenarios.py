@@ -12,15 +12,21 @@ from conformance.lifecycle.runner import SCENARIOS, ScenarioResult, run_scenario
 @pytest.fixture(scope="session")
 def scenario_results(calls_suite: Suite, request: pytest.FixtureRequest) -> dict[str, ScenarioResult]:
     """Every selected scenario's result; they run concurrently, once, when the first one is asked for."""
-    selected = {item.callspec.params["name"] for item in request.session.items
-                if item.originalname == "test_scenario" and hasattr(item, "callspec")}
+    selected = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if item.originalname == "test_scenario" and hasattr(item, "callspec")
+    }
     return run_scenarios(calls_suite, {name: SCENARIOS[name] for name in sorted(selected)})
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.requirements(*item.requirements), id=name)
-    for name, item in sorted(SCENARIOS.items())
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.requirements(*item.requirements), id=name)
+        for name, item in sorted(SCENARIOS.items())
+    ],
+)
 def test_scenario(calls_suite: Suite, scenario_results: dict[str, ScenarioResult], name: str) -> None:
     """One scenario's verdict: its MUST failures fail this test; a scenario that could not judge is skipped."""
     result = scenario_results[name]
