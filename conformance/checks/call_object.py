@@ -1,23 +1,22 @@
-"""Checks on every Call object the suite sees: fields, types, enums, formats, aliases, time rules."""
+"""Checks on every Call object the suite sees: fields, types, enums, formats, identifiers, aliases, media figures
+(the time rules across the lifecycle are in `call_times.py`)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
 
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
-from conformance.checks.values import parse_gmt_date, parse_time, same_address, sid_pattern
+from conformance.checks.values import Call, is_number, parse_gmt_date, same_address, sid_pattern
 from conformance.failures import Violation
-from conformance.graph import ACTIVE, STATUSES, UNANSWERED_ENDS
+from conformance.graph import STATUSES
 from conformance.spec import component_schema
 
 __all__: list[str] = []
 
-Call = Mapping[str, Any]
 
 DIRECTIONS = {
     "signalwire": ("inbound", "outbound", "outbound-api", "outbound-dial"),
@@ -92,12 +91,6 @@ def _type_validator(profile: str, field: str) -> jsonschema.Draft202012Validator
     return jsonschema.Draft202012Validator(
         {**_types_only(prop), "$defs": _types_only(schema.get("$defs", {}))}
     )
-
-
-def _status_in(call: Call, statuses: frozenset[str]) -> bool:
-    """Whether the call's status is one of `statuses` (a status of another JSON type never is)."""
-    status = call.get("status")
-    return isinstance(status, str) and status in statuses
 
 
 def _strings(call: Call, *fields: str) -> list[str]:
@@ -265,7 +258,7 @@ def call_from_alias(ctx: CheckContext, call: Call) -> None:
     _alias(call, "formatted_from", "from_formatted")
 
 
-def _same_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
+def _sameis_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
     address = call.get(field)
     applicable(
         isinstance(address, str) and address and any(isinstance(call.get(n), str) for n in formatted_fields)
@@ -281,24 +274,20 @@ def _same_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> N
 
 
 @check("CALL-FORMATTED-TO-NUMBER", "call")
-def call_formatted_to_is_same_number(ctx: CheckContext, call: Call) -> None:
-    _same_number(call, "to", ("formatted_to", "to_formatted"))
+def call_formatted_to_is_sameis_number(ctx: CheckContext, call: Call) -> None:
+    _sameis_number(call, "to", ("formatted_to", "to_formatted"))
 
 
 @check("CALL-FORMATTED-FROM-NUMBER", "call")
-def call_formatted_from_is_same_number(ctx: CheckContext, call: Call) -> None:
-    _same_number(call, "from", ("formatted_from", "from_formatted"))
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def call_formatted_from_is_sameis_number(ctx: CheckContext, call: Call) -> None:
+    _sameis_number(call, "from", ("formatted_from", "from_formatted"))
 
 
 @check("CALL-MEDIA-ORDER", "call")
 def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
-    applicable(any(_number(call.get(f)) for triple in MEDIA_TRIPLES for f in triple))
+    applicable(any(is_number(call.get(f)) for triple in MEDIA_TRIPLES for f in triple))
     for triple in MEDIA_TRIPLES:
-        present = [(f, call[f]) for f in triple if _number(call.get(f))]
+        present = [(f, call[f]) for f in triple if is_number(call.get(f))]
         values = [v for _, v in present]
         if any(v < 0 for v in values) or values != sorted(values):
             raise Violation(
@@ -311,7 +300,7 @@ def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
 @check("CALL-MEDIA-LOST", "call")
 def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
     lost = call.get("audio_out_lost")
-    applicable(_number(lost))
+    applicable(is_number(lost))
     if lost < 0:
         raise Violation("`audio_out_lost` is negative", received=lost, expected=">= 0")
 
@@ -319,104 +308,6 @@ def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
 @check("CALL-MOS-RANGE", "call")
 def call_mos_in_range(ctx: CheckContext, call: Call) -> None:
     mos = call.get("audio_in_mos")
-    applicable(_number(mos))
+    applicable(is_number(mos))
     if not 1.0 <= mos <= 5.0:
         raise Violation("`audio_in_mos` outside 1.0 to 5.0", received=mos, expected="1.0 <= mos <= 5.0")
-
-
-def _times(call: Call) -> dict[str, Any]:
-    return {f: parse_time(call.get(f)) for f in DATE_FIELDS}
-
-
-@check("TIME-UPDATED-AFTER-CREATED", "call")
-def time_updated_not_before_created(ctx: CheckContext, call: Call) -> None:
-    t = _times(call)
-    applicable(t["date_created"] and t["date_updated"])
-    if t["date_updated"] < t["date_created"]:
-        raise Violation(
-            "`date_updated` is before `date_created`",
-            received={f: call[f] for f in ("date_created", "date_updated")},
-            expected="updated >= created",
-        )
-
-
-@check("TIME-START-AFTER-CREATED", "call")
-def time_start_not_before_created(ctx: CheckContext, call: Call) -> None:
-    t = _times(call)
-    applicable(t["date_created"] and t["start_time"])
-    if (t["date_created"] - t["start_time"]).total_seconds() > 1:
-        raise Violation(
-            "`start_time` is more than 1 s before `date_created`",
-            received={f: call[f] for f in ("date_created", "start_time")},
-            expected="start >= created - 1 s",
-        )
-
-
-@check("TIME-START-NULL-WHILE-QUEUED", "call")
-def time_start_null_while_queued(ctx: CheckContext, call: Call) -> None:
-    applicable(call.get("status") == "queued" and "start_time" in call)
-    if call["start_time"] is not None:
-        raise Violation("a queued call has a `start_time`", received=call["start_time"], expected="null")
-
-
-@check("TIME-END-NULL-WHILE-ACTIVE", "call")
-def time_end_null_while_active(ctx: CheckContext, call: Call) -> None:
-    applicable(_status_in(call, ACTIVE) and "end_time" in call)
-    if call["end_time"] is not None:
-        raise Violation(
-            f"a {call['status']} call has an `end_time`", received=call["end_time"], expected="null"
-        )
-
-
-@check("TIME-END-SET-WHEN-ENDED", "call")
-def time_end_set_when_ended(ctx: CheckContext, call: Call) -> None:
-    status = call.get("status")
-    applicable(status in STATUSES and status not in ACTIVE and "end_time" in call)
-    if call["end_time"] is None:
-        applicable(not (status == "canceled" and call.get("start_time") is None))
-        raise Violation(f"a {status} call has no `end_time`", received=None, expected="an RFC 2822 date")
-
-
-@check("TIME-END-AFTER-START", "call")
-def time_end_not_before_start(ctx: CheckContext, call: Call) -> None:
-    t = _times(call)
-    applicable(t["start_time"] and t["end_time"])
-    if t["end_time"] < t["start_time"]:
-        raise Violation(
-            "`end_time` is before `start_time`",
-            received={f: call[f] for f in ("start_time", "end_time")},
-            expected="end >= start",
-        )
-
-
-def _duration(call: Call) -> float | None:
-    value = call.get("duration")
-    if _number(value):
-        return float(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return float(value)
-    return None
-
-
-@check("TIME-DURATION-UNANSWERED-ZERO", "call")
-def time_duration_zero_when_unanswered(ctx: CheckContext, call: Call) -> None:
-    applicable(_status_in(call, UNANSWERED_ENDS) and "duration" in call)
-    value = call["duration"]
-    if ctx.profile == "twilio" and value in (None, ""):
-        return
-    if _duration(call) != 0:
-        raise Violation(f"a {call['status']} call has a non-zero duration", received=value, expected=0)
-
-
-@check("TIME-DURATION-BOUNDED", "call")
-def time_duration_within_call(ctx: CheckContext, call: Call) -> None:
-    t = _times(call)
-    duration = _duration(call)
-    applicable(duration is not None and t["start_time"] and t["end_time"])
-    span = (t["end_time"] - t["start_time"]).total_seconds()
-    if duration > span + 1:
-        raise Violation(
-            "`duration` exceeds end_time - start_time + 1 s",
-            received=call["duration"],
-            expected=f"<= {span + 1:g}",
-        )

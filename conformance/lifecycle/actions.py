@@ -1,217 +1,34 @@
 """Acting on real calls and judging the answers: shared by the lifecycle scenarios and the state machine.
 
-A `Story` is the set of calls one scenario (or one state-machine run) works with. It creates, fetches,
-lists and polls them through the suite's client, keeping a `CallRecord` of each. Its actions (`cancel`,
-`complete`, `redirect`, `delete`) first fetch the call, act, then judge the answer against whichever
-requirement the status before the action makes decisive, leniently where timing leaves it open: a call
-may move between that fetch and the action. A call is `long` when its document (`pause-N`) keeps it in
-progress until the story ends it; only then is "it did not end by itself" certain.
+A `Story` (a `StoryBase`, see `story.py`) acts on its calls: `cancel`, `complete`, `redirect` and `delete` first
+fetch the call, act, then judge the answer against whichever requirement the status before the action makes
+decisive, leniently where timing leaves it open: a call may move between that fetch and the action.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
-from collections.abc import Callable
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
-from conformance.bodies import json_body, json_object
-from conformance.clock import Deadline
-from conformance.failures import NotJudged
 from conformance.graph import ACTIVE, ENDED, NOT_ANSWERED, SELF_ENDS, STATUSES
-from conformance.handle import Suite
 from conformance.lifecycle.observer import CallRecord
-from conformance.polling import poll
+from conformance.lifecycle.story import (
+    Judged,
+    StoryBase,
+    answer,
+    error_code,
+    is_4xx,
+    not_judged,
+    status_shown,
+)
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = ["Judged", "Story", "error_code", "not_judged"]
 
-PAGE_SIZE = 50
 
-
-@dataclasses.dataclass(frozen=True)
-class Judged:
-    """Which requirement an action judged (None: none was decisive) and why, in words."""
-
-    requirement: str | None
-    reason: str = ""
-
-
-def error_code(response: httpx.Response) -> int | None:
-    """The error code of an error body (`code`, or the first of `errors`), as an integer; else None."""
-    body = json_object(response)
-    if body is None:
-        return None
-    code = body.get("code")
-    errors = body.get("errors")
-    if code is None and isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        code = errors[0].get("code")
-    if isinstance(code, int) and not isinstance(code, bool):
-        return code
-    if isinstance(code, str) and code.isdigit():
-        return int(code)
-    return None
-
-
-def not_judged(requirement: str, reason: str) -> NoReturn:
-    """Stop the scenario: `requirement` could not be judged, for `reason`."""
-    raise NotJudged(reason, (requirement,))
-
-
-def _answer(response: httpx.Response) -> str:
-    code = error_code(response)
-    return f"{response.status_code}" + (f" (code {code})" if code is not None else "")
-
-
-def _is_4xx(response: httpx.Response) -> bool:
-    return 400 <= response.status_code < 500
-
-
-class Story:
-    """The calls one scenario works with; `with Story(suite) as story:` hangs up the long ones at the end."""
-
-    def __init__(self, suite: Suite) -> None:
-        self.suite = suite
-        self.client = suite.client
-        self.verifier = suite.verifier
-        self.clock = suite.clock
-        self.records: dict[str, CallRecord] = {}
-        self.interval = 0.05 if suite.settings.embedded else 1.0
-
-    def __enter__(self) -> Story:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.hang_up_all()
-
-    # ------------------------------------------------------------------ calls and observations
-    @property
-    def can_hold(self) -> bool:
-        """Whether calls can be kept in progress: the endpoint fetches the receiver's LaML documents."""
-        return self.suite.receiver is not None
-
-    @property
-    def deadline(self) -> float:
-        return self.suite.settings.deadline
-
-    def document(self, record: CallRecord) -> str:
-        """The LaML scenario of a call's kind: a long pause, or an immediate hangup."""
-        return f"pause-{min(3600, max(60, int(4 * self.deadline)))}" if record.long else "hangup"
-
-    def create(self, *, long: bool = False, to: str | None = None, **extra: Any) -> CallRecord | None:
-        """Create a call (long ones need `can_hold`); None when the endpoint refused the create."""
-        record = CallRecord("", long=long and self.can_hold)
-        form = self.suite.create_form(to, scenario=self.document(record), **extra)
-        response = self.client.create_call(form)
-        body = json_body(response)
-        if not response.is_success or not isinstance(body, dict) or not isinstance(body.get("sid"), str):
-            return None
-        record.sid = body["sid"]
-        record.created_at = (
-            self.clock.monotonic()
-        )  # when the create's answer arrived (a replay knows only answers)
-        record.observe("create", body, record.created_at)
-        self.records[record.sid] = record
-        return record
-
-    def create_or_skip(self, requirement: str, *, long: bool = False, **extra: Any) -> CallRecord:
-        """`create`, or skip `requirement` when the call cannot be made as the scenario needs it."""
-        if long and not self.can_hold:
-            not_judged(
-                requirement,
-                "keeping a call in progress needs a LaML document the endpoint "
-                "can fetch (set CALLS_CALLBACK_URL)",
-            )
-        record = self.create(long=long, **extra)
-        if record is None:
-            not_judged(requirement, "the endpoint did not create the call")
-        return record
-
-    def fetch(self, record: CallRecord) -> httpx.Response:
-        """Fetch the call and note what it shows; a call deleted after it ended must answer 404."""
-        response = self.client.fetch_call(record.sid)
-        if response.is_success:
-            record.observe("fetch", json_body(response), self.clock.monotonic())
-        if record.deleted_as in ENDED:
-            self.verifier.expect(
-                "DELETE-ENDED",
-                response.status_code == 404,
-                f"a fetch of deleted call {record.sid} answered {response.status_code}",
-                received=response.status_code,
-                expected=404,
-            )
-        return response
-
-    def status(self, record: CallRecord) -> str | None:
-        """The call's status now (a fetch), or None when the fetch shows no call."""
-        response = self.fetch(record)
-        return record.status if response.is_success else None
-
-    def poll(
-        self, record: CallRecord, until: Callable[[str], bool], timeout: float | Deadline | None = None
-    ) -> bool:
-        """Fetch until `until(status)` holds; False when the time (seconds, or a shared Deadline) runs out,
-        the call is gone or the run ends."""
-        if not isinstance(timeout, Deadline):
-            timeout = self.clock.deadline(self.deadline if timeout is None else timeout)
-
-        def step() -> bool | None:
-            status = self.status(record)
-            if status is None:
-                return False
-            return True if until(status) else None
-
-        return poll(
-            step,
-            timeout,
-            lambda seconds: self.clock.wait(self.suite.stopping, seconds),
-            itertools.repeat(self.interval),
-        )
-
-    def reach_or_skip(self, record: CallRecord, target: str, requirement: str) -> None:
-        """Poll until the call is `target`; skip `requirement` when it ends first or never gets there."""
-        self.poll(record, lambda s: s == target or s in ENDED or s not in STATUSES)
-        if record.status not in STATUSES:
-            not_judged(requirement, f"the call's status {record.status!r} is not a documented one")
-        if record.status != target:
-            not_judged(
-                requirement,
-                f"the call was never seen {target} within {self.deadline:g} s (last seen {record.status})",
-            )
-
-    def list(self) -> httpx.Response:
-        """One list page; each known call in it is noted as a list snapshot."""
-        response = self.client.list_calls(PageSize=PAGE_SIZE)
-        body = json_body(response)
-        calls = body.get("calls") if response.is_success and isinstance(body, dict) else None
-        at = self.clock.monotonic()
-        for call in calls if isinstance(calls, list) else ():
-            if isinstance(call, dict) and isinstance(call.get("sid"), str) and call["sid"] in self.records:
-                self.records[call["sid"]].observe("list", call, at)
-        return response
-
-    def update(self, record: CallRecord, form: dict[str, str]) -> httpx.Response:
-        response = self.client.update_call(record.sid, form)
-        if response.is_success:
-            record.observe("update", json_body(response), self.clock.monotonic())
-        return response
-
-    def hang_up_all(self) -> None:
-        """End every call of the story that may still be up (Status=completed), judging nothing."""
-        for record in self.records.values():
-            if record.deleted_as is None and not record.ended and not self.client.dead:
-                self.update(record, {"Status": "completed"})
-
-    def judge(
-        self, requirement: str, condition: bool, title: str, *, received: Any = None, expected: Any = None
-    ) -> Judged:
-        self.verifier.expect(requirement, condition, title, received=received, expected=expected)
-        return Judged(requirement, title)
+class Story(StoryBase):
+    """A story whose actions judge the update and delete requirements."""
 
     # ------------------------------------------------------------------ actions
     def _before(self, record: CallRecord, fresh: bool = False) -> str | None:
@@ -236,12 +53,12 @@ class Story:
 
     def _canceled_in_progress(self, record: CallRecord, response: httpx.Response) -> Judged:
         req = "UPDATE-CANCEL-IN-PROGRESS"
-        shown = _shown(response, record)
-        if not (response.is_success or _is_4xx(response)):
+        shown = status_shown(response, record)
+        if not (response.is_success or is_4xx(response)):
             return self.judge(
                 req,
                 False,
-                f"Status=canceled on an in-progress call answered {_answer(response)}",
+                f"Status=canceled on an in-progress call answered {answer(response)}",
                 received=response.status_code,
                 expected="4xx, or 200 with the call unchanged",
             )
@@ -263,7 +80,7 @@ class Story:
             return self.judge(
                 req,
                 False,
-                f"after Status=canceled (answered {_answer(response)}) the "
+                f"after Status=canceled (answered {answer(response)}) the "
                 f"in-progress call is {after or 'gone'}",
                 received=after,
                 expected="in-progress",
@@ -272,21 +89,19 @@ class Story:
 
     def _canceled_not_answered(self, record: CallRecord, response: httpx.Response, before: str) -> Judged:
         req = "UPDATE-CANCEL-QUEUED"
-        shown = _shown(response, record)
+        shown = status_shown(response, record)
         if not response.is_success:
             after = self.status(record)
-            if after in NOT_ANSWERED or after == "canceled" or not _is_4xx(response):
+            if after in NOT_ANSWERED or after == "canceled" or not is_4xx(response):
                 return self.judge(
                     req,
                     False,
-                    f"Status=canceled on a {before} call answered {_answer(response)}; "
+                    f"Status=canceled on a {before} call answered {answer(response)}; "
                     f"it is {after or 'gone'} now",
-                    received=_answer(response),
+                    received=answer(response),
                     expected="200, and the call ends as canceled",
                 )
-            return Judged(
-                None, f"the call was {after} when the cancel arrived (answered {_answer(response)})"
-            )
+            return Judged(None, f"the call was {after} when the cancel arrived (answered {answer(response)})")
         if shown == "in-progress":
             return Judged(
                 None, "the call was answered before the cancel arrived (the answer shows it in progress)"
@@ -320,7 +135,7 @@ class Story:
         if before in ENDED:
             return self._update_ended(record, {"Status": "completed"}, before)
         response = self.update(record, {"Status": "completed"})
-        shown = _shown(response, record)
+        shown = status_shown(response, record)
         answered = before == "in-progress" or shown == "in-progress"
         req = "UPDATE-COMPLETE-IN-PROGRESS" if answered else "UPDATE-COMPLETE-NOT-ANSWERED"
         if not response.is_success:
@@ -336,8 +151,8 @@ class Story:
             return self.judge(
                 req,
                 False,
-                f"Status=completed on a {before} call answered {_answer(response)}",
-                received=_answer(response),
+                f"Status=completed on a {before} call answered {answer(response)}",
+                received=answer(response),
                 expected="200, and the call ends",
             )
         return Judged(None, f"the call ended ({after}) before the update arrived")
@@ -389,11 +204,11 @@ class Story:
             return self.judge(
                 req,
                 False,
-                f"a Url update of an in-progress call answered {_answer(response)}",
-                received=_answer(response),
+                f"a Url update of an in-progress call answered {answer(response)}",
+                received=answer(response),
                 expected=200,
             )
-        shown = _shown(response, record)
+        shown = status_shown(response, record)
         if shown in ENDED:
             return self.judge(
                 req,
@@ -435,12 +250,12 @@ class Story:
         after = self.status(record)
         if after in ENDED and not record.long:
             return Judged(None, f"the call ended ({after}) about when the delete arrived")
-        if not (_is_4xx(response) and error_code(response) == 20009):
+        if not (is_4xx(response) and error_code(response) == 20009):
             return self.judge(
                 req,
                 False,
-                f"deleting a {before} call answered {_answer(response)}",
-                received=_answer(response),
+                f"deleting a {before} call answered {answer(response)}",
+                received=answer(response),
                 expected="4xx with code 20009",
             )
         return self.judge(
@@ -458,7 +273,7 @@ class Story:
             return self.judge(
                 req,
                 False,
-                f"deleting an ended call answered {_answer(response)}{body}",
+                f"deleting an ended call answered {answer(response)}{body}",
                 received=f"{response.status_code}{body}",
                 expected="204 with no body",
             )
@@ -477,16 +292,8 @@ class Story:
         what = ", ".join(f"{k}={v}" for k, v in form.items())
         return self.judge(
             "UPDATE-ENDED-CALL",
-            _is_4xx(response) and code in (10000, 21220),
-            f"an update ({what}) of a {before} call answered {_answer(response)}",
-            received=_answer(response),
+            is_4xx(response) and code in (10000, 21220),
+            f"an update ({what}) of a {before} call answered {answer(response)}",
+            received=answer(response),
             expected="4xx with code 10000 or 21220",
         )
-
-
-def _shown(response: httpx.Response, record: CallRecord) -> str | None:
-    """The status a 2xx answer shows for the call, else None."""
-    body = json_object(response) if response.is_success else None
-    if isinstance(body, dict) and body.get("sid") == record.sid and isinstance(body.get("status"), str):
-        return body["status"]
-    return None
