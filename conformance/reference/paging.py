@@ -2,6 +2,8 @@
 
 A page token is ``PA<sid>`` (the items after that call) or ``PB<sid>`` (the items before it), so
 paging stays stable while calls are created: new calls go to the front and never shift later pages.
+Under twilio the envelope also says where the page sits in the whole list (``start``, ``end``: the
+positions of its first and last call, both 0 on an empty page, as in Twilio's examples).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from .answers import ApiError
 from .calls_db import STATUSES, Call, Store
 from .dates import parse_filter_date
 from .faults import Behaviour, FaultSet
+from .profiles import Profile
 from .serialize import serialize_call
 from .validation import Form
 
@@ -93,7 +96,13 @@ def _int_param(query: Form, name: str, default: int, behaviour: Behaviour) -> in
 
 
 def list_calls(
-    store: Store, account_sid: str, query: Form, path: str, raw_query: str, faults: FaultSet
+    store: Store,
+    account_sid: str,
+    query: Form,
+    path: str,
+    raw_query: str,
+    profile: Profile,
+    faults: FaultSet,
 ) -> dict[str, Any]:
     """The list envelope for one request."""
     behaviour = faults.behaviour
@@ -161,6 +170,9 @@ def list_calls(
         "previous_page_uri": previous_uri,
         "page": page,
         "page_size": page_size,
-        "calls": [serialize_call(call, faults) for call in items],
+        "calls": [serialize_call(call, profile, faults) for call in items],
     }
+    if profile.list_positions:
+        envelope["start"] = page * page_size
+        envelope["end"] = page * page_size + max(0, len(items) - 1)
     return faults.envelope(envelope)

@@ -1,9 +1,15 @@
-"""Create and update parameters: parsing and validation with SignalWire's error codes (facts §6.2)."""
+"""Create and update parameters: parsing and validation with SignalWire's error codes (facts §6.2).
+
+Both profiles check the same parameters the same way, except where the profile says otherwise
+(``profiles.py``): the form of an ``ApplicationSid``, twilio's inline ``Twiml`` (create: at most 4000
+characters, and instructions enough without ``Url``; update: a redirect to it), and the parameters only
+twilio takes (``TimeLimit``, ``Byoc``, ``ClientNotificationUrl``; ``CallReason`` and ``CallToken`` are
+free text).
+"""
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -11,6 +17,7 @@ from urllib.parse import urlsplit
 from .answers import ApiError, ValidationFailed
 from .calls_db import CallParams
 from .numbers import is_valid_address
+from .profiles import SIGNALWIRE, Profile
 
 __all__ = [
     "CALLBACK_EVENTS",
@@ -32,6 +39,7 @@ _METHODS = frozenset({"GET", "POST"})
 _SEND_DIGITS = re.compile(r"^[0-9#*wWA-D]{1,32}$")
 _PRICE = re.compile(r"^\d+\.?\d{0,4}$")
 _INT = re.compile(r"^[0-9]{1,9}$")
+MAX_TWIML = 4000
 _AMD_RANGES = {
     "MachineDetectionTimeout": (1, 120),
     "MachineDetectionSpeechThreshold": (1000, 6000),
@@ -71,14 +79,6 @@ def is_http_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return len(value) == 36
 
 
 def _events(values: list[str]) -> list[str]:
@@ -149,7 +149,25 @@ class _Checker:
         return int(value)
 
 
-def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
+def _profile_params(check: _Checker, profile: Profile) -> str | None:
+    """Check the create parameters only the profile takes; the inline document (twilio's Twiml), if any."""
+    form = check.form
+    for name in profile.create_integers:
+        check.integer(name, 0, 999_999_999, 0, 10000)
+    for name in profile.create_urls:
+        check.url(name, 21402)
+    for name, pattern in profile.create_patterns.items():
+        value = form.get(name)
+        if value and not re.fullmatch(pattern, value):
+            check.fail(10000, f"{name} is not valid.")
+    twiml = form.get("Twiml") if profile.inline_documents else None
+    if twiml and len(twiml) > MAX_TWIML:
+        check.fail(10000, f"Twiml may hold at most {MAX_TWIML} characters.")
+        return None
+    return twiml or None
+
+
+def parse_create(form: Form, profile: Profile = SIGNALWIRE, *, strict: bool = True) -> CreateRequest:
     """The create's parameters, or ValidationFailed listing every invalid one.
 
     ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present.
@@ -168,10 +186,11 @@ def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
 
     url = check.url("Url", 21205)
     application_sid = form.get("ApplicationSid") or None
-    if application_sid is not None and not _is_uuid(application_sid):
+    if application_sid is not None and not re.fullmatch(profile.application_sid, application_sid):
         check.fail(21218, "ApplicationSid is not valid.")
         application_sid = None
-    if not form.get("Url") and not form.get("ApplicationSid"):
+    twiml = _profile_params(check, profile)
+    if not form.get("Url") and not form.get("ApplicationSid") and not twiml:
         check.fail(21205, "A call was attempted without a cXML Url or ApplicationSid.")
 
     fallback_url = check.url("FallbackUrl", 21402)
@@ -236,6 +255,7 @@ def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
             recording_status_callback_events=frozenset(e for e in recording_events if e in RECORDING_EVENTS)
             or frozenset({"completed"}),
             machine_detection=machine_detection,
+            twiml=None if url else twiml,
         ),
     )
 
@@ -249,13 +269,16 @@ class UpdateRequest:
     fallback_method: str | None
     status_callback: str | None
     status_callback_method: str | None
+    twiml: str | None = None
 
     @property
     def changes_anything(self) -> bool:
         return any(value is not None for value in vars(self).values())
 
 
-def parse_update(form: Form, *, strict: bool = True, accept_any_status: bool = False) -> UpdateRequest:
+def parse_update(
+    form: Form, profile: Profile = SIGNALWIRE, *, strict: bool = True, accept_any_status: bool = False
+) -> UpdateRequest:
     """The update's parameters, or ApiError (400) for the first invalid one."""
 
     def url(name: str, code: int) -> str | None:
@@ -281,6 +304,10 @@ def parse_update(form: Form, *, strict: bool = True, accept_any_status: bool = F
     status = form.get("Status")
     if status is not None and status not in UPDATE_STATUSES and strict and not accept_any_status:
         raise ApiError(400, 10000, "Status must be canceled or completed.")
+    for name in profile.update_integers:
+        value = form.get(name)
+        if value and not _INT.match(value.strip()) and strict:
+            raise ApiError(400, 10000, f"{name} must be a whole number.")
     return UpdateRequest(
         status=status if status in UPDATE_STATUSES else None,
         url=url("Url", 21205),
@@ -289,4 +316,5 @@ def parse_update(form: Form, *, strict: bool = True, accept_any_status: bool = F
         fallback_method=method("FallbackMethod"),
         status_callback=url("StatusCallback", 21402),
         status_callback_method=method("StatusCallbackMethod"),
+        twiml=(form.get("Twiml") or None) if profile.inline_documents else None,
     )
