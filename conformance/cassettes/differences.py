@@ -129,13 +129,20 @@ def volatile(value: Any) -> Any:
 
 
 def _json_type(value: Any) -> str:
+    """The JSON type of a parsed value (integer and number told apart)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, int | float):
-        return "number" if isinstance(value, float) else "integer"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return (
+        "array" if isinstance(value, list) else "object" if isinstance(value, dict) else type(value).__name__
+    )
 
 
 def _timing(name: str, old: Any, new: Any) -> bool:
