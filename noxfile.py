@@ -113,6 +113,6 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def reference(session: nox.Session) -> None:
-    """Start the embedded reference endpoint alone (-- --port N) and print its CALLS_* settings."""
+    """Start the embedded reference endpoint alone (-- --port N [--profile twilio]) and print its CALLS_* settings."""
     _install(session)
     session.run("python", "-m", "conformance.reference", *session.posargs)

@@ -3,6 +3,7 @@ judges them (fetched, in time, with the update's Method)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -13,7 +14,8 @@ from conformance.checks import all_checks
 from conformance.checks.documents import RedirectContext
 from conformance.clock import Clock
 from conformance.failures import Violation
-from conformance.receiver import CallbackReceiver
+from conformance.receiver import CallbackReceiver, CaptureLog
+from conformance.receiver.app import create_receiver_app
 
 ANSWERED_AT = 1000.0
 CONTEXT = RedirectContext("GET", ANSWERED_AT, deadline=10.0)
@@ -74,3 +76,21 @@ def test_the_receiver_captures_requests_for_a_tokened_document_only(receiver: Ca
     ]
     assert all(c.get("CallSid") == "CA1" for c in captured)
     assert receiver.log.all() == captured  # the untokened request was served, not captured
+
+
+def test_an_endpoint_that_goes_away_mid_request_is_no_error_of_the_receiver() -> None:
+    """A call ended while its document was being fetched: the endpoint disconnects, the receiver shrugs."""
+    log = CaptureLog(Clock())
+    app = create_receiver_app(log, lambda: "http://127.0.0.1:1")
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    for path in ("/laml/hangup", "/laml/tok/hangup", "/status/tok"):
+        scope = {"type": "http", "method": "POST", "path": path, "headers": [], "query_string": b""}
+        asyncio.run(app(scope, receive, send))
+    assert log.all() == [] and sent

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -65,11 +65,16 @@ def _captured(kind: str, request: Request, body: bytes, public_base: str) -> Cap
 
 
 async def _bounded_body(request: Request) -> bytes | None:
+    """The request's body; None when it is too large, or the endpoint went away while sending it (a call ended
+    while its document was being fetched)."""
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return None
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                return None
+    except ClientDisconnect:
+        return None
     return body
 
 
