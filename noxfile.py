@@ -24,6 +24,7 @@ SUITE = [
     "ignore::pytest.PytestAssertRewriteWarning",
 ]
 REDOCLY = "@redocly/cli@2"
+CODE = ("conformance", "tests", "noxfile.py", "benchmarks")
 CASSETTES = "cassettes"
 
 
@@ -67,11 +68,13 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff on the code; the import contract (what may import what, pyproject.toml); Redocly on both profiles of
-    the spec (needs npx)."""
+    """Ruff (lint and format) on the code; the import contract (what may import what) and mypy (the types), both
+    configured in pyproject.toml; Redocly on both profiles of the spec (needs npx)."""
     _install(session, "dev")
-    session.run("ruff", "check", "conformance", "tests", "noxfile.py")
+    session.run("ruff", "check", *CODE)
+    session.run("ruff", "format", "--check", *CODE)
     session.run("lint-imports")
+    session.run("mypy")
     twilio = session.create_tmp() + "/calls.twilio.json"
     session.run("python", "-m", "conformance.spec", "twilio", "-o", twilio)
     for document in ("spec/calls.yaml", twilio):
