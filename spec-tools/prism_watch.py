@@ -119,7 +119,10 @@ class ViolationVerdict:
         out = [f"requests forwarded through Prism: {self.forwarded}"]
         agreed = Counter(v.kind for v in self.agreed)
         out += [f"invalid request refused by the endpoint too: {n} x {what}" for what, n in sorted(agreed.items())]
-        out += [f"VIOLATION: {violation.line()}" for violation in self.disagreements]
+        kinds: dict[str, list[PrismViolation]] = {}
+        for violation in self.disagreements:
+            kinds.setdefault(violation.kind, []).append(violation)
+        out += [f"VIOLATION: {len(alike)} x {alike[0].line()}" for alike in kinds.values()]
         if not self.forwarded:
             out.append("VIOLATION: Prism forwarded no request")
         return out

@@ -28,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import prism_watch
@@ -35,7 +36,8 @@ import st_findings
 
 from conformance.spec import PROFILES, load_spec
 
-__all__ = ["main"]
+__all__ = ["ToolError", "check_through_prism", "load_json", "main", "run_schemathesis", "run_suite_through",
+           "start_prism", "start_reference"]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -51,6 +53,7 @@ class ToolError(Exception):
 
 
 def _free_port() -> int:
+    """A loopback port nobody listens on now (Prism takes a port number, not 0)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -109,7 +112,8 @@ def run_schemathesis(document: Path, settings: dict[str, str], work: Path) -> st
     return verdict
 
 
-def load_json(path: Path) -> dict[str, object]:
+def load_json(path: Path) -> dict[str, Any]:
+    """A JSON object from a file."""
     with path.open(encoding="utf-8") as stream:
         return dict(json.load(stream))
 
@@ -147,7 +151,7 @@ def run_suite_through(base_url: str, settings: dict[str, str], profile: str, wor
     except (OSError, ValueError):
         return result.returncode, f"no report (output in {work / 'suite.txt'})"
     summary = report.get("summary") or {}
-    counts = ", ".join(f"{value} {key}" for key, value in dict(summary).items())  # type: ignore[call-overload]
+    counts = ", ".join(f"{value} {key}" for key, value in summary.items())
     verdict = report.get("verdict") or _EXIT_VERDICTS.get(result.returncode, f"exit {result.returncode}")
     reason = f" ({report['reason']})" if report.get("reason") else ""
     return result.returncode, f"{verdict}{reason}: {counts}"
@@ -163,43 +167,50 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _step(title: str, started: float) -> None:
+    """A heading on the terminal, with the time since the run started."""
     print(f"\n== {title} ({time.monotonic() - started:.1f} s into the run)")
 
 
+def check_through_prism(prism_bin: str, document: Path, settings: dict[str, str], profile: str, work: Path) -> bool:
+    """The suite through a Prism proxy: its verdict must not be a failure, Prism must see no disagreement."""
+    base = urlsplit(settings["CALLS_BASE_URL"])
+    prism_doc = work / f"{document.stem}.prism.json"
+    prism_doc.write_text(json.dumps(prism_watch.prism_document(load_json(document), base.path), indent=1),
+                         encoding="utf-8")
+    prism, port, log = start_prism(prism_bin, prism_doc, f"{base.scheme}://{base.netloc}", work)
+    try:
+        status, verdict = run_suite_through(f"http://127.0.0.1:{port}{base.path}", settings, profile, work)
+    finally:
+        _stop(prism)
+    print(f"suite through Prism: {verdict} (exit {status})")
+    with log.open(encoding="utf-8", errors="replace") as lines:
+        violations = prism_watch.judge_violations(*prism_watch.read_violations(lines))
+    print("\n".join(violations.lines()))
+    return violations.passed and status == 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the tools; 0 when they agree with the spec, 1 when not, 2 when one could not be run."""
     args = _parser().parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="spec-tools-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     document = work / f"calls.{args.profile}.json"
     document.write_text(json.dumps(load_spec(args.profile), indent=1), encoding="utf-8")
-    reference = prism = None
-    ok = True
+    reference = None
     try:
         reference, settings = start_reference(args.profile, args.fault, work)
         _step(f"Schemathesis, {args.profile} profile, against {settings['CALLS_BASE_URL']}", started)
         findings = run_schemathesis(document, settings, work)
         print("\n".join(findings.lines()) or "no failure")
-        ok &= findings.passed
+        ok = findings.passed
         if args.prism:
             _step("the conformance suite through Prism", started)
-            base = urlsplit(settings["CALLS_BASE_URL"])
-            prism_doc = work / f"calls.{args.profile}.prism.json"
-            prism_doc.write_text(json.dumps(prism_watch.prism_document(load_json(document), base.path), indent=1),
-                                 encoding="utf-8")
-            prism, port, log = start_prism(args.prism, prism_doc, f"{base.scheme}://{base.netloc}", work)
-            status, verdict = run_suite_through(f"http://127.0.0.1:{port}{base.path}", settings, args.profile, work)
-            print(f"suite through Prism: {verdict} (exit {status})")
-            _stop(prism)
-            with log.open(encoding="utf-8", errors="replace") as lines:
-                violations = prism_watch.judge_violations(*prism_watch.read_violations(lines))
-            print("\n".join(violations.lines()))
-            ok &= violations.passed and status == 0
+            ok = check_through_prism(args.prism, document, settings, args.profile, work) and ok
     except ToolError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
-        _stop(prism)
         _stop(reference)
     print(f"\nspec-tools ({args.profile}): {'PASSED' if ok else 'FAILED'} in {time.monotonic() - started:.1f} s; "
           f"logs and reports in {work}")

@@ -187,7 +187,8 @@ def read_report(path: Path) -> tuple[list[Finding], dict[str, Counter[int]], lis
 def judge(findings: list[Finding], statuses: Mapping[str, Counter[int]], errors: list[str],
           refusals: Mapping[str, list[Refusal]]) -> Verdict:
     """Sort the findings by the spec's refusals, and say whether the run tested anything."""
-    expected, unexpected = [], []
+    expected: list[Finding] = []
+    unexpected: list[Finding] = []
     for finding in findings:
         known = refusals.get(finding.operation, [])
         inherent = finding.check == ACCEPTANCE_CHECK and any(r.covers(finding.status, finding.code) for r in known)
