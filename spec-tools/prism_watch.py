@@ -18,18 +18,27 @@ Two things are adapted here, at run time and in a copy, never in `spec/`:
   (4xx) is the spec and the endpoint agreeing that it is invalid, as the suite's deliberate negative
   probes are; on an answer the endpoint accepted (2xx/3xx) or crashed on (5xx) they disagree. Every
   response violation is a disagreement.
+
+    python spec-tools/prism_watch.py document SPEC BASE_PATH -o prism.json   # the copy Prism is given
+    python spec-tools/prism_watch.py judge prism.log                        # exit 0: no disagreement
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
+import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-__all__ = ["PrismViolation", "ViolationVerdict", "judge_violations", "prism_document", "read_violations"]
+import yaml
+
+__all__ = ["PrismViolation", "ViolationVerdict", "judge_violations", "main", "prism_document", "read_violations"]
 
 _UPSTREAM = re.compile(r"The upstream call to (?P<path>\S+) has returned (?P<status>[0-9]{3})")
 _VIOLATION = re.compile(r"Violation: (?P<location>request|response)(?P<where>\S*) (?P<message>.*)$")
@@ -152,3 +161,29 @@ def judge_violations(violations: list[PrismViolation], forwarded: int) -> Violat
     """Agreements (invalid requests the endpoint refused) apart from disagreements."""
     agreed = [v for v in violations if not v.disagreement]
     return ViolationVerdict(agreed, [v for v in violations if v.disagreement], forwarded)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the document Prism is given, or judge a Prism log (exit 1 on a disagreement)."""
+    parser = argparse.ArgumentParser(prog="python spec-tools/prism_watch.py", description=main.__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    document = commands.add_parser("document", help="the spec with the base path and the .json forms added")
+    document.add_argument("spec", type=Path, help="spec/calls.yaml, or a profile written by conformance.spec")
+    document.add_argument("base_path", help="the path of your base URL, such as /api/laml/2010-04-01")
+    document.add_argument("-o", "--output", type=Path, required=True)
+    judged = commands.add_parser("judge", help="read Prism's log (its standard output)")
+    judged.add_argument("log", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "document":
+        with args.spec.open(encoding="utf-8") as stream:
+            written = prism_document(yaml.safe_load(stream), args.base_path)
+        args.output.write_text(json.dumps(written, indent=1), encoding="utf-8")
+        return 0
+    with args.log.open(encoding="utf-8", errors="replace") as lines:
+        verdict = judge_violations(*read_violations(lines))
+    print("\n".join(verdict.lines()))
+    return 0 if verdict.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,20 +8,28 @@ the checks run on each and the HTTP exchange. Every failed check is sorted here:
 - *unexpected*: anything else, which the spec-tools session fails on.
 
 The run is also judged *vacuous* when no request got past authentication, or none was answered 2xx.
+
+    python spec-tools/st_findings.py REPORT.ndjson [SPEC]   # SPEC: spec/calls.yaml (default) or a JSON document
+
+prints the verdict of a run of your own and exits 0 when every finding is an inherent refusal.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import binascii
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Finding", "Refusal", "Verdict", "error_code", "inherent_refusals", "judge", "read_report"]
+import yaml
+
+__all__ = ["Finding", "Refusal", "Verdict", "error_code", "inherent_refusals", "judge", "main", "read_report"]
 
 EXTENSION = "x-inherent-refusals"
 ACCEPTANCE_CHECK = "positive_data_acceptance"
@@ -200,3 +208,21 @@ def judge(findings: list[Finding], statuses: Mapping[str, Counter[int]], errors:
     if not any(200 <= status < 300 for counts in statuses.values() for status in counts):
         vacuous.append("no request was answered 2xx: check CALLS_BASE_URL (it ends at the API version)")
     return Verdict(expected, unexpected, vacuous)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Judge a Schemathesis NDJSON report by a spec's `x-inherent-refusals`; 0 when nothing else was found."""
+    parser = argparse.ArgumentParser(prog="python spec-tools/st_findings.py", description=main.__doc__)
+    parser.add_argument("report", type=Path, help="the .ndjson file of `schemathesis run --report ndjson`")
+    parser.add_argument("spec", type=Path, nargs="?", default=Path(__file__).resolve().parents[1] / "spec" / "calls.yaml",
+                        help="the OpenAPI document the run used (YAML or JSON; default spec/calls.yaml)")
+    args = parser.parse_args(argv)
+    with args.spec.open(encoding="utf-8") as stream:
+        document = yaml.safe_load(stream)  # JSON is YAML too
+    verdict = judge(*read_report(args.report), inherent_refusals(document))
+    print("\n".join(verdict.lines()) or "no failure")
+    return 0 if verdict.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
