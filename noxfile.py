@@ -12,8 +12,20 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests", "conformance"]
 
 PYTHON = "3.11"
-SUITE = ["-m", "pytest", "--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-o", "addopts=", "-q",
-         "--tb=short", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+SUITE = [
+    "-m",
+    "pytest",
+    "--pyargs",
+    "conformance.suite",
+    "-p",
+    "no:cacheprovider",
+    "-o",
+    "addopts=",
+    "-q",
+    "--tb=short",
+    "-W",
+    "ignore::pytest.PytestAssertRewriteWarning",
+]
 REDOCLY = "@redocly/cli@2"
 PRISM = "@stoplight/prism-cli@5"
 CASSETTES = "cassettes"
@@ -36,14 +48,18 @@ def conformance(session: nox.Session) -> None:
 def record(session: nox.Session) -> None:
     """Run the suite against CALLS_BASE_URL (or the embedded endpoint) and rewrite cassettes/, printing the drift."""
     _install(session)
-    session.run("python", *SUITE, "--calls-cassettes=record", f"--calls-cassette-dir={CASSETTES}", *session.posargs)
+    session.run(
+        "python", *SUITE, "--calls-cassettes=record", f"--calls-cassette-dir={CASSETTES}", *session.posargs
+    )
 
 
 @nox.session(python=PYTHON)
 def replay(session: nox.Session) -> None:
     """Run the suite from cassettes/ with the network closed but to loopback: no endpoint, no credentials."""
     _install(session)
-    session.run("python", *SUITE, "--calls-cassettes=replay", f"--calls-cassette-dir={CASSETTES}", *session.posargs)
+    session.run(
+        "python", *SUITE, "--calls-cassettes=replay", f"--calls-cassette-dir={CASSETTES}", *session.posargs
+    )
 
 
 @nox.session(python=PYTHON)
@@ -55,9 +71,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff on the code; Redocly on both profiles of the spec (needs npx)."""
+    """Ruff on the code; the import contract (what may import what, pyproject.toml); Redocly on both profiles of
+    the spec (needs npx)."""
     _install(session, "dev")
     session.run("ruff", "check", "conformance", "tests", "noxfile.py")
+    session.run("lint-imports")
     twilio = session.create_tmp() + "/calls.twilio.json"
     session.run("python", "-m", "conformance.spec", "twilio", "-o", twilio)
     for document in ("spec/calls.yaml", twilio):
@@ -70,10 +88,19 @@ def spec_tools(session: nox.Session) -> None:
     _install(session)
     tmp = Path(session.create_tmp()).resolve()
     prism = tmp / "prism"  # kept between runs, so a second run installs nothing
-    session.run("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prism), PRISM, external=True)
+    session.run(
+        "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prism), PRISM, external=True
+    )
     shutil.rmtree(tmp / "run", ignore_errors=True)  # logs and reports of the last run only
-    session.run("python", "spec-tools/run.py", "--prism", str(prism / "node_modules/.bin/prism"),
-                "--work", str(tmp / "run"), *session.posargs)
+    session.run(
+        "python",
+        "spec-tools/run.py",
+        "--prism",
+        str(prism / "node_modules/.bin/prism"),
+        "--work",
+        str(tmp / "run"),
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON)

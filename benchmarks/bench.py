@@ -13,16 +13,31 @@ import tempfile
 import time
 from pathlib import Path
 
-SUITE = [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-o", "addopts=",
-         "-q", "--tb=line"]
+SUITE = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "--pyargs",
+    "conformance.suite",
+    "-p",
+    "no:cacheprovider",
+    "-o",
+    "addopts=",
+    "-q",
+    "--tb=line",
+]
 
 
 def run(timings: str) -> dict[str, object]:
     """One suite run with the embedded endpoint's `timings`; returns its figures."""
     with tempfile.TemporaryDirectory() as directory:
         started = time.monotonic()
-        process = subprocess.run([*SUITE, f"--calls-report-dir={directory}", f"--calls-reference-timings={timings}"],
-                                 capture_output=True, text=True, check=False)
+        process = subprocess.run(
+            [*SUITE, f"--calls-report-dir={directory}", f"--calls-reference-timings={timings}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         wall = time.monotonic() - started
         metrics = json.loads((Path(directory) / "metrics.json").read_text())
     scenarios = metrics.get("scenarios", {})

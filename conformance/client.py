@@ -11,18 +11,22 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from conformance.actors import current_actor
+from conformance.bodies import json_field
+from conformance.clock import Clock
 from conformance.failures import CallBudgetExhausted, EndpointUnavailable
+from conformance.graph import ENDED
 
-__all__ = ["ENDED_STATUSES", "CallsClient", "Observer"]
+__all__ = ["CallsClient", "Observer"]
 
-ENDED_STATUSES = frozenset({"canceled", "completed", "busy", "failed", "no-answer"})
 Observer = Callable[[httpx.Response], None]
 FormData = Mapping[str, str | Iterable[str]]
 
 
 class CallsClient:
-    """HTTP access to one account's Calls resource, with every answer shown to the observers."""
+    """HTTP access to one account's Calls resource, with every answer shown to the observers.
+
+    The run's clock names who creates each call (so the run ends them in the same order every time).
+    """
 
     def __init__(
         self,
@@ -30,12 +34,14 @@ class CallsClient:
         account_sid: str,
         auth_token: str,
         *,
+        clock: Clock,
         json_suffix: bool = False,
         max_calls: int | None = None,
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.clock = clock
         self.account_sid = account_sid
         self.json_suffix = json_suffix
         self.max_calls = max_calls
@@ -59,7 +65,9 @@ class CallsClient:
         parts = urlsplit(self.base_url)
         return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
-    def calls_url(self, sid: str | None = None, *, account_sid: str | None = None, suffix: bool | None = None) -> str:
+    def calls_url(
+        self, sid: str | None = None, *, account_sid: str | None = None, suffix: bool | None = None
+    ) -> str:
         """URL of the list, or of one call, in the profile's path form unless `suffix` says otherwise."""
         path = f"{self.base_url}/Accounts/{account_sid or self.account_sid}/Calls"
         if sid is not None:
@@ -85,7 +93,9 @@ class CallsClient:
             if self._no_more_calls:
                 raise CallBudgetExhausted(self._no_more_calls)
             if self.max_calls is not None and self._reserved >= self.max_calls:
-                raise CallBudgetExhausted(f"CALLS_MAX_CALLS={self.max_calls} calls already created or attempted")
+                raise CallBudgetExhausted(
+                    f"CALLS_MAX_CALLS={self.max_calls} calls already created or attempted"
+                )
             self._reserved += 1
 
     @property
@@ -148,9 +158,9 @@ class CallsClient:
 
     def note_created(self, response: httpx.Response) -> httpx.Response:
         """Remember the sid of a call a 2xx create answer made, so that the run ends it before exiting."""
-        sid = _json_field(response, "sid") if response.is_success else None
+        sid = json_field(response, "sid") if response.is_success else None
         if isinstance(sid, str):
-            actor = current_actor().name
+            actor = self.clock.current_actor().name
             with self._lock:
                 self._creators[sid] = (actor, sum(1 for a, _ in self._creators.values() if a == actor))
                 self.created.append(sid)
@@ -173,11 +183,11 @@ class CallsClient:
         # By creator, then in each one's order: the same order in every run, whatever the threads did.
         for sid in sorted(self.created, key=lambda sid: self._creators.get(sid, ("", 0))):
             try:
-                status = _json_field(self.fetch_call(sid), "status")
-                if status in ENDED_STATUSES or status is None:
+                status = json_field(self.fetch_call(sid), "status")
+                if status is None or _ended(status):
                     continue
-                status = _json_field(self.update_call(sid, {"Status": "completed"}), "status")
-                if status not in ENDED_STATUSES:
+                status = json_field(self.update_call(sid, {"Status": "completed"}), "status")
+                if not _ended(status):
                     self.update_call(sid, {"Status": "canceled"})
             except EndpointUnavailable:
                 stuck.append(sid)
@@ -203,12 +213,8 @@ def _interrupt_deferred() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
-def _json_field(response: httpx.Response, name: str) -> Any:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get(name) if isinstance(body, dict) else None
+def _ended(status: Any) -> bool:
+    return isinstance(status, str) and status in ENDED
 
 
 def _path(url: str) -> str:

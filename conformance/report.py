@@ -11,7 +11,7 @@ from typing import Any
 from conformance.outcomes import Outcome, Result
 from conformance.redact import redact
 
-__all__ = ["exit_status", "summary", "verdict_lines", "write_reports"]
+__all__ = ["exit_status", "summary", "verdict", "verdict_lines", "write_reports"]
 
 
 def summary(results: Sequence[Result]) -> dict[str, int]:
@@ -34,7 +34,12 @@ def _document(results: Sequence[Result], target: dict[str, str]) -> dict[str, An
         "target": target,
         "summary": summary(results),
         "requirements": [
-            {"id": r.requirement.id, "level": r.requirement.level, "outcome": r.outcome.label, "message": r.message}
+            {
+                "id": r.requirement.id,
+                "level": r.requirement.level,
+                "outcome": r.outcome.label,
+                "message": r.message,
+            }
             for r in results
         ],
     }
@@ -42,18 +47,27 @@ def _document(results: Sequence[Result], target: dict[str, str]) -> dict[str, An
 
 def _junit(results: Sequence[Result], target: dict[str, str]) -> str:
     counts = summary(results)
-    suite = ET.Element("testsuite", {
-        "name": "calls-conformance", "tests": str(len(results)), "failures": str(counts["failed"]),
-        "skipped": str(sum(r.outcome in (Outcome.SKIPPED, Outcome.DISABLED) for r in results)), "errors": "0",
-    })
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": "calls-conformance",
+            "tests": str(len(results)),
+            "failures": str(counts["failed"]),
+            "skipped": str(sum(r.outcome in (Outcome.SKIPPED, Outcome.DISABLED) for r in results)),
+            "errors": "0",
+        },
+    )
     properties = ET.SubElement(suite, "properties")
     for key, value in target.items():
         ET.SubElement(properties, "property", {"name": key, "value": value})
     for r in results:
-        case = ET.SubElement(suite, "testcase", {"classname": f"requirements.{r.requirement.level}",
-                                                "name": r.requirement.id})
+        case = ET.SubElement(
+            suite, "testcase", {"classname": f"requirements.{r.requirement.level}", "name": r.requirement.id}
+        )
         if r.outcome is Outcome.FAILED and not r.warned:
-            ET.SubElement(case, "failure", {"message": r.message.splitlines()[0] if r.message else ""}).text = r.message
+            ET.SubElement(
+                case, "failure", {"message": r.message.splitlines()[0] if r.message else ""}
+            ).text = r.message
         elif r.outcome in (Outcome.SKIPPED, Outcome.DISABLED):
             ET.SubElement(case, "skipped", {"message": r.message})
         elif r.warned:
@@ -68,17 +82,22 @@ def _cell(text: str) -> str:
 def _markdown(results: Sequence[Result], target: dict[str, str]) -> str:
     counts = summary(results)
     lines = [
-        "# Calls conformance report", "",
-        f"Target: `{target['base_url']}` (profile {target['profile']}, {target['mode']})", "",
+        "# Calls conformance report",
+        "",
+        f"Target: `{target['base_url']}` (profile {target['profile']}, {target['mode']})",
+        "",
         f"**{verdict(results)}**: {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['warned']} warned, {counts['skipped']} skipped", "",
+        f"{counts['warned']} warned, {counts['skipped']} skipped",
+        "",
         "| requirement | level | outcome | requirement text | message |",
         "|---|---|---|---|---|",
     ]
     for r in results:
         outcome = "warned" if r.warned else r.outcome.label
-        lines.append(f"| {r.requirement.id} | {r.requirement.level} | {outcome} | {_cell(r.requirement.text)} "
-                     f"| {_cell(r.message)} |")
+        lines.append(
+            f"| {r.requirement.id} | {r.requirement.level} | {outcome} | {_cell(r.requirement.text)} "
+            f"| {_cell(r.message)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -86,8 +105,9 @@ def verdict(results: Sequence[Result]) -> str:
     return "NOT CONFORMANT" if exit_status(results) else "CONFORMANT"
 
 
-def write_reports(directory: Path, results: Sequence[Result], target: dict[str, str],
-                  secrets: Iterable[str]) -> list[Path]:
+def write_reports(
+    directory: Path, results: Sequence[Result], target: dict[str, str], secrets: Iterable[str]
+) -> list[Path]:
     """Write the three reports, each passed through redact(); returns their paths."""
     directory.mkdir(parents=True, exist_ok=True)
     secrets = tuple(secrets)
@@ -115,8 +135,10 @@ def verdict_lines(results: Sequence[Result], secrets: Iterable[str], width: int 
         lines.append(line if len(line) <= width else line[: width - 1] + "…")
     counts = summary(results)
     lines.append("")
-    lines.append(f"{verdict(results)}: {counts['passed']} passed, {counts['failed']} failed, "
-                 f"{counts['warned']} warned, {counts['skipped']} skipped "
-                 f"({sum(r.outcome is Outcome.DISABLED for r in results)} disabled)")
+    lines.append(
+        f"{verdict(results)}: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['warned']} warned, {counts['skipped']} skipped "
+        f"({sum(r.outcome is Outcome.DISABLED for r in results)} disabled)"
+    )
     secrets = tuple(secrets)
     return [redact(line, secrets) for line in lines]

@@ -65,16 +65,36 @@ def _http_url(text: str) -> str:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("base_url", "CALLS_BASE_URL", "endpoint base URL ending at the API version; unset: the embedded reference endpoint", _http_url),
+    Setting(
+        "base_url",
+        "CALLS_BASE_URL",
+        "endpoint base URL ending at the API version; unset: the embedded reference endpoint",
+        _http_url,
+    ),
     Setting("account_sid", "CALLS_ACCOUNT_SID", "account sid / project id (Basic user)"),
     Setting("auth_token", "CALLS_AUTH_TOKEN", "auth token / API token (Basic password)"),
     Setting("signing_key", "CALLS_SIGNING_KEY", "key that signs callbacks (default: the auth token)"),
     Setting("from_number", "CALLS_FROM_NUMBER", "E.164 number calls are made from"),
     Setting("to_number", "CALLS_TO_NUMBER", "E.164 number calls are made to"),
     Setting("profile", "CALLS_PROFILE", "signalwire or twilio (default signalwire)", _profile),
-    Setting("max_calls", "CALLS_MAX_CALLS", "most calls one run may create; 0 = read-only (default 0 external, unlimited embedded)", _non_negative_int),
-    Setting("deadline", "CALLS_DEADLINE", f"seconds a call may take to progress or end, and a callback to arrive (default {DEFAULT_DEADLINE:g})", _positive_float),
-    Setting("callback_url", "CALLS_CALLBACK_URL", "public base URL reaching the suite's callback receiver (live endpoints)", _http_url),
+    Setting(
+        "max_calls",
+        "CALLS_MAX_CALLS",
+        "most calls one run may create; 0 = read-only (default 0 external, unlimited embedded)",
+        _non_negative_int,
+    ),
+    Setting(
+        "deadline",
+        "CALLS_DEADLINE",
+        f"seconds a call may take to progress or end, and a callback to arrive (default {DEFAULT_DEADLINE:g})",
+        _positive_float,
+    ),
+    Setting(
+        "callback_url",
+        "CALLS_CALLBACK_URL",
+        "public base URL reaching the suite's callback receiver (live endpoints)",
+        _http_url,
+    ),
     Setting("report_dir", "CALLS_REPORT_DIR", "where reports are written (default reports/)", Path),
 )
 
@@ -133,7 +153,9 @@ def resolve(options: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
     values.setdefault("to_number", REFERENCE_TO_NUMBER)
     settings = Settings(**values)
     if not settings.embedded:
-        missing = [s.env for s in SETTINGS if s.field in ("account_sid", "auth_token") and not values.get(s.field)]
+        missing = [
+            s.env for s in SETTINGS if s.field in ("account_sid", "auth_token") and not values.get(s.field)
+        ]
         if missing:
             raise ConfigError(f"CALLS_BASE_URL is set, so {' and '.join(missing)} must be set too")
         if settings.max_calls is None:

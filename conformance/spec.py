@@ -17,7 +17,9 @@ __all__ = [
     "PROFILES",
     "SPEC_DIR",
     "component_schema",
+    "documented_response",
     "load_spec",
+    "main",
     "merge_patch",
     "webhook_schema",
 ]
@@ -87,7 +89,7 @@ def _rewrite_refs(node: Any) -> Any:
         out = {key: _rewrite_refs(value) for key, value in node.items()}
         ref = out.get("$ref")
         if isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
-            out["$ref"] = _DEFS_PREFIX + ref[len(_SCHEMA_PREFIX):]
+            out["$ref"] = _DEFS_PREFIX + ref[len(_SCHEMA_PREFIX) :]
         return out
     if isinstance(node, list):
         return [_rewrite_refs(item) for item in node]
@@ -126,7 +128,7 @@ def _follow_component_ref(spec: dict[str, Any], schema: dict[str, Any]) -> dict[
     """Replace a bare `{"$ref": "#/components/schemas/X"}` with the schema X itself."""
     ref = schema.get("$ref")
     if len(schema) == 1 and isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
-        return spec["components"]["schemas"][ref[len(_SCHEMA_PREFIX):]]
+        return spec["components"]["schemas"][ref[len(_SCHEMA_PREFIX) :]]
     return schema
 
 
@@ -157,7 +159,9 @@ def _operations(profile: str) -> tuple[tuple[re.Pattern[str], str, dict[str, Any
     return tuple(found)
 
 
-def documented_response(profile: str, method: str, path: str, status: int) -> tuple[bool, dict[str, Any] | None]:
+def documented_response(
+    profile: str, method: str, path: str, status: int
+) -> tuple[bool, dict[str, Any] | None]:
     """For a request path (any prefix) and answer status: (is the status documented, its JSON body schema).
 
     Raises LookupError when no operation of the profile matches the method and path.
@@ -166,10 +170,14 @@ def documented_response(profile: str, method: str, path: str, status: int) -> tu
     for regex, op_method, operation in _operations(profile):
         if op_method == method.upper() and regex.search(path):
             responses = operation.get("responses", {})
-            response = responses.get(str(status)) or responses.get(f"{status // 100}XX") or responses.get("default")
+            response = (
+                responses.get(str(status)) or responses.get(f"{status // 100}XX") or responses.get("default")
+            )
             if response is None:
                 return False, None
-            schema = _follow_ref(_cached_spec(profile), response).get("content", {}).get("application/json", {})
+            schema = (
+                _follow_ref(_cached_spec(profile), response).get("content", {}).get("application/json", {})
+            )
             schema = schema.get("schema")
             return True, _self_contained(_cached_spec(profile), copy.deepcopy(schema)) if schema else None
     raise LookupError(f"no {method} operation for {path}")

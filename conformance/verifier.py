@@ -1,32 +1,49 @@
-"""Runs checks and records each outcome against its requirement; MUST failures fail the current test."""
+"""Runs checks and records each outcome, once, against its requirement; MUST failures also join the current scope.
+
+A scope is a suite test or a scenario: `with verifier.scope(name) as scope:` collects, in `scope.failures`,
+the MUST failures recorded in its thread while it is open. The ledger holds every outcome; the scope holds
+what the test or scenario reports (`conformance.pytest_outcomes` turns it into the test's outcome).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import hashlib
 import json
 import re
 import threading
 import warnings
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-import httpx
-
+from conformance.bodies import json_object
 from conformance.checks import CheckContext, all_checks
 from conformance.failures import ConformanceFailure, NotApplicable, Violation
 from conformance.outcomes import Ledger, Outcome
 
-__all__ = ["ConformanceWarning", "Verifier"]
+if TYPE_CHECKING:
+    import httpx
 
-_SCOPE: contextvars.ContextVar[str] = contextvars.ContextVar("verifier_scope", default="")
+__all__ = ["ConformanceWarning", "Scope", "Verifier"]
 _CALLS_PATH = re.compile(r"/Accounts/(?P<account>[^/]+)/Calls(?P<rest>(/[^/]+)?)(\.json)?$")
 
 
 class ConformanceWarning(UserWarning):
     """A SHOULD requirement was not met."""
+
+
+@dataclasses.dataclass
+class Scope:
+    """A suite test or scenario, and the MUST failures recorded while it was the current scope."""
+
+    name: str
+    failures: list[ConformanceFailure] = dataclasses.field(default_factory=list)
+
+
+_SCOPE: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("verifier_scope", default=None)
 
 
 class Verifier:
@@ -35,8 +52,6 @@ class Verifier:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.profile = ledger.profile
-        self._pending: dict[str, list[ConformanceFailure]] = {}
-        self._lock = threading.Lock()
         self._seen_calls: set[str] = set()
         self._seen_lock = threading.Lock()
         checks = all_checks().values()
@@ -60,8 +75,9 @@ class Verifier:
         self.ledger.record(requirement_id, Outcome.PASSED)
         return True
 
-    def expect(self, requirement_id: str, condition: bool, title: str, *, received: Any = None,
-               expected: Any = None) -> bool:
+    def expect(
+        self, requirement_id: str, condition: bool, title: str, *, received: Any = None, expected: Any = None
+    ) -> bool:
         """Pass the requirement when `condition` holds, else fail it with the message given."""
 
         def judge() -> None:
@@ -76,28 +92,31 @@ class Verifier:
             self.ledger.record(requirement_id, Outcome.SKIPPED, reason)
 
     def _fail(self, requirement_id: str, violation: Violation) -> None:
-        failure = ConformanceFailure(requirement_id, violation.title, received=violation.received,
-                                     expected=violation.expected)
+        """Record the failure in the ledger; a MUST failure also joins the current scope, a SHOULD one warns."""
+        failure = ConformanceFailure(
+            requirement_id, violation.title, received=violation.received, expected=violation.expected
+        )
         self.ledger.record(requirement_id, Outcome.FAILED, failure.describe())
         if self.ledger.catalog[requirement_id].level == "MUST":
-            with self._lock:
-                self._pending.setdefault(_SCOPE.get(), []).append(failure)
+            self.carry([failure])
         else:
             warnings.warn(ConformanceWarning(failure.describe()), stacklevel=3)
 
     @contextlib.contextmanager
-    def scope(self, name: str) -> Iterator[None]:
-        """Collect the MUST failures of the code inside (this thread) under `name`, apart from the test's."""
-        token = _SCOPE.set(name)
+    def scope(self, name: str) -> Iterator[Scope]:
+        """Collect the MUST failures recorded inside (this thread) in a scope of their own."""
+        scope = Scope(name)
+        token = _SCOPE.set(scope)
         try:
-            yield
+            yield scope
         finally:
             _SCOPE.reset(token)
 
-    def take_pending(self, scope: str | None = None) -> list[ConformanceFailure]:
-        """The MUST failures collected in `scope` (default: the current one) since the last call, emptied."""
-        with self._lock:
-            return self._pending.pop(scope if scope is not None else _SCOPE.get(), [])
+    def carry(self, failures: Iterable[ConformanceFailure]) -> None:
+        """Add failures already recorded (a scenario's, reported by its test) to the current scope, if any."""
+        scope = _SCOPE.get()
+        if scope is not None:
+            scope.failures.extend(failures)
 
     # ------------------------------------------------------------------ ambient checks
     def observe(self, response: httpx.Response) -> None:
@@ -117,16 +136,13 @@ class Verifier:
             self.verify(check.requirement, check.fn, ctx, response)
         if not (match and response.is_success and response.content):
             return
-        try:
-            body = json.loads(response.content)
-        except ValueError:
-            body = None
         # An answer that is not a JSON object is judged as an empty one: every field of it is missing.
-        body = body if isinstance(body, dict) else {}
+        body = json_object(response) or {}
         if request.method == "GET" and not match["rest"]:
             for check in self._by_kind["list"]:
                 self.verify(check.requirement, check.fn, ctx, body)
-            for call in body.get("calls") if isinstance(body.get("calls"), list) else ():
+            calls = body.get("calls")
+            for call in calls if isinstance(calls, list) else ():
                 if isinstance(call, dict):
                     self.observe_call(ctx, call)
         else:

@@ -38,7 +38,14 @@ from typing import Any
 
 import yaml
 
-__all__ = ["PrismViolation", "ViolationVerdict", "judge_violations", "main", "prism_document", "read_violations"]
+__all__ = [
+    "PrismViolation",
+    "ViolationVerdict",
+    "judge_violations",
+    "main",
+    "prism_document",
+    "read_violations",
+]
 
 _UPSTREAM = re.compile(r"The upstream call to (?P<path>\S+) has returned (?P<status>[0-9]{3})")
 _VIOLATION = re.compile(r"Violation: (?P<location>request|response)(?P<where>\S*) (?P<message>.*)$")
@@ -127,7 +134,9 @@ class ViolationVerdict:
         """The verdict for the terminal."""
         out = [f"requests forwarded through Prism: {self.forwarded}"]
         agreed = Counter(v.kind for v in self.agreed)
-        out += [f"invalid request refused by the endpoint too: {n} x {what}" for what, n in sorted(agreed.items())]
+        out += [
+            f"invalid request refused by the endpoint too: {n} x {what}" for what, n in sorted(agreed.items())
+        ]
         kinds: dict[str, list[PrismViolation]] = {}
         for violation in self.disagreements:
             kinds.setdefault(violation.kind, []).append(violation)
@@ -152,8 +161,11 @@ def read_violations(log: Iterable[str]) -> tuple[list[PrismViolation], int]:
             continue
         violation = _VIOLATION.search(line)
         if violation:
-            found.append(PrismViolation(violation["location"], violation["where"], violation["message"].strip(),
-                                        path, status))
+            found.append(
+                PrismViolation(
+                    violation["location"], violation["where"], violation["message"].strip(), path, status
+                )
+            )
     return found, forwarded
 
 

@@ -36,16 +36,36 @@ import st_findings
 
 from conformance.spec import PROFILES, load_spec
 
-__all__ = ["ToolError", "check_through_prism", "load_json", "main", "run_schemathesis", "run_suite_through",
-           "start_prism", "start_reference"]
+__all__ = [
+    "ToolError",
+    "check_through_prism",
+    "load_json",
+    "main",
+    "run_schemathesis",
+    "run_suite_through",
+    "start_prism",
+    "start_reference",
+]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CONFIG = HERE / "schemathesis.toml"
 START_TIMEOUT = 60.0
 _EXIT_VERDICTS = {0: "conformant (or partial)", 1: "not-conformant", 2: "not-carried-out"}
-SUITE = ["-m", "pytest", "--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-o", "addopts=", "-q",
-         "--tb=line", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+SUITE = [
+    "-m",
+    "pytest",
+    "--pyargs",
+    "conformance.suite",
+    "-p",
+    "no:cacheprovider",
+    "-o",
+    "addopts=",
+    "-q",
+    "--tb=line",
+    "-W",
+    "ignore::pytest.PytestAssertRewriteWarning",
+]
 
 
 class ToolError(Exception):
@@ -71,7 +91,9 @@ def _stop(process: subprocess.Popen[str] | None) -> None:
         process.wait()
 
 
-def start_reference(profile: str, faults: Sequence[str], work: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
+def start_reference(
+    profile: str, faults: Sequence[str], work: Path
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
     """The reference endpoint on a free loopback port, and the CALLS_* settings it printed."""
     command = [sys.executable, "-m", "conformance.reference", "--port", "0"]
     command += ["--profile", profile] if profile != PROFILES[0] else []
@@ -96,8 +118,20 @@ def run_schemathesis(document: Path, settings: dict[str, str], work: Path) -> st
     """Plain Schemathesis with the repository's configuration; its findings judged by the spec."""
     report_dir = work / "schemathesis"
     env = {**os.environ, **settings, "HYPOTHESIS_STORAGE_DIRECTORY": str(work / "hypothesis")}
-    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "--no-color", "run",
-               str(document), "--report", "ndjson", "--report-dir", str(report_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(CONFIG),
+        "--no-color",
+        "run",
+        str(document),
+        "--report",
+        "ndjson",
+        "--report-dir",
+        str(report_dir),
+    ]
     result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)
     (work / "schemathesis.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
     summary = result.stdout.split("SUMMARY", 1)[-1].splitlines()[1:]
@@ -106,9 +140,13 @@ def run_schemathesis(document: Path, settings: dict[str, str], work: Path) -> st
     if result.returncode not in (0, 1) or not reports:
         raise ToolError(f"schemathesis exited {result.returncode} (output in {work / 'schemathesis.txt'})")
     findings, statuses, errors = st_findings.read_report(reports[-1])
-    verdict = st_findings.judge(findings, statuses, errors, st_findings.inherent_refusals(load_json(document)))
+    verdict = st_findings.judge(
+        findings, statuses, errors, st_findings.inherent_refusals(load_json(document))
+    )
     if result.returncode == 1 and not findings:
-        verdict.vacuous.append("schemathesis exited 1 with no failed check: a warning of `fail-on` (see its output)")
+        verdict.vacuous.append(
+            "schemathesis exited 1 with no failed check: a warning of `fail-on` (see its output)"
+        )
     return verdict
 
 
@@ -118,11 +156,22 @@ def load_json(path: Path) -> dict[str, Any]:
         return dict(json.load(stream))
 
 
-def start_prism(prism: str, document: Path, upstream: str, work: Path) -> tuple[subprocess.Popen[str], int, Path]:
+def start_prism(
+    prism: str, document: Path, upstream: str, work: Path
+) -> tuple[subprocess.Popen[str], int, Path]:
     """`prism proxy` on a free loopback port; returns the process, the port and its log file."""
     port = _free_port()
     log = work / "prism.log"
-    command = [str(Path(prism).resolve()), "proxy", str(document), upstream, "-h", "127.0.0.1", "-p", str(port)]
+    command = [
+        str(Path(prism).resolve()),
+        "proxy",
+        str(document),
+        upstream,
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
     try:
         with log.open("w", encoding="utf-8") as sink:
             process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, text=True, cwd=work)
@@ -139,12 +188,23 @@ def start_prism(prism: str, document: Path, upstream: str, work: Path) -> tuple[
 
 def run_suite_through(base_url: str, settings: dict[str, str], profile: str, work: Path) -> tuple[int, str]:
     """The conformance suite with Prism's base URL as CALLS_BASE_URL: exit status and verdict."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("CALLS_") and not key.startswith("PYTEST_")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CALLS_") and not key.startswith("PYTEST_")
+    }
     env.update(settings)
-    env.update({"CALLS_BASE_URL": base_url, "CALLS_MAX_CALLS": "1000", "CALLS_PROFILE": profile,
-                "CALLS_REPORT_DIR": str(work / "suite-reports")})
-    result = subprocess.run([sys.executable, *SUITE], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    env.update(
+        {
+            "CALLS_BASE_URL": base_url,
+            "CALLS_MAX_CALLS": "1000",
+            "CALLS_PROFILE": profile,
+            "CALLS_REPORT_DIR": str(work / "suite-reports"),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, *SUITE], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     (work / "suite.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
     try:
         report = load_json(work / "suite-reports" / "conformance.json")
@@ -160,9 +220,15 @@ def run_suite_through(base_url: str, settings: dict[str, str], profile: str, wor
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python spec-tools/run.py", description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=PROFILES, default=PROFILES[0])
-    parser.add_argument("--prism", help="the prism executable (node_modules/.bin/prism); without it, Prism is skipped")
-    parser.add_argument("--fault", action="append", default=[], help="start the reference endpoint with a fault")
-    parser.add_argument("--work", type=Path, help="directory for documents, logs and reports (default: a temp dir)")
+    parser.add_argument(
+        "--prism", help="the prism executable (node_modules/.bin/prism); without it, Prism is skipped"
+    )
+    parser.add_argument(
+        "--fault", action="append", default=[], help="start the reference endpoint with a fault"
+    )
+    parser.add_argument(
+        "--work", type=Path, help="directory for documents, logs and reports (default: a temp dir)"
+    )
     return parser
 
 
@@ -171,12 +237,15 @@ def _step(title: str, started: float) -> None:
     print(f"\n== {title} ({time.monotonic() - started:.1f} s into the run)")
 
 
-def check_through_prism(prism_bin: str, document: Path, settings: dict[str, str], profile: str, work: Path) -> bool:
+def check_through_prism(
+    prism_bin: str, document: Path, settings: dict[str, str], profile: str, work: Path
+) -> bool:
     """The suite through a Prism proxy: its verdict must not be a failure, Prism must see no disagreement."""
     base = urlsplit(settings["CALLS_BASE_URL"])
     prism_doc = work / f"{document.stem}.prism.json"
-    prism_doc.write_text(json.dumps(prism_watch.prism_document(load_json(document), base.path), indent=1),
-                         encoding="utf-8")
+    prism_doc.write_text(
+        json.dumps(prism_watch.prism_document(load_json(document), base.path), indent=1), encoding="utf-8"
+    )
     prism, port, log = start_prism(prism_bin, prism_doc, f"{base.scheme}://{base.netloc}", work)
     try:
         status, verdict = run_suite_through(f"http://127.0.0.1:{port}{base.path}", settings, profile, work)
@@ -212,8 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         _stop(reference)
-    print(f"\nspec-tools ({args.profile}): {'PASSED' if ok else 'FAILED'} in {time.monotonic() - started:.1f} s; "
-          f"logs and reports in {work}")
+    print(
+        f"\nspec-tools ({args.profile}): {'PASSED' if ok else 'FAILED'} in {time.monotonic() - started:.1f} s; "
+        f"logs and reports in {work}"
+    )
     return 0 if ok else 1
 
 

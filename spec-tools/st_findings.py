@@ -90,8 +90,11 @@ class Verdict:
             kinds.setdefault(finding.kind, []).append(finding)
         for kind, alike in sorted(kinds.items()):
             out.append(f"UNEXPECTED: {len(alike)} x {kind}")
-            out += [f"    e.g. {alike[0].detail}", f"    {alike[0].request}"] if alike[0].detail else [
-                f"    e.g. {alike[0].request}"]
+            out += (
+                [f"    e.g. {alike[0].detail}", f"    {alike[0].request}"]
+                if alike[0].detail
+                else [f"    e.g. {alike[0].request}"]
+            )
         out += [f"VACUOUS: {problem}" for problem in self.vacuous]
         return out
 
@@ -113,7 +116,11 @@ def inherent_refusals(document: Mapping[str, Any]) -> dict[str, list[Refusal]]:
         for method, operation in _resolve(document, item).items():
             if method in _METHODS:
                 found[f"{method.upper()} {path}"] = [
-                    Refusal(frozenset(entry["statuses"]), frozenset(str(c) for c in entry["codes"]), entry["reason"])
+                    Refusal(
+                        frozenset(entry["statuses"]),
+                        frozenset(str(c) for c in entry["codes"]),
+                        entry["reason"],
+                    )
                     for entry in operation.get(EXTENSION, [])
                 ]
     return found
@@ -183,23 +190,36 @@ def read_report(path: Path) -> tuple[list[Finding], dict[str, Counter[int]], lis
                     failure = (check.get("failure_info") or {}).get("failure") or {}
                     message = str(failure.get("message", "")).strip().splitlines()
                     answer = str(_first_error(_content(response)).get("message", ""))
-                    findings.append(Finding(
-                        operation=operation, check=check.get("name", "?"), status=status,
-                        code=error_code(_content(response)), title=failure.get("title", check.get("status", "")),
-                        detail=(message[-1] if len(message) > 2 else f"answer: {answer}" if answer else "")[:300],
-                        request=f"{request.get('method', case['method'])} {request.get('uri', '')}"[:300],
-                    ))
+                    findings.append(
+                        Finding(
+                            operation=operation,
+                            check=check.get("name", "?"),
+                            status=status,
+                            code=error_code(_content(response)),
+                            title=failure.get("title", check.get("status", "")),
+                            detail=(
+                                message[-1] if len(message) > 2 else f"answer: {answer}" if answer else ""
+                            )[:300],
+                            request=f"{request.get('method', case['method'])} {request.get('uri', '')}"[:300],
+                        )
+                    )
     return findings, statuses, errors
 
 
-def judge(findings: list[Finding], statuses: Mapping[str, Counter[int]], errors: list[str],
-          refusals: Mapping[str, list[Refusal]]) -> Verdict:
+def judge(
+    findings: list[Finding],
+    statuses: Mapping[str, Counter[int]],
+    errors: list[str],
+    refusals: Mapping[str, list[Refusal]],
+) -> Verdict:
     """Sort the findings by the spec's refusals, and say whether the run tested anything."""
     expected: list[Finding] = []
     unexpected: list[Finding] = []
     for finding in findings:
         known = refusals.get(finding.operation, [])
-        inherent = finding.check == ACCEPTANCE_CHECK and any(r.covers(finding.status, finding.code) for r in known)
+        inherent = finding.check == ACCEPTANCE_CHECK and any(
+            r.covers(finding.status, finding.code) for r in known
+        )
         (expected if inherent else unexpected).append(finding)
     vacuous = [f"Schemathesis error: {error}" for error in errors]
     for operation, counts in sorted(statuses.items()):
@@ -214,8 +234,13 @@ def main(argv: list[str] | None = None) -> int:
     """Judge a Schemathesis NDJSON report by a spec's `x-inherent-refusals`; 0 when nothing else was found."""
     parser = argparse.ArgumentParser(prog="python spec-tools/st_findings.py", description=main.__doc__)
     parser.add_argument("report", type=Path, help="the .ndjson file of `schemathesis run --report ndjson`")
-    parser.add_argument("spec", type=Path, nargs="?", default=Path(__file__).resolve().parents[1] / "spec" / "calls.yaml",
-                        help="the OpenAPI document the run used (YAML or JSON; default spec/calls.yaml)")
+    parser.add_argument(
+        "spec",
+        type=Path,
+        nargs="?",
+        default=Path(__file__).resolve().parents[1] / "spec" / "calls.yaml",
+        help="the OpenAPI document the run used (YAML or JSON; default spec/calls.yaml)",
+    )
     args = parser.parse_args(argv)
     with args.spec.open(encoding="utf-8") as stream:
         document = yaml.safe_load(stream)  # JSON is YAML too

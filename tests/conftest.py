@@ -14,8 +14,19 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITE = [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-o", "addopts=",
-         "-q", "--tb=short"]
+SUITE = [
+    sys.executable,
+    "-m",
+    "pytest",
+    "--pyargs",
+    "conformance.suite",
+    "-p",
+    "no:cacheprovider",
+    "-o",
+    "addopts=",
+    "-q",
+    "--tb=short",
+]
 
 
 @dataclasses.dataclass
@@ -59,10 +70,19 @@ def finish(process: subprocess.CompletedProcess[str], report_dir: Path) -> Suite
     return SuiteRun(process.returncode, process.stdout, process.stderr, report_dir, report)
 
 
-def run_suite(report_dir: Path, args: Sequence[str] = (), env: Mapping[str, str] = (), timeout: float = 300) -> SuiteRun:
+def run_suite(
+    report_dir: Path, args: Sequence[str] = (), env: Mapping[str, str] = (), timeout: float = 300
+) -> SuiteRun:
     """Run the suite to completion in a subprocess, from the repository root."""
-    process = subprocess.run(suite_command(report_dir, args), cwd=ROOT, env=clean_environ(env), capture_output=True,
-                             text=True, timeout=timeout, check=False)
+    process = subprocess.run(
+        suite_command(report_dir, args),
+        cwd=ROOT,
+        env=clean_environ(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     return finish(process, report_dir)
 
 

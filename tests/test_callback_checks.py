@@ -17,9 +17,9 @@ import pytest
 
 from conformance.checks import all_checks
 from conformance.checks.callbacks import CallbackContext, audio_counters, sequence_complete, went_through
+from conformance.common.signature import compute_signature
 from conformance.failures import NotApplicable, Violation
 from conformance.receiver import Capture
-from conformance.common.signature import compute_signature
 
 KEY = "PSK_unit_test_key"
 ACCOUNT = "b3877c40-da60-4998-90ad-b792e98472af"
@@ -29,14 +29,31 @@ STATUS_URL = "http://127.0.0.1:8123/status/tok"
 RECORDING_URL = "http://127.0.0.1:8123/recording/tok"
 TIMESTAMP = "Thu, 04 Apr 2024 18:32:15 +0000"
 AUDIO = {
-    "AudioInAveragePtime": "20", "AudioInDtmfPacketCount": "0", "AudioInFlushPacketCount": "2",
-    "AudioInJitterMaxVariance": "8", "AudioInJitterMinVariance": "1", "AudioInLargestJbSize": "4",
-    "AudioInMos": "4.3", "AudioInMediaPacketCount": "1842", "AudioInSkipPacketCount": "1",
-    "AudioOutDtmfPacketCount": "0", "AudioOutMediaPacketCount": "1840",
+    "AudioInAveragePtime": "20",
+    "AudioInDtmfPacketCount": "0",
+    "AudioInFlushPacketCount": "2",
+    "AudioInJitterMaxVariance": "8",
+    "AudioInJitterMinVariance": "1",
+    "AudioInLargestJbSize": "4",
+    "AudioInMos": "4.3",
+    "AudioInMediaPacketCount": "1842",
+    "AudioInSkipPacketCount": "1",
+    "AudioOutDtmfPacketCount": "0",
+    "AudioOutMediaPacketCount": "1840",
 }
 CB_REQUIREMENTS = (
-    "CB-FINAL-EVENT", "CB-INTERMEDIATE-EVENTS", "CB-METHOD", "CB-PARAMS", "CB-MEDIA-FINAL", "CB-MEDIA-EARLY",
-    "CB-DURATION-FINAL", "CB-STATUS-PATH", "CB-TIMESTAMP", "CB-SEQUENCE", "CB-RECORDING-PARAMS", "CB-SIGNATURE",
+    "CB-FINAL-EVENT",
+    "CB-INTERMEDIATE-EVENTS",
+    "CB-METHOD",
+    "CB-PARAMS",
+    "CB-MEDIA-FINAL",
+    "CB-MEDIA-EARLY",
+    "CB-DURATION-FINAL",
+    "CB-STATUS-PATH",
+    "CB-TIMESTAMP",
+    "CB-SEQUENCE",
+    "CB-RECORDING-PARAMS",
+    "CB-SIGNATURE",
 )
 ALL_EVENTS = frozenset({"initiated", "ringing", "answered", "completed"})
 
@@ -46,8 +63,16 @@ Pairs = list[tuple[str, str]]
 # ---------------------------------------------------------------- building captures
 
 
-def signed(kind: str, url: str, params: Pairs, *, method: str = "POST", key: str = KEY, at: float = 100.0,
-           header: str = "x-signalwire-signature") -> Capture:
+def signed(
+    kind: str,
+    url: str,
+    params: Pairs,
+    *,
+    method: str = "POST",
+    key: str = KEY,
+    at: float = 100.0,
+    header: str = "x-signalwire-signature",
+) -> Capture:
     """A capture as the receiver records it, signed the way a correct endpoint signs it."""
     if method == "GET":
         url = f"{url}?{urlencode(params)}"
@@ -58,12 +83,26 @@ def signed(kind: str, url: str, params: Pairs, *, method: str = "POST", key: str
     return Capture(kind, "tok", "POST", url, tuple(params), "form", urlencode(params).encode(), headers, at)
 
 
-def status_params(status: str, sequence: int, *, duration: str | None = None, audio: bool = True,
-                  timestamp: str = TIMESTAMP, call: str = CALL) -> Pairs:
+def status_params(
+    status: str,
+    sequence: int,
+    *,
+    duration: str | None = None,
+    audio: bool = True,
+    timestamp: str = TIMESTAMP,
+    call: str = CALL,
+) -> Pairs:
     pairs = [
-        ("AccountSid", ACCOUNT), ("ApiVersion", "2010-04-01"), ("CallSid", call), ("CallStatus", status),
-        ("Direction", "outbound-api"), ("From", "+12025550199"), ("To", "+12025550100"),
-        ("CallbackSource", "call-progress-events"), ("SequenceNumber", str(sequence)), ("Timestamp", timestamp),
+        ("AccountSid", ACCOUNT),
+        ("ApiVersion", "2010-04-01"),
+        ("CallSid", call),
+        ("CallStatus", status),
+        ("Direction", "outbound-api"),
+        ("From", "+12025550199"),
+        ("To", "+12025550100"),
+        ("CallbackSource", "call-progress-events"),
+        ("SequenceNumber", str(sequence)),
+        ("Timestamp", timestamp),
     ]
     if audio:
         pairs += list(AUDIO.items())
@@ -75,8 +114,15 @@ def status_params(status: str, sequence: int, *, duration: str | None = None, au
 _UNSET = "unset"
 
 
-def status(call_status: str, sequence: int, *, method: str = "POST", at: float = 100.0, duration: str | None = _UNSET,
-           timestamp: str = TIMESTAMP) -> Capture:
+def status(
+    call_status: str,
+    sequence: int,
+    *,
+    method: str = "POST",
+    at: float = 100.0,
+    duration: str | None = _UNSET,
+    timestamp: str = TIMESTAMP,
+) -> Capture:
     """A status callback; final events carry CallDuration (1 s answered, 0 otherwise) unless told."""
     if duration == _UNSET:
         final = call_status in ("completed", "busy", "failed", "no-answer", "canceled")
@@ -87,9 +133,13 @@ def status(call_status: str, sequence: int, *, method: str = "POST", at: float =
 
 def recording_params(recording_status: str, *, drop: Sequence[str] = (), call: str = CALL) -> Pairs:
     pairs = [
-        ("AccountSid", ACCOUNT), ("CallSid", call), ("RecordingSid", RECORDING),
+        ("AccountSid", ACCOUNT),
+        ("CallSid", call),
+        ("RecordingSid", RECORDING),
         ("RecordingUrl", f"http://127.0.0.1:9/Accounts/{ACCOUNT}/Recordings/{RECORDING}"),
-        ("RecordingStatus", recording_status), ("RecordingDuration", "1"), ("RecordingChannels", "1"),
+        ("RecordingStatus", recording_status),
+        ("RecordingDuration", "1"),
+        ("RecordingChannels", "1"),
         ("RecordingSource", "OutBoundApi"),
     ]
     return [(k, v) for k, v in pairs if k not in drop]
@@ -101,9 +151,16 @@ def recording(recording_status: str, *, drop: Sequence[str] = (), call: str = CA
 
 def context(**changes: Any) -> CallbackContext:
     base = CallbackContext(
-        profile="signalwire", signing_key=KEY, account_sid=ACCOUNT, call_sid=CALL, requested_events=ALL_EVENTS,
-        method="POST", record=True, recording_events=frozenset({"in-progress", "completed"}),
-        observed_statuses=("queued", "ringing", "in-progress", "completed"), final_status="completed",
+        profile="signalwire",
+        signing_key=KEY,
+        account_sid=ACCOUNT,
+        call_sid=CALL,
+        requested_events=ALL_EVENTS,
+        method="POST",
+        record=True,
+        recording_events=frozenset({"in-progress", "completed"}),
+        observed_statuses=("queued", "ringing", "in-progress", "completed"),
+        final_status="completed",
         deadline_at=1000.0,
     )
     return dataclasses.replace(base, **changes)
@@ -112,8 +169,12 @@ def context(**changes: Any) -> CallbackContext:
 def answered_set() -> list[Capture]:
     """All four events POSTed, plus the recording callbacks, as a correct endpoint sends them."""
     return [
-        status("initiated", 0), status("ringing", 1), recording("in-progress"), status("in-progress", 2),
-        recording("completed"), status("completed", 3),
+        status("initiated", 0),
+        status("ringing", 1),
+        recording("in-progress"),
+        status("in-progress", 2),
+        recording("completed"),
+        status("completed", 3),
     ]
 
 
@@ -172,8 +233,11 @@ def test_a_default_get_call_passes() -> None:
     ctx = context(requested_events=frozenset({"completed"}), method="GET", record=False)
     captures = [status("completed", 0, method="GET")]
     outcomes = {r: judge(r, ctx, captures) for r in CB_REQUIREMENTS}
-    assert outcomes == {**dict.fromkeys(CB_REQUIREMENTS, "passed"), "CB-MEDIA-EARLY": "n/a",
-                        "CB-RECORDING-PARAMS": "n/a"}
+    assert outcomes == {
+        **dict.fromkeys(CB_REQUIREMENTS, "passed"),
+        "CB-MEDIA-EARLY": "n/a",
+        "CB-RECORDING-PARAMS": "n/a",
+    }
 
 
 def test_a_busy_call_passes_without_an_answered_event() -> None:
@@ -215,8 +279,9 @@ def _set(*captures: Capture) -> Callable[[], tuple[CallbackContext, list[Capture
     return lambda: (context(record=False), list(captures))
 
 
-def _swap(index: int, make: Callable[[Capture], Capture], ctx: CallbackContext | None = None
-          ) -> Callable[[], tuple[CallbackContext, list[Capture]]]:
+def _swap(
+    index: int, make: Callable[[Capture], Capture], ctx: CallbackContext | None = None
+) -> Callable[[], tuple[CallbackContext, list[Capture]]]:
     def build() -> tuple[CallbackContext, list[Capture]]:
         captures = answered_set()
         captures[index] = make(captures[index])
@@ -237,54 +302,123 @@ FINAL = 5  # index of the completed status callback in answered_set()
 BROKEN: dict[str, tuple[str, Callable[[], tuple[CallbackContext, list[Capture]]]]] = {
     "cb-bad-signature": ("CB-SIGNATURE", _swap(FINAL, _signed_with("PSK_wrong_key"))),
     "cb-recording-bad-signature": ("CB-SIGNATURE", _swap(2, _signed_with("PSK_wrong_key"))),
-    "cb-no-signature": ("CB-SIGNATURE", _swap(0, lambda c: _headers(c, (("content-type",
-                                                                         "application/x-www-form-urlencoded"),)))),
-    "cb-signature-unsigned-param": ("CB-SIGNATURE", _swap(FINAL, lambda c: replace_param(c, "CallDuration", "7",
-                                                                                        resign=False))),
-    "cb-twilio-profile-needs-twilio-header": ("CB-SIGNATURE", lambda: (context(profile="twilio"), answered_set())),
-    "cb-sequence-gap": ("CB-SEQUENCE", _set(status("initiated", 0), status("ringing", 2), status("completed", 3))),
-    "cb-sequence-duplicate": ("CB-SEQUENCE", _set(status("initiated", 0), status("ringing", 1),
-                                                  status("in-progress", 1), status("completed", 2))),
+    "cb-no-signature": (
+        "CB-SIGNATURE",
+        _swap(0, lambda c: _headers(c, (("content-type", "application/x-www-form-urlencoded"),))),
+    ),
+    "cb-signature-unsigned-param": (
+        "CB-SIGNATURE",
+        _swap(FINAL, lambda c: replace_param(c, "CallDuration", "7", resign=False)),
+    ),
+    "cb-twilio-profile-needs-twilio-header": (
+        "CB-SIGNATURE",
+        lambda: (context(profile="twilio"), answered_set()),
+    ),
+    "cb-sequence-gap": (
+        "CB-SEQUENCE",
+        _set(status("initiated", 0), status("ringing", 2), status("completed", 3)),
+    ),
+    "cb-sequence-duplicate": (
+        "CB-SEQUENCE",
+        _set(status("initiated", 0), status("ringing", 1), status("in-progress", 1), status("completed", 2)),
+    ),
     "cb-sequence-from-one": ("CB-SEQUENCE", _set(status("initiated", 1), status("completed", 2))),
-    "cb-sequence-not-a-number": ("CB-SEQUENCE", _swap(0, lambda c: replace_param(c, "SequenceNumber", "first"))),
+    "cb-sequence-not-a-number": (
+        "CB-SEQUENCE",
+        _swap(0, lambda c: replace_param(c, "SequenceNumber", "first")),
+    ),
     "cb-no-duration": ("CB-DURATION-FINAL", _swap(FINAL, lambda c: replace_param(c, "CallDuration", None))),
-    "cb-duration-fraction": ("CB-DURATION-FINAL", _swap(FINAL, lambda c: replace_param(c, "CallDuration", "1.5"))),
-    "cb-busy-duration": ("CB-DURATION-FINAL", lambda: (
-        context(record=False, observed_statuses=("queued", "ringing", "busy"), final_status="busy"),
-        [status("initiated", 0), status("ringing", 1), status("busy", 2, duration="3")])),
+    "cb-duration-fraction": (
+        "CB-DURATION-FINAL",
+        _swap(FINAL, lambda c: replace_param(c, "CallDuration", "1.5")),
+    ),
+    "cb-busy-duration": (
+        "CB-DURATION-FINAL",
+        lambda: (
+            context(record=False, observed_statuses=("queued", "ringing", "busy"), final_status="busy"),
+            [status("initiated", 0), status("ringing", 1), status("busy", 2, duration="3")],
+        ),
+    ),
     "cb-get-as-post": ("CB-METHOD", _swap(FINAL, lambda c: c, context(method="GET"))),
     "cb-post-as-get": ("CB-METHOD", lambda: (context(record=False), [status("completed", 0, method="GET")])),
-    "cb-post-params-in-query": ("CB-METHOD", _swap(FINAL, lambda c: dataclasses.replace(
-        c, url=f"{c.url}?{urlencode(list(c.params))}", body=b"", body_format="query"))),
-    "cb-post-wrong-content-type": ("CB-METHOD", _swap(FINAL, lambda c: _headers(
-        c, (("content-type", "text/plain"), *[h for h in c.headers if h[0] != "content-type"])))),
-    "cb-timestamp-iso": ("CB-TIMESTAMP", _swap(1, lambda c: replace_param(c, "Timestamp", "2024-04-04T18:32:15Z"))),
-    "cb-timestamp-gmt": ("CB-TIMESTAMP", _swap(1, lambda c: replace_param(c, "Timestamp",
-                                                                          "Thu, 04 Apr 2024 18:32:15 GMT"))),
-    "cb-timestamp-wrong-day": ("CB-TIMESTAMP", _swap(1, lambda c: replace_param(c, "Timestamp",
-                                                                                "Fri, 04 Apr 2024 18:32:15 +0000"))),
-    "cb-illegal-path": ("CB-STATUS-PATH", _set(status("initiated", 0), status("completed", 1), status("ringing", 2))),
-    "cb-status-path": ("CB-STATUS-PATH", lambda: (
-        context(record=False, observed_statuses=("queued", "ringing", "busy"), final_status="busy"),
-        [status("initiated", 0), status("ringing", 1), status("completed", 2, duration="0")])),
+    "cb-post-params-in-query": (
+        "CB-METHOD",
+        _swap(
+            FINAL,
+            lambda c: dataclasses.replace(
+                c, url=f"{c.url}?{urlencode(list(c.params))}", body=b"", body_format="query"
+            ),
+        ),
+    ),
+    "cb-post-wrong-content-type": (
+        "CB-METHOD",
+        _swap(
+            FINAL,
+            lambda c: _headers(
+                c, (("content-type", "text/plain"), *[h for h in c.headers if h[0] != "content-type"])
+            ),
+        ),
+    ),
+    "cb-timestamp-iso": (
+        "CB-TIMESTAMP",
+        _swap(1, lambda c: replace_param(c, "Timestamp", "2024-04-04T18:32:15Z")),
+    ),
+    "cb-timestamp-gmt": (
+        "CB-TIMESTAMP",
+        _swap(1, lambda c: replace_param(c, "Timestamp", "Thu, 04 Apr 2024 18:32:15 GMT")),
+    ),
+    "cb-timestamp-wrong-day": (
+        "CB-TIMESTAMP",
+        _swap(1, lambda c: replace_param(c, "Timestamp", "Fri, 04 Apr 2024 18:32:15 +0000")),
+    ),
+    "cb-illegal-path": (
+        "CB-STATUS-PATH",
+        _set(status("initiated", 0), status("completed", 1), status("ringing", 2)),
+    ),
+    "cb-status-path": (
+        "CB-STATUS-PATH",
+        lambda: (
+            context(record=False, observed_statuses=("queued", "ringing", "busy"), final_status="busy"),
+            [status("initiated", 0), status("ringing", 1), status("completed", 2, duration="0")],
+        ),
+    ),
     "cb-bad-params": ("CB-STATUS-PATH", _swap(FINAL, lambda c: replace_param(c, "CallStatus", "done"))),
     "cb-bad-params-schema": ("CB-PARAMS", _swap(FINAL, lambda c: replace_param(c, "CallStatus", "done"))),
     "cb-missing-callback-source": ("CB-PARAMS", _swap(0, lambda c: replace_param(c, "CallbackSource", None))),
     "cb-other-call": ("CB-PARAMS", _swap(1, lambda c: replace_param(c, "CallSid", RECORDING))),
     "cb-no-media-final": ("CB-MEDIA-FINAL", _swap(FINAL, lambda c: replace_param(c, "AudioInMos", None))),
-    "cb-no-media-early": ("CB-MEDIA-EARLY", _swap(1, lambda c: replace_param(c, "AudioOutMediaPacketCount", None))),
-    "cb-unrequested-events": ("CB-INTERMEDIATE-EVENTS", lambda: (
-        context(record=False, requested_events=frozenset({"completed"})),
-        [status("initiated", 0), status("ringing", 1), status("in-progress", 2), status("completed", 3)])),
-    "cb-missing-ringing": ("CB-INTERMEDIATE-EVENTS", _set(status("initiated", 0), status("in-progress", 1),
-                                                          status("completed", 2))),
-    "cb-no-final": ("CB-FINAL-EVENT", _set(status("initiated", 0), status("ringing", 1), status("in-progress", 2))),
+    "cb-no-media-early": (
+        "CB-MEDIA-EARLY",
+        _swap(1, lambda c: replace_param(c, "AudioOutMediaPacketCount", None)),
+    ),
+    "cb-unrequested-events": (
+        "CB-INTERMEDIATE-EVENTS",
+        lambda: (
+            context(record=False, requested_events=frozenset({"completed"})),
+            [status("initiated", 0), status("ringing", 1), status("in-progress", 2), status("completed", 3)],
+        ),
+    ),
+    "cb-missing-ringing": (
+        "CB-INTERMEDIATE-EVENTS",
+        _set(status("initiated", 0), status("in-progress", 1), status("completed", 2)),
+    ),
+    "cb-no-final": (
+        "CB-FINAL-EVENT",
+        _set(status("initiated", 0), status("ringing", 1), status("in-progress", 2)),
+    ),
     "cb-final-late": ("CB-FINAL-EVENT", _set(status("initiated", 0), status("completed", 1, at=2000.0))),
-    "cb-recording-missing-field": ("CB-RECORDING-PARAMS", _swap(4, lambda c: recording(
-        "completed", drop=("RecordingChannels",)))),
-    "cb-recording-other-call": ("CB-RECORDING-PARAMS", _swap(4, lambda c: recording("completed", call=RECORDING))),
-    "cb-recording-no-final": ("CB-RECORDING-PARAMS", lambda: (
-        context(), [c for c in answered_set() if c.get("RecordingStatus") != "completed"])),
+    "cb-recording-missing-field": (
+        "CB-RECORDING-PARAMS",
+        _swap(4, lambda c: recording("completed", drop=("RecordingChannels",))),
+    ),
+    "cb-recording-other-call": (
+        "CB-RECORDING-PARAMS",
+        _swap(4, lambda c: recording("completed", call=RECORDING)),
+    ),
+    "cb-recording-no-final": (
+        "CB-RECORDING-PARAMS",
+        lambda: (context(), [c for c in answered_set() if c.get("RecordingStatus") != "completed"]),
+    ),
 }
 
 
@@ -302,15 +436,23 @@ def test_every_callback_requirement_has_a_deviation_that_fails_it() -> None:
 # ---------------------------------------------------------------- signatures: the public vectors (facts §7.4)
 
 VECTOR_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
-VECTOR_PARAMS = [("CallSid", "CA1234567890ABCDE"), ("Caller", "+14158675309"), ("Digits", "1234"),
-                 ("From", "+14158675309"), ("To", "+18005551212")]
+VECTOR_PARAMS = [
+    ("CallSid", "CA1234567890ABCDE"),
+    ("Caller", "+14158675309"),
+    ("Digits", "1234"),
+    ("From", "+14158675309"),
+    ("To", "+18005551212"),
+]
 VECTOR_SIGNATURE = "RSOYDt4T1cUTdK1PDd93/VVr8B8="
 
 
-def _vector_capture(signature: str, params: Pairs = VECTOR_PARAMS, header: str = "x-twilio-signature") -> Capture:
+def _vector_capture(
+    signature: str, params: Pairs = VECTOR_PARAMS, header: str = "x-twilio-signature"
+) -> Capture:
     headers = (("content-type", "application/x-www-form-urlencoded"), (header, signature))
-    return Capture("status", "tok", "POST", VECTOR_URL, tuple(params), "form", urlencode(params).encode(),
-                   headers, 0.0)
+    return Capture(
+        "status", "tok", "POST", VECTOR_URL, tuple(params), "form", urlencode(params).encode(), headers, 0.0
+    )
 
 
 def _one_char_changed(signature: str) -> str:
@@ -324,18 +466,32 @@ def test_signature_agrees_with_the_public_vector(profile: str) -> None:
     assert judge("CB-SIGNATURE", ctx, [_vector_capture(_one_char_changed(VECTOR_SIGNATURE))]) == "failed"
 
 
-@pytest.mark.parametrize("signature", ["IK+Dwps556ElfBT0I3Rgjkr1wJU=", "eMV0TTCyejiqoUSkV7IwWuk0CRc="],
-                         ids=["twilio-ordering", "signalwire-ordering"])
+@pytest.mark.parametrize(
+    "signature",
+    ["IK+Dwps556ElfBT0I3Rgjkr1wJU=", "eMV0TTCyejiqoUSkV7IwWuk0CRc="],
+    ids=["twilio-ordering", "signalwire-ordering"],
+)
 def test_signature_accepts_either_documented_ordering_of_repeated_values(signature: str) -> None:
-    params = [("Sid", "CA123"), ("SidAccount", "AC123"), ("Digits", "5678"), ("Digits", "1234"), ("Digits", "1234")]
+    params = [
+        ("Sid", "CA123"),
+        ("SidAccount", "AC123"),
+        ("Digits", "5678"),
+        ("Digits", "1234"),
+        ("Digits", "1234"),
+    ]
     ctx = CallbackContext(profile="signalwire", signing_key="12345")
     assert judge("CB-SIGNATURE", ctx, [_vector_capture(signature, params)]) == "passed"
 
 
 def test_signalwire_verifies_its_own_header_first() -> None:
     ctx = CallbackContext(profile="signalwire", signing_key="12345")
-    both = dataclasses.replace(_vector_capture(VECTOR_SIGNATURE), headers=(
-        ("x-signalwire-signature", _one_char_changed(VECTOR_SIGNATURE)), ("x-twilio-signature", VECTOR_SIGNATURE)))
+    both = dataclasses.replace(
+        _vector_capture(VECTOR_SIGNATURE),
+        headers=(
+            ("x-signalwire-signature", _one_char_changed(VECTOR_SIGNATURE)),
+            ("x-twilio-signature", VECTOR_SIGNATURE),
+        ),
+    )
     assert judge("CB-SIGNATURE", ctx, [both]) == "failed"
 
 
@@ -343,8 +499,17 @@ def test_signature_of_a_json_body_follows_the_body_sha256_rule() -> None:
     key = "PSKtest1234567890abcdef"
     body = b'{"event":"call.state"}'
     url = f"https://example.ngrok.io/webhook?bodySHA256={hashlib.sha256(body).hexdigest()}"
-    capture = Capture("status", "tok", "POST", url, (("event", "call.state"),), "json", body,
-                      (("x-signalwire-signature", "dfO9ek8mxyFtn2nMz24plPmPfIY="),), 0.0)
+    capture = Capture(
+        "status",
+        "tok",
+        "POST",
+        url,
+        (("event", "call.state"),),
+        "json",
+        body,
+        (("x-signalwire-signature", "dfO9ek8mxyFtn2nMz24plPmPfIY="),),
+        0.0,
+    )
     ctx = CallbackContext(profile="signalwire", signing_key=key)
     assert judge("CB-SIGNATURE", ctx, [capture]) == "passed"
     tampered = dataclasses.replace(capture, body=b'{"event":"call.other"}')

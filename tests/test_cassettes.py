@@ -65,18 +65,27 @@ def test_replay_gives_the_recorded_verdict(recorded: tuple[SuiteRun, Path], repl
     assert callbacks and set(callbacks.values()) == {"passed"}, callbacks
     assert json.loads((directory / "run.json").read_text())["verdict"] == recording.outcomes()
     assert replayed.report is not None and replayed.report["target"]["cassettes"] == "replay"
-    assert re.search(r"cassettes: (\d+) of \1 recorded interactions replayed .*network closed but to loopback",
-                     replayed.stdout), replayed.stdout[-2000:]
+    assert re.search(
+        r"cassettes: (\d+) of \1 recorded interactions replayed .*network closed but to loopback",
+        replayed.stdout,
+    ), replayed.stdout[-2000:]
     assert "verdict: the same as the recording's" in replayed.stdout
-    assert {p.name for p in directory.iterdir()} >= {"run.json", "callbacks.json", "test_calls.yaml",
-                                                     "test_scenarios.yaml", "test_schema.yaml"}
+    assert {p.name for p in directory.iterdir()} >= {
+        "run.json",
+        "callbacks.json",
+        "test_calls.yaml",
+        "test_scenarios.yaml",
+        "test_schema.yaml",
+    }
 
 
 def test_deadlines_that_expired_when_recorded_expire_in_the_replay(tmp_path: Path) -> None:
     """With a deadline shorter than a call, polls give up and LIFE-REACHES-END fails when recorded: a replay,
     which never waits, gives up at the same polls and judges the same times."""
-    recording = run_suite(tmp_path / "recorded", [RECORD, f"--calls-cassette-dir={tmp_path / 'cassettes'}",
-                                                  "--calls-deadline=0.3"])
+    recording = run_suite(
+        tmp_path / "recorded",
+        [RECORD, f"--calls-cassette-dir={tmp_path / 'cassettes'}", "--calls-deadline=0.3"],
+    )
     assert recording.returncode in (0, 1) and recording.report is not None, recording.stdout[-3000:]
     assert json.loads((tmp_path / "cassettes" / "run.json").read_text())["expiries"]
     replay = _replay(tmp_path / "cassettes", tmp_path / "replayed")
@@ -84,7 +93,9 @@ def test_deadlines_that_expired_when_recorded_expire_in_the_replay(tmp_path: Pat
     assert replay.outcomes() == recording.outcomes()
 
 
-def test_a_hand_edited_response_fails_its_requirement(recorded: tuple[SuiteRun, Path], tmp_path: Path) -> None:
+def test_a_hand_edited_response_fails_its_requirement(
+    recorded: tuple[SuiteRun, Path], tmp_path: Path
+) -> None:
     def alias_changed(interactions: list[dict[str, Any]]) -> None:
         for interaction in interactions:
             body = json.loads(interaction["response"]["body"]["string"] or "null")
@@ -94,7 +105,9 @@ def test_a_hand_edited_response_fails_its_requirement(recorded: tuple[SuiteRun, 
                 return
         raise AssertionError("no Call object recorded")
 
-    run = _replay(_edited(recorded[1], tmp_path / "cassettes", "test_calls", alias_changed), tmp_path / "reports")
+    run = _replay(
+        _edited(recorded[1], tmp_path / "cassettes", "test_calls", alias_changed), tmp_path / "reports"
+    )
     assert run.returncode == 1, run.stdout[-3000:]
     assert run.outcome("CALL-ALIAS-TO") == "failed"
     assert {i for i, o in run.outcomes().items() if o == "failed"} == {"CALL-ALIAS-TO"}
@@ -103,23 +116,35 @@ def test_a_hand_edited_response_fails_its_requirement(recorded: tuple[SuiteRun, 
 
 def test_a_request_the_cassettes_lack_names_the_test(recorded: tuple[SuiteRun, Path], tmp_path: Path) -> None:
     def one_removed(interactions: list[dict[str, Any]]) -> None:
-        interactions.remove(next(i for i in interactions if _actor(i) == "test_errors.py::test_unknown_call_sid"))
+        interactions.remove(
+            next(i for i in interactions if _actor(i) == "test_errors.py::test_unknown_call_sid")
+        )
 
-    run = _replay(_edited(recorded[1], tmp_path / "cassettes", "test_errors", one_removed), tmp_path / "reports")
+    run = _replay(
+        _edited(recorded[1], tmp_path / "cassettes", "test_errors", one_removed), tmp_path / "reports"
+    )
     assert run.returncode == 2, run.stdout[-3000:]
-    assert ("the cassettes are stale: test_errors.py::test_unknown_call_sid made a request test_errors.yaml "
-            "does not hold (GET /api/laml/2010-04-01/Accounts/") in run.stdout
+    assert (
+        "the cassettes are stale: test_errors.py::test_unknown_call_sid made a request test_errors.yaml "
+        "does not hold (GET /api/laml/2010-04-01/Accounts/"
+    ) in run.stdout
     assert "record them again: nox -s record" in run.stdout
 
 
-def test_an_unused_recorded_interaction_names_the_test(recorded: tuple[SuiteRun, Path], tmp_path: Path) -> None:
+def test_an_unused_recorded_interaction_names_the_test(
+    recorded: tuple[SuiteRun, Path], tmp_path: Path
+) -> None:
     def one_added(interactions: list[dict[str, Any]]) -> None:
-        interactions.append(next(i for i in interactions if _actor(i) == "test_paths.py::test_json_suffix_optional"))
+        interactions.append(
+            next(i for i in interactions if _actor(i) == "test_paths.py::test_json_suffix_optional")
+        )
 
     run = _replay(_edited(recorded[1], tmp_path / "cassettes", "test_paths", one_added), tmp_path / "reports")
     assert run.returncode == 2, run.stdout[-3000:]
-    assert ("the cassettes are stale: test_paths.py::test_json_suffix_optional left 1 recorded interaction(s) "
-            "unused") in run.stdout
+    assert (
+        "the cassettes are stale: test_paths.py::test_json_suffix_optional left 1 recorded interaction(s) "
+        "unused"
+    ) in run.stdout
     assert "record them again: nox -s record" in run.stdout
 
 
@@ -145,18 +170,24 @@ def endpoint_with_known_secrets() -> Iterator[ReferenceEndpoint]:
 
 
 @pytest.fixture(scope="module")
-def secret_recording(endpoint_with_known_secrets: ReferenceEndpoint,
-                     tmp_path_factory: pytest.TempPathFactory) -> tuple[SuiteRun, Path]:
+def secret_recording(
+    endpoint_with_known_secrets: ReferenceEndpoint, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[SuiteRun, Path]:
     """The suite pointed, as an external endpoint, at a reference endpoint whose secrets the test knows."""
     root = tmp_path_factory.mktemp("secret")
-    env = {"CALLS_BASE_URL": endpoint_with_known_secrets.base_url, "CALLS_ACCOUNT_SID": SECRETS["account_sid"],
-           "CALLS_AUTH_TOKEN": SECRETS["auth_token"], "CALLS_SIGNING_KEY": SECRETS["signing_key"],
-           "CALLS_MAX_CALLS": "200"}
+    env = {
+        "CALLS_BASE_URL": endpoint_with_known_secrets.base_url,
+        "CALLS_ACCOUNT_SID": SECRETS["account_sid"],
+        "CALLS_AUTH_TOKEN": SECRETS["auth_token"],
+        "CALLS_SIGNING_KEY": SECRETS["signing_key"],
+        "CALLS_MAX_CALLS": "200",
+    }
     return _record(root / "cassettes", root / "reports", env), root / "cassettes"
 
 
-def test_no_secret_is_written_or_printed(secret_recording: tuple[SuiteRun, Path],
-                                         endpoint_with_known_secrets: ReferenceEndpoint) -> None:
+def test_no_secret_is_written_or_printed(
+    secret_recording: tuple[SuiteRun, Path], endpoint_with_known_secrets: ReferenceEndpoint
+) -> None:
     run, directory = secret_recording
     assert run.returncode == 0, run.stdout[-3000:]
     assert run.outcome("CB-SIGNATURE") == "passed"
@@ -175,7 +206,9 @@ def test_no_secret_is_written_or_printed(secret_recording: tuple[SuiteRun, Path]
     assert "http://endpoint.invalid/" in cassettes and "http://receiver.invalid/" in cassettes
 
 
-def test_a_recording_of_an_external_endpoint_replays(secret_recording: tuple[SuiteRun, Path], tmp_path: Path) -> None:
+def test_a_recording_of_an_external_endpoint_replays(
+    secret_recording: tuple[SuiteRun, Path], tmp_path: Path
+) -> None:
     run, directory = secret_recording
     replay = _replay(directory, tmp_path)
     assert replay.returncode == 0, replay.stdout[-3000:]

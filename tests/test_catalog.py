@@ -68,16 +68,33 @@ def test_duplicate_ids_are_refused() -> None:
 
 def test_unknown_level_is_refused(tmp_path) -> None:
     path = tmp_path / "catalog.yaml"
-    entry = {"id": "X-Y", "level": "MAY", "profiles": ["signalwire"], "source": "s", "sentence": "s", "text": "t"}
+    entry = {
+        "id": "X-Y",
+        "level": "MAY",
+        "profiles": ["signalwire"],
+        "source": "s",
+        "sentence": "s",
+        "text": "t",
+    }
     path.write_text(yaml.safe_dump({"requirements": [entry]}))
     with pytest.raises(ValueError, match="level"):
         load_catalog.__wrapped__(path)
 
 
 def test_every_rule_section_of_the_contract_has_requirements() -> None:
-    sections = {r.source.split(",")[1].split(";")[0].strip() for r in CATALOG if r.source.startswith("contract")}
-    assert {"Target and paths", "Responses", "Time fields across the lifecycle", "Status transitions", "Errors",
-            "Listing", "Callbacks", "Safety of the suite itself"} <= sections
+    sections = {
+        r.source.split(",")[1].split(";")[0].strip() for r in CATALOG if r.source.startswith("contract")
+    }
+    assert {
+        "Target and paths",
+        "Responses",
+        "Time fields across the lifecycle",
+        "Status transitions",
+        "Errors",
+        "Listing",
+        "Callbacks",
+        "Safety of the suite itself",
+    } <= sections
 
 
 def test_requirement_profiles() -> None:

@@ -16,14 +16,24 @@ ACTOR = "test_calls.py::test_created_calls_through_their_life"
 
 
 def _call(sid: str, status: str, **extra: Any) -> dict[str, Any]:
-    return {"sid": sid, "status": status, "date_created": f"Mon, 23 Nov 2026 13:0{sid[-1]}:00 +0000",
-            "duration": "0", **extra}
+    return {
+        "sid": sid,
+        "status": status,
+        "date_created": f"Mon, 23 Nov 2026 13:0{sid[-1]}:00 +0000",
+        "duration": "0",
+        **extra,
+    }
 
 
 def _exchange(method: str, url: str, code: int, body: Any) -> dict[str, Any]:
-    return {"request": {"method": method, "uri": url, "body": "", "headers": {ACTOR_HEADER: [ACTOR]}},
-            "response": {"status": {"code": code, "message": ""}, "headers": {},
-                         "body": {"string": json.dumps(body)}}}
+    return {
+        "request": {"method": method, "uri": url, "body": "", "headers": {ACTOR_HEADER: [ACTOR]}},
+        "response": {
+            "status": {"code": code, "message": ""},
+            "headers": {},
+            "body": {"string": json.dumps(body)},
+        },
+    }
 
 
 def _recording(directory: Path, sid: str, final: str, verdict: str, **extra: Any) -> Path:
@@ -41,8 +51,9 @@ def _recording(directory: Path, sid: str, final: str, verdict: str, **extra: Any
 
 def test_a_changed_response_shows_as_field_changes(tmp_path: Path) -> None:
     before = _recording(tmp_path / "before", "11111111-1111-4111-8111-111111111111", "completed", "passed")
-    after = _recording(tmp_path / "after", "22222222-2222-4222-8222-222222222222", "canceled", "failed",
-                       url="/laml/hangup")
+    after = _recording(
+        tmp_path / "after", "22222222-2222-4222-8222-222222222222", "canceled", "failed", url="/laml/hangup"
+    )
     lines = drift(before, after)
     assert lines[0] == "drift against the previous recording: 4 change(s)"
     assert "  verdict CALL-ALIAS-TO: passed → failed" in lines
@@ -65,8 +76,13 @@ def test_the_same_behaviour_recorded_twice_is_no_drift(tmp_path: Path) -> None:
 
 def test_drift_is_short(tmp_path: Path) -> None:
     before = _recording(tmp_path / "before", "11111111-1111-4111-8111-111111111111", "completed", "passed")
-    after = _recording(tmp_path / "after", "22222222-2222-4222-8222-222222222222", "canceled", "failed",
-                       **{f"extra_{n}": n for n in range(40)})
+    after = _recording(
+        tmp_path / "after",
+        "22222222-2222-4222-8222-222222222222",
+        "canceled",
+        "failed",
+        **{f"extra_{n}": n for n in range(40)},
+    )
     lines = drift(before, after, limit=5)
     assert len(lines) == 1 + 5 + 1 + 1
     assert lines[-2].startswith("  … and ") and lines[-2].endswith(" more")
@@ -74,4 +90,6 @@ def test_drift_is_short(tmp_path: Path) -> None:
 
 def test_no_previous_recording(tmp_path: Path) -> None:
     after = _recording(tmp_path / "after", "22222222-2222-4222-8222-222222222222", "completed", "passed")
-    assert drift(tmp_path / "nothing", after) == [f"drift: no previous recording in {tmp_path / 'nothing'} to compare with"]
+    assert drift(tmp_path / "nothing", after) == [
+        f"drift: no previous recording in {tmp_path / 'nothing'} to compare with"
+    ]

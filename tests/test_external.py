@@ -17,8 +17,14 @@ SETTING_NAMES = ("CALLS_BASE_URL", "CALLS_ACCOUNT_SID", "CALLS_AUTH_TOKEN", "CAL
 
 
 def _start_reference(*args: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    process = subprocess.Popen([sys.executable, "-m", "conformance.reference", "--port", "0", *args], cwd=ROOT,
-                               env=clean_environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conformance.reference", "--port", "0", *args],
+        cwd=ROOT,
+        env=clean_environ(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     settings = {}
     for _ in SETTING_NAMES:
@@ -47,9 +53,15 @@ def test_same_verdict_as_the_embedded_run(external_run: SuiteRun, clean_run: Sui
     assert external_run.returncode == clean_run.returncode == 0, external_run.stdout[-4000:]
     assert external_run.report["target"]["mode"] == "external"
     external, embedded = external_run.outcomes(), clean_run.outcomes()
-    assert [i for i, o in external.items() if o == "failed"] == [i for i, o in embedded.items() if o == "failed"] == []
+    assert (
+        [i for i, o in external.items() if o == "failed"]
+        == [i for i, o in embedded.items() if o == "failed"]
+        == []
+    )
     # Each run may only judge what its calls let it judge; neither may pass what the other fails or disables.
-    assert {i for i, o in external.items() if o == "disabled"} == {i for i, o in embedded.items() if o == "disabled"}
+    assert {i for i, o in external.items() if o == "disabled"} == {
+        i for i, o in embedded.items() if o == "disabled"
+    }
     skipped = {i: o for i, o in external.items() if o == "skipped"}
     assert set(skipped) <= {"LIST-FILTER-TO", "LIST-FILTER-FROM", "LIST-FILTER-STATUS"}, skipped
 
@@ -57,19 +69,28 @@ def test_same_verdict_as_the_embedded_run(external_run: SuiteRun, clean_run: Sui
 def test_same_failure_with_a_fault(tmp_path) -> None:
     process, settings = _start_reference("--fault", "call-alias-to")
     try:
-        external = run_suite(tmp_path / "external", env={**settings, "CALLS_MAX_CALLS": "50"},
-                             args=["--calls-only", "CALL-ALIAS-TO"])
+        external = run_suite(
+            tmp_path / "external",
+            env={**settings, "CALLS_MAX_CALLS": "50"},
+            args=["--calls-only", "CALL-ALIAS-TO"],
+        )
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=15)
-    embedded = run_suite(tmp_path / "embedded", args=["--calls-reference-fault", "call-alias-to",
-                                                      "--calls-only", "CALL-ALIAS-TO"])
+    embedded = run_suite(
+        tmp_path / "embedded",
+        args=["--calls-reference-fault", "call-alias-to", "--calls-only", "CALL-ALIAS-TO"],
+    )
     assert external.returncode == embedded.returncode == 1
     assert external.outcome("CALL-ALIAS-TO") == embedded.outcome("CALL-ALIAS-TO") == "failed"
 
 
-def test_credentials_never_appear_in_output_or_reports(external_run: SuiteRun, reference: dict[str, str]) -> None:
-    token, key, account = (reference[n] for n in ("CALLS_AUTH_TOKEN", "CALLS_SIGNING_KEY", "CALLS_ACCOUNT_SID"))
+def test_credentials_never_appear_in_output_or_reports(
+    external_run: SuiteRun, reference: dict[str, str]
+) -> None:
+    token, key, account = (
+        reference[n] for n in ("CALLS_AUTH_TOKEN", "CALLS_SIGNING_KEY", "CALLS_ACCOUNT_SID")
+    )
     basic = base64.b64encode(f"{account}:{token}".encode()).decode()
     text = external_run.artefacts()
     assert external_run.report is not None and len(text) > 1000

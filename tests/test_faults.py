@@ -33,8 +33,15 @@ def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SuiteRun]:
 
     def run(name: str) -> tuple[str, SuiteRun]:
         report_dir = Path(tmp_path_factory.mktemp(f"fault-{name}"))
-        process = subprocess.run(suite_command(report_dir, _fault_args(name)), cwd=ROOT, env=clean_environ(),
-                                 capture_output=True, text=True, timeout=600, check=False)
+        process = subprocess.run(
+            suite_command(report_dir, _fault_args(name)),
+            cwd=ROOT,
+            env=clean_environ(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         return name, finish(process, report_dir)
 
     with ThreadPoolExecutor(WORKERS) as pool:

@@ -24,8 +24,14 @@ def test_interrupted_run_ends_its_calls(tmp_path) -> None:
     reference, settings = _start_reference("--timings", "live")
     try:
         env = clean_environ({**settings, "CALLS_MAX_CALLS": "50"})
-        suite = subprocess.Popen(suite_command(tmp_path), cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, text=True)
+        suite = subprocess.Popen(
+            suite_command(tmp_path),
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while not any(c["status"] in ACTIVE for c in _calls(settings)):
             assert suite.poll() is None, "the run ended before any call was up"

@@ -33,8 +33,13 @@ def test_every_requirement_once_with_disabled_and_skipped_reasons() -> None:
     assert [r.requirement.id for r in results] == [r.id for r in CATALOG]
     by_id = {r.requirement.id: r for r in results}
     assert by_id["CALL-ALIAS-TO"].outcome is Outcome.DISABLED and "twilio" in by_id["CALL-ALIAS-TO"].message
-    assert by_id["SAFE-CREDENTIALS"].outcome is Outcome.DISABLED and "not checked" in by_id["SAFE-CREDENTIALS"].message
-    assert by_id["CREATE-2XX"].outcome is Outcome.SKIPPED and "CALLS_MAX_CALLS=0" in by_id["CREATE-2XX"].message
+    assert (
+        by_id["SAFE-CREDENTIALS"].outcome is Outcome.DISABLED
+        and "not checked" in by_id["SAFE-CREDENTIALS"].message
+    )
+    assert (
+        by_id["CREATE-2XX"].outcome is Outcome.SKIPPED and "CALLS_MAX_CALLS=0" in by_id["CREATE-2XX"].message
+    )
 
 
 def test_exit_status_ignores_should_failures() -> None:

@@ -78,8 +78,13 @@ def _closed_port() -> int:
 
 
 def _external(base_url: str, **extra: str) -> dict[str, str]:
-    return {"CALLS_BASE_URL": base_url, "CALLS_ACCOUNT_SID": ACCOUNT, "CALLS_AUTH_TOKEN": TOKEN,
-            "CALLS_DEADLINE": "3", **extra}
+    return {
+        "CALLS_BASE_URL": base_url,
+        "CALLS_ACCOUNT_SID": ACCOUNT,
+        "CALLS_AUTH_TOKEN": TOKEN,
+        "CALLS_DEADLINE": "3",
+        **extra,
+    }
 
 
 def _assert_clean_output(run: SuiteRun) -> None:
@@ -110,7 +115,9 @@ def test_hanging_endpoint_is_a_harness_error_within_the_deadline(tmp_path, hangi
 
 
 def test_refused_connection_is_a_harness_error(tmp_path) -> None:
-    run = run_suite(tmp_path, env=_external(f"http://127.0.0.1:{_closed_port()}/api/laml/2010-04-01"), timeout=60)
+    run = run_suite(
+        tmp_path, env=_external(f"http://127.0.0.1:{_closed_port()}/api/laml/2010-04-01"), timeout=60
+    )
     assert run.returncode == 2, run.stdout[-3000:]
     assert "endpoint unreachable" in run.stdout + run.stderr
     _assert_clean_output(run)
@@ -120,7 +127,9 @@ def test_refused_connection_is_a_harness_error(tmp_path) -> None:
 def test_bad_setting_is_a_one_line_harness_error(tmp_path, variable: str, value: str) -> None:
     run = run_suite(tmp_path, env={variable: value}, timeout=60)
     assert run.returncode == 2
-    reason = [line for line in (run.stdout + run.stderr).splitlines() if "calls-conformance: configuration" in line]
+    reason = [
+        line for line in (run.stdout + run.stderr).splitlines() if "calls-conformance: configuration" in line
+    ]
     assert reason and variable in reason[0], run.stdout[-2000:]
     _assert_clean_output(run)
 

@@ -9,8 +9,11 @@ import pytest
 from conformance.failures import ConfigError
 from conformance.settings import DEFAULT_DEADLINE, SETTINGS, Settings, resolve
 
-EXTERNAL = {"CALLS_BASE_URL": "https://example.invalid/api/laml/2010-04-01", "CALLS_ACCOUNT_SID": "acct",
-            "CALLS_AUTH_TOKEN": "secret-token"}
+EXTERNAL = {
+    "CALLS_BASE_URL": "https://example.invalid/api/laml/2010-04-01",
+    "CALLS_ACCOUNT_SID": "acct",
+    "CALLS_AUTH_TOKEN": "secret-token",
+}
 
 
 def test_defaults_are_the_embedded_endpoint() -> None:
@@ -47,13 +50,16 @@ def test_external_endpoint_needs_credentials(missing: str) -> None:
         resolve({}, environ)
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("CALLS_PROFILE", "plivo", "signalwire, twilio"),
-    ("CALLS_MAX_CALLS", "-1", "0 or more"),
-    ("CALLS_MAX_CALLS", "many", "invalid literal"),
-    ("CALLS_DEADLINE", "0", "more than 0"),
-    ("CALLS_BASE_URL", "ftp://host/x", "http"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("CALLS_PROFILE", "plivo", "signalwire, twilio"),
+        ("CALLS_MAX_CALLS", "-1", "0 or more"),
+        ("CALLS_MAX_CALLS", "many", "invalid literal"),
+        ("CALLS_DEADLINE", "0", "more than 0"),
+        ("CALLS_BASE_URL", "ftp://host/x", "http"),
+    ],
+)
 def test_bad_values_are_one_line_config_errors(variable: str, value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as info:
         resolve({}, {variable: value})
@@ -63,8 +69,16 @@ def test_bad_values_are_one_line_config_errors(variable: str, value: str, messag
 def test_every_interface_variable_has_an_option() -> None:
     variables = {s.env for s in SETTINGS}
     assert variables == {
-        "CALLS_BASE_URL", "CALLS_ACCOUNT_SID", "CALLS_AUTH_TOKEN", "CALLS_SIGNING_KEY", "CALLS_FROM_NUMBER",
-        "CALLS_TO_NUMBER", "CALLS_PROFILE", "CALLS_MAX_CALLS", "CALLS_DEADLINE", "CALLS_CALLBACK_URL",
+        "CALLS_BASE_URL",
+        "CALLS_ACCOUNT_SID",
+        "CALLS_AUTH_TOKEN",
+        "CALLS_SIGNING_KEY",
+        "CALLS_FROM_NUMBER",
+        "CALLS_TO_NUMBER",
+        "CALLS_PROFILE",
+        "CALLS_MAX_CALLS",
+        "CALLS_DEADLINE",
+        "CALLS_CALLBACK_URL",
         "CALLS_REPORT_DIR",
     }
     assert all(s.option == "--" + s.env.lower().replace("_", "-") for s in SETTINGS)

@@ -27,19 +27,62 @@ from conformance import spec  # noqa: E402
 from conformance.spec import PROFILES, component_schema, load_spec, merge_patch, webhook_schema  # noqa: E402
 
 # The 36 fields of the Call object, as listed in /work/shared/seeds/call-object.txt.
-SEED_CALL_FIELDS = frozenset({
-    "sid", "account_sid", "date_created", "date_updated", "parent_call_sid", "to", "formatted_to",
-    "to_formatted", "from", "formatted_from", "from_formatted", "phone_number_sid", "status", "start_time",
-    "end_time", "duration", "price", "price_unit", "direction", "answered_by", "api_version",
-    "forwarded_from", "caller_name", "uri", "subresource_uris", "annotation", "group_sid", "audio_in_mos",
-    "sip_result_code", "audio_rtt_avg", "audio_rtt_min", "audio_rtt_max", "audio_out_jitter_min",
-    "audio_out_jitter_max", "audio_out_jitter_avg", "audio_out_lost",
-})
-SIGNALWIRE_ONLY_FIELDS = frozenset({
-    "formatted_to", "formatted_from", "annotation", "audio_in_mos", "sip_result_code", "audio_rtt_avg",
-    "audio_rtt_min", "audio_rtt_max", "audio_out_jitter_min", "audio_out_jitter_max", "audio_out_jitter_avg",
-    "audio_out_lost",
-})
+SEED_CALL_FIELDS = frozenset(
+    {
+        "sid",
+        "account_sid",
+        "date_created",
+        "date_updated",
+        "parent_call_sid",
+        "to",
+        "formatted_to",
+        "to_formatted",
+        "from",
+        "formatted_from",
+        "from_formatted",
+        "phone_number_sid",
+        "status",
+        "start_time",
+        "end_time",
+        "duration",
+        "price",
+        "price_unit",
+        "direction",
+        "answered_by",
+        "api_version",
+        "forwarded_from",
+        "caller_name",
+        "uri",
+        "subresource_uris",
+        "annotation",
+        "group_sid",
+        "audio_in_mos",
+        "sip_result_code",
+        "audio_rtt_avg",
+        "audio_rtt_min",
+        "audio_rtt_max",
+        "audio_out_jitter_min",
+        "audio_out_jitter_max",
+        "audio_out_jitter_avg",
+        "audio_out_lost",
+    }
+)
+SIGNALWIRE_ONLY_FIELDS = frozenset(
+    {
+        "formatted_to",
+        "formatted_from",
+        "annotation",
+        "audio_in_mos",
+        "sip_result_code",
+        "audio_rtt_avg",
+        "audio_rtt_min",
+        "audio_rtt_max",
+        "audio_out_jitter_min",
+        "audio_out_jitter_max",
+        "audio_out_jitter_avg",
+        "audio_out_lost",
+    }
+)
 TWILIO_CALL_FIELDS = (SEED_CALL_FIELDS - SIGNALWIRE_ONLY_FIELDS) | {"queue_time", "trunk_sid"}
 
 OPERATIONS = {  # operationId -> (method, path under the signalwire profile)
@@ -107,7 +150,9 @@ def _collect_examples(doc: dict[str, Any]) -> Iterator[Example]:
                 stack.append(((*path, key), value))
 
 
-def _examples_here(doc: dict[str, Any], path: tuple[str | int, ...], node: dict[str, Any]) -> Iterator[Example]:
+def _examples_here(
+    doc: dict[str, Any], path: tuple[str | int, ...], node: dict[str, Any]
+) -> Iterator[Example]:
     """Yield the examples attached directly to one object (schema, parameter or media type)."""
     holder = (*path, "schema") if "schema" in node else path  # parameter / media type vs. schema
     if "example" in node:
@@ -123,9 +168,13 @@ def _examples_here(doc: dict[str, Any], path: tuple[str | int, ...], node: dict[
 
 def _validator(doc: dict[str, Any], schema_pointer: str) -> jsonschema.Draft202012Validator:
     """Validator for the schema at `schema_pointer`, resolving references against the whole document."""
-    registry = Registry().with_resource(SPEC_URI, Resource.from_contents(doc, default_specification=DRAFT202012))
+    registry = Registry().with_resource(
+        SPEC_URI, Resource.from_contents(doc, default_specification=DRAFT202012)
+    )
     return jsonschema.Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#{schema_pointer}"}, registry=registry, format_checker=FORMAT_CHECKER,
+        {"$ref": f"{SPEC_URI}#{schema_pointer}"},
+        registry=registry,
+        format_checker=FORMAT_CHECKER,
     )
 
 
@@ -167,7 +216,14 @@ def _is_valid(schema: dict[str, Any], instance: Any) -> bool:
 
 def test_public_surface_is_exact() -> None:
     assert sorted(spec.__all__) == [
-        "PROFILES", "SPEC_DIR", "component_schema", "load_spec", "merge_patch", "webhook_schema",
+        "PROFILES",
+        "SPEC_DIR",
+        "component_schema",
+        "documented_response",
+        "load_spec",
+        "main",
+        "merge_patch",
+        "webhook_schema",
     ]
     assert Path(__file__).resolve().parent.parent / "spec" == spec.SPEC_DIR
     assert PROFILES == ("signalwire", "twilio")
@@ -187,8 +243,16 @@ def test_every_example_validates_against_its_schema(profile: str) -> None:
     # Call, CallList, Error, ErrorList, both webhooks, both request bodies, path parameters and the
     # error responses' named examples must all be reached by the walk.
     reached = {schema for _, schema, _ in found}
-    for name in ("Call", "CallList", "Error", "ErrorList", "CreateCallRequest", "UpdateCallRequest",
-                 "StatusCallbackParams", "RecordingStatusCallbackParams"):
+    for name in (
+        "Call",
+        "CallList",
+        "Error",
+        "ErrorList",
+        "CreateCallRequest",
+        "UpdateCallRequest",
+        "StatusCallbackParams",
+        "RecordingStatusCallbackParams",
+    ):
         assert f"/components/schemas/{name}" in reached
     assert "/components/parameters/AccountSid/schema" in reached
     assert "/components/responses/NotFound/content/application~1json/schema" in reached
@@ -198,17 +262,33 @@ def test_every_example_validates_against_its_schema(profile: str) -> None:
 @pytest.mark.parametrize(
     ("profile", "mutate", "where"),
     [
-        ("signalwire", lambda d: d["components"]["schemas"]["Call"]["examples"][0].update(duration="x"),
-         "/components/schemas/Call/examples/0"),
-        ("twilio", lambda d: d["components"]["schemas"]["Call"]["examples"][0].update(duration=87),
-         "/components/schemas/Call/examples/0"),
-        ("signalwire", lambda d: d["components"]["parameters"]["Sid"].update(example="CA" + "0" * 32),
-         "/components/parameters/Sid/example"),
-        ("twilio", lambda d: d["components"]["examples"]["NotFoundError"]["value"].update(code="x404"),
-         "/components/responses/NotFound/content/application~1json/examples/notFound"),
-        ("signalwire", lambda d: d["components"]["schemas"]["StatusCallbackParams"]["examples"][0]
-         .update(Timestamp="Thur, 04 Apr 2024 18:32:15 +0000"),
-         "/components/schemas/StatusCallbackParams/examples/0"),
+        (
+            "signalwire",
+            lambda d: d["components"]["schemas"]["Call"]["examples"][0].update(duration="x"),
+            "/components/schemas/Call/examples/0",
+        ),
+        (
+            "twilio",
+            lambda d: d["components"]["schemas"]["Call"]["examples"][0].update(duration=87),
+            "/components/schemas/Call/examples/0",
+        ),
+        (
+            "signalwire",
+            lambda d: d["components"]["parameters"]["Sid"].update(example="CA" + "0" * 32),
+            "/components/parameters/Sid/example",
+        ),
+        (
+            "twilio",
+            lambda d: d["components"]["examples"]["NotFoundError"]["value"].update(code="x404"),
+            "/components/responses/NotFound/content/application~1json/examples/notFound",
+        ),
+        (
+            "signalwire",
+            lambda d: d["components"]["schemas"]["StatusCallbackParams"]["examples"][0].update(
+                Timestamp="Thur, 04 Apr 2024 18:32:15 +0000"
+            ),
+            "/components/schemas/StatusCallbackParams/examples/0",
+        ),
     ],
 )
 def test_example_check_rejects_a_mutated_example(profile: str, mutate: Any, where: str) -> None:
@@ -302,7 +382,13 @@ def test_list_envelope_per_profile() -> None:
     signalwire = component_schema("signalwire", "CallList")
     twilio = component_schema("twilio", "CallList")
     assert set(signalwire["required"]) == {
-        "uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "calls",
+        "uri",
+        "first_page_uri",
+        "next_page_uri",
+        "previous_page_uri",
+        "page",
+        "page_size",
+        "calls",
     }
     assert set(twilio["required"]) == set(signalwire["required"]) | {"start", "end"}
     page = copy.deepcopy(signalwire["examples"][0])
@@ -343,7 +429,10 @@ def test_schemathesis_loads_the_five_operations(profile: str) -> None:
 def test_paths_and_servers_per_profile(profile: str) -> None:
     doc = load_spec(profile)
     if profile == "twilio":
-        assert set(doc["paths"]) == {"/Accounts/{AccountSid}/Calls.json", "/Accounts/{AccountSid}/Calls/{Sid}.json"}
+        assert set(doc["paths"]) == {
+            "/Accounts/{AccountSid}/Calls.json",
+            "/Accounts/{AccountSid}/Calls/{Sid}.json",
+        }
         assert [s["url"] for s in doc["servers"]] == ["https://api.twilio.com/2010-04-01"]
     else:
         assert set(doc["paths"]) == {"/Accounts/{AccountSid}/Calls", "/Accounts/{AccountSid}/Calls/{Sid}"}
@@ -363,7 +452,8 @@ def test_declared_statuses(profile: str, operation_id: str) -> None:
     for status in ERROR_STATUSES[operation_id]:
         schema = _resolve(doc, responses[status])["content"]["application/json"]["schema"]
         assert _resolve(doc, schema)["anyOf"] == [
-            {"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/ErrorList"},
+            {"$ref": "#/components/schemas/Error"},
+            {"$ref": "#/components/schemas/ErrorList"},
         ]
     if operation_id == "deleteCall":
         assert "content" not in responses["204"]
@@ -375,8 +465,15 @@ def test_create_body_is_a_repeated_key_form() -> None:
     assert media["encoding"]["StatusCallbackEvent"] == {"style": "form", "explode": True}
     request = component_schema("signalwire", "CreateCallRequest")
     assert request["required"] == ["To", "From"]
-    assert _is_valid(request, {"To": "sip:alice@example.com", "From": "+15551234567", "SendDigits": "1234#wA",
-                               "Url": "https://example.com/a.xml"})
+    assert _is_valid(
+        request,
+        {
+            "To": "sip:alice@example.com",
+            "From": "+15551234567",
+            "SendDigits": "1234#wA",
+            "Url": "https://example.com/a.xml",
+        },
+    )
     assert not _is_valid(request, {"To": "", "From": "+15551234567", "Url": "https://example.com/a.xml"})
     assert not _is_valid(request, {"To": "+1555", "From": "+1555", "Timeout": 601})
     assert not _is_valid(request, {"To": "+1555", "From": "+1555", "RecordingStatusCallbackEvent": "done"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.cassettes.deck import LOOPBACK_HOSTS, RERECORD, Cassettes, StaleCassettes, stale_request
+from conformance.cassettes.deck import LOOPBACK_HOSTS, RERECORD, Cassettes, stale_request
 from conformance.cassettes.scrub import Scrubber
 from conformance.cassettes.store import Recording, read_captures, write_captures
 
@@ -12,7 +12,6 @@ __all__ = [
     "Cassettes",
     "Recording",
     "Scrubber",
-    "StaleCassettes",
     "read_captures",
     "stale_request",
     "write_captures",

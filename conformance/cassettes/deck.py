@@ -22,15 +22,15 @@ from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
-from conformance.actors import CLOCK, current_actor
+from conformance.capture import Capture
 from conformance.cassettes.drift import drift
 from conformance.cassettes.scrub import ACTOR_HEADER, ARRIVED_HEADER, Scrubber
 from conformance.cassettes.store import MANIFEST, Recording, write_captures
-from conformance.failures import HarnessError
+from conformance.clock import Clock
+from conformance.failures import ConfigError, RecordingRefused, StaleCassettes
 from conformance.outcomes import Result
-from conformance.receiver import Capture
 
-__all__ = ["LOOPBACK_HOSTS", "RERECORD", "Cassettes", "StaleCassettes", "stale_request"]
+__all__ = ["LOOPBACK_HOSTS", "RERECORD", "Cassettes", "stale_request"]
 
 RERECORD = "record them again: nox -s record"
 # Hosts a replay may still connect to (pytest-recording's allowed-hosts regexes).
@@ -38,18 +38,21 @@ LOOPBACK_HOSTS = (r"^127\.0\.0\.1$", r"^::1$", r"^localhost$")
 # VCR.py's own matchers, behind the actor: requests of different actors never match, and a replay only
 # compares further the few requests of the same actor (VCR runs every matcher of `match_on` on every
 # recorded request, which made a replay as slow as a live run).
-MATCHERS = (vcr_matchers.method, vcr_matchers.scheme, vcr_matchers.host, vcr_matchers.port, vcr_matchers.path,
-            vcr_matchers.query, vcr_matchers.body)
+MATCHERS = (
+    vcr_matchers.method,
+    vcr_matchers.scheme,
+    vcr_matchers.host,
+    vcr_matchers.port,
+    vcr_matchers.path,
+    vcr_matchers.query,
+    vcr_matchers.body,
+)
 _REASONS = {
     "already_played": "asked more often than recorded",
     "no_match": "not recorded",
     "nothing_similar": "not recorded",
     "cassette_not_found": "no cassette for this test file",
 }
-
-
-class StaleCassettes(HarnessError):
-    """A replay asked for something the cassettes do not hold, or left recorded interactions unused."""
 
 
 def _same_exchange(r1: Request, r2: Request) -> None:
@@ -81,7 +84,7 @@ def _asked(request: Request) -> tuple[str, str, Any]:
 def stale_request(error: BaseException) -> CannotOverwriteExistingCassetteException | None:
     """The VCR error inside `error` (itself, its cause or context, or one of a group's), if any."""
     seen: set[int] = set()
-    pending = [error]
+    pending: list[BaseException | None] = [error]
     while pending:
         current = pending.pop()
         if current is None or id(current) in seen:
@@ -94,12 +97,16 @@ def stale_request(error: BaseException) -> CannotOverwriteExistingCassetteExcept
 
 
 class Cassettes:
-    """The run's cassettes in `directory` (mode "record" or "replay"); one is open at a time."""
+    """The run's cassettes in `directory` (the mode of the run's clock: "record" or "replay"); one is open at a time.
 
-    def __init__(self, mode: str, directory: Path) -> None:
-        if mode not in ("record", "replay"):
+    The clock stamps each recorded answer with when it arrived, and a replay's clock reads those stamps.
+    """
+
+    def __init__(self, clock: Clock, directory: Path) -> None:
+        if clock.mode not in ("record", "replay"):
             raise ValueError("mode must be record or replay")
-        self.mode = mode
+        self.clock = clock
+        self.mode = clock.mode
         self.directory = directory.resolve()
         self.staging = self.directory.with_name(f".{self.directory.name}.recording")
         self.scrubber = Scrubber()
@@ -134,7 +141,7 @@ class Cassettes:
 
     # ------------------------------------------------------------------ the run
     def prepare(self) -> None:
-        """Record: an empty staging directory. Replay: the recorded run (HarnessError when there is none)."""
+        """Record: an empty staging directory. Replay: the recorded run (ConfigError when there is none)."""
         if self.recording_mode:
             self.discard()
             self.staging.mkdir(parents=True)
@@ -142,10 +149,11 @@ class Cassettes:
         try:
             self.recording = Recording.read(self.directory)
         except FileNotFoundError:
-            raise HarnessError(f"no recording in {self.directory} ({MANIFEST} is missing): "
-                               "record one first: nox -s record") from None
+            raise ConfigError(
+                f"no recording in {self.directory} ({MANIFEST} is missing): record one first: nox -s record"
+            ) from None
         except (ValueError, TypeError, KeyError) as exc:
-            raise HarnessError(f"{self.directory / MANIFEST} is unusable ({exc}); {RERECORD}") from None
+            raise ConfigError(f"{self.directory / MANIFEST} is unusable ({exc}); {RERECORD}") from None
 
     def discard(self) -> None:
         """Remove the staging directory (a recording that is not kept)."""
@@ -180,13 +188,19 @@ class Cassettes:
         left: dict[str, list[str]] = {}
         for index, (request, _) in enumerate(cassette.data):
             who = request.headers.get(ACTOR_HEADER) or ""
-            if cassette.play_counts[index] == 0 and (actor is None or who == actor) and who not in self._stale_actors:
+            if (
+                cassette.play_counts[index] == 0
+                and (actor is None or who == actor)
+                and who not in self._stale_actors
+            ):
                 left.setdefault(who, []).append(_request_line(request))
         if not left:
             return
         self._stale_actors.update(left)
-        parts = [f"{_describe_actor(who)} left {len(lines)} recorded interaction(s) unused (the first: {lines[0]})"
-                 for who, lines in left.items()]
+        parts = [
+            f"{_describe_actor(who)} left {len(lines)} recorded interaction(s) unused (the first: {lines[0]})"
+            for who, lines in left.items()
+        ]
         message = f"the cassettes are stale: {'; '.join(parts)} in {self._name}.yaml; {RERECORD}"
         self.stale.append(message)
         raise StaleCassettes(message)
@@ -199,34 +213,36 @@ class Cassettes:
         reason = _REASONS.get(getattr(error, "reason", ""), "not recorded")
         cassette = Path(str(getattr(error.cassette, "_path", "?"))).name
         line = _request_line(request) if request is not None else "a request"
-        message = (f"the cassettes are stale: {_describe_actor(actor)} made a request {cassette} does not hold "
-                   f"({line}: {reason}); {RERECORD}")
+        message = (
+            f"the cassettes are stale: {_describe_actor(actor)} made a request {cassette} does not hold "
+            f"({line}: {reason}); {RERECORD}"
+        )
         self.stale.append(message)
         return message
 
     # ------------------------------------------------------------------ VCR hooks
     def _request(self, request: Request) -> Request | None:
-        self._askers[_asked(request)] = current_actor().name
-        return self.scrubber.request(request)
+        actor = self.clock.current_actor().name
+        self._askers[_asked(request)] = actor
+        return self.scrubber.request(request, actor)
 
     def _response(self, response: dict[str, Any]) -> dict[str, Any]:
         """VCR hook, on each recorded answer and (a replay) on each one loaded from a cassette."""
         arrived = response.get("headers", {}).get(ARRIVED_HEADER)
         response = self.scrubber.response(response)
-        response["headers"][ARRIVED_HEADER] = [CLOCK.stamp()] if self.recording_mode else arrived or []
+        response["headers"][ARRIVED_HEADER] = [self.clock.stamp()] if self.recording_mode else arrived or []
         return response
 
-    @staticmethod
-    def arrived(response: Any) -> None:
+    def arrived(self, response: Any) -> None:
         """Client observer (replay): the actor's clock moves on to when this answer arrived when recorded."""
         stamp = response.headers.get(ARRIVED_HEADER)
         if stamp:
-            CLOCK.arrived(stamp)
+            self.clock.arrived(stamp)
 
     # ------------------------------------------------------------------ the end of a run
     def keep(self, recording: Recording, captures: Iterable[Capture]) -> None:
         """Record: write run.json and callbacks.json (scrubbed) beside the cassettes, check every file for
-        credentials, note the drift, and make them the cassette directory (HarnessError, leaving the old
+        credentials, note the drift, and make them the cassette directory (RecordingRefused, leaving the old
         cassettes, when a file would leak)."""
         stored = [self.scrubber.capture(c) for c in captures]
         write_captures(self.staging, stored)
@@ -234,24 +250,36 @@ class Cassettes:
         leaks = self.leaks()
         if leaks:
             self.discard()
-            raise HarnessError(f"credentials survived scrubbing, cassettes not written: {'; '.join(leaks)}")
+            raise RecordingRefused(
+                f"credentials survived scrubbing, cassettes not written: {'; '.join(leaks)}"
+            )
         self.drift = drift(self.directory, self.staging)
         self.replace_directory()
-        self.summary = (f"cassettes: {self.interactions} interactions and {len(stored)} callbacks recorded into "
-                        f"{self.directory}")
+        self.summary = (
+            f"cassettes: {self.interactions} interactions and {len(stored)} callbacks recorded into "
+            f"{self.directory}"
+        )
 
     def lines(self, results: Sequence[Result]) -> list[str]:
         """What the terminal says: where the cassettes went (and the drift), or what the replay made of them."""
         if self.recording_mode:
             return [line for line in (self.summary, *self.drift) if line]
-        lines = [f"cassettes: {self.played} of {self.interactions} recorded interactions replayed from "
-                 f"{self.directory}; network closed but to loopback"]
+        lines = [
+            f"cassettes: {self.played} of {self.interactions} recorded interactions replayed from "
+            f"{self.directory}; network closed but to loopback"
+        ]
         recorded = self.recording.verdict if self.recording else {}
-        changed = [f"{r.requirement.id} {recorded.get(r.requirement.id, 'absent')} → {r.outcome.label}"
-                   for r in results if recorded.get(r.requirement.id) != r.outcome.label]
+        changed = [
+            f"{r.requirement.id} {recorded.get(r.requirement.id, 'absent')} → {r.outcome.label}"
+            for r in results
+            if recorded.get(r.requirement.id) != r.outcome.label
+        ]
         more = f" (and {len(changed) - 5} more)" if len(changed) > 5 else ""
-        lines.append(f"verdict differs from the recording's: {', '.join(changed[:5])}{more}" if changed
-                     else "verdict: the same as the recording's")
+        lines.append(
+            f"verdict differs from the recording's: {', '.join(changed[:5])}{more}"
+            if changed
+            else "verdict: the same as the recording's"
+        )
         return lines
 
     def leaks(self) -> list[str]:

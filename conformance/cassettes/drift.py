@@ -22,16 +22,20 @@ import yaml
 
 from conformance.cassettes.scrub import ACTOR_HEADER
 from conformance.cassettes.store import CALLBACKS, MANIFEST
-from conformance.lifecycle.graph import ACTIVE
+from conformance.graph import ACTIVE
 
 __all__ = ["MAX_LINES", "drift"]
 
 MAX_LINES = 20
 # Sids (and page tokens) of either form: AB + 32 hex digits, or a UUID with an optional 2-letter prefix.
-_SID = re.compile(r"\b(?:[A-Z]{2}[0-9a-fA-F]{32}|(?:[A-Z]{2})?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                  r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\b")
-_DATE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b"
-                   r"|\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+_SID = re.compile(
+    r"\b(?:[A-Z]{2}[0-9a-fA-F]{32}|(?:[A-Z]{2})?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\b"
+)
+_DATE = re.compile(
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}\b"
+    r"|\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
 _TOKEN = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{24}\b")
 _ACTIVE_WORD = re.compile(r"\b(?:" + "|".join(sorted(ACTIVE)) + r")\b")
 _MISSING = object()
@@ -45,15 +49,20 @@ class _Tally:
     def __init__(self) -> None:
         self.changes: dict[str, Counter[str]] = {kind: Counter() for kind in self.KINDS}
         self.volatile = 0  # dates, sids and tokens: they differ every time
-        self.timing = 0  # measurements, and what depends on the moment asked: a call still active, a time not yet set
+        self.timing = (
+            0  # measurements, and what depends on the moment asked: a call still active, a time not yet set
+        )
         self.repeats = 0  # answers to repeated asks, compared by their last one
 
     def add(self, kind: str, line: str) -> None:
         self.changes[kind][line] += 1
 
     def lines(self) -> list[str]:
-        return [line + (f" (x{count})" if count > 1 else "")
-                for kind in self.KINDS for line, count in self.changes[kind].items()]
+        return [
+            line + (f" (x{count})" if count > 1 else "")
+            for kind in self.KINDS
+            for line, count in self.changes[kind].items()
+        ]
 
 
 def drift(previous: Path, current: Path, limit: int = MAX_LINES) -> list[str]:
@@ -69,11 +78,16 @@ def drift(previous: Path, current: Path, limit: int = MAX_LINES) -> list[str]:
     _compare(_callbacks(previous), _callbacks(current), tally)
     lines = tally.lines()
     shown = lines[:limit] + ([f"… and {len(lines) - limit} more"] if len(lines) > limit else [])
-    heading = (f"drift against the previous recording: {len(lines)} change(s)" if lines
-               else "drift against the previous recording: no change")
-    ignored = (f"ignored: {tally.volatile} differences in dates, sids and tokens; {tally.timing} in measurements and "
-               f"timing (media figures, durations, calls still active, times not yet set); {tally.repeats} answers to "
-               f"repeated requests (a poll is compared by its last answer)")
+    heading = (
+        f"drift against the previous recording: {len(lines)} change(s)"
+        if lines
+        else "drift against the previous recording: no change"
+    )
+    ignored = (
+        f"ignored: {tally.volatile} differences in dates, sids and tokens; {tally.timing} in measurements and "
+        f"timing (media figures, durations, calls still active, times not yet set); {tally.repeats} answers to "
+        f"repeated requests (a poll is compared by its last answer)"
+    )
     return [heading, *(f"  {line}" for line in shown), ignored]
 
 
@@ -108,8 +122,10 @@ def _exchanges(path: Path) -> Exchanges:
         request, response = interaction["request"], interaction["response"]
         actor = (request.get("headers", {}).get(ACTOR_HEADER) or ["?"])[0]
         parts = urlsplit(request["uri"])
-        asked = _numbered(parts.path[parts.path.find("/Calls"):] if "/Calls" in parts.path else parts.path,
-                          numbering[actor])
+        asked = _numbered(
+            parts.path[parts.path.find("/Calls") :] if "/Calls" in parts.path else parts.path,
+            numbering[actor],
+        )
         if parts.query:
             asked += "?" + _numbered(parts.query, numbering[actor])
         body = _text(request.get("body"))
@@ -126,8 +142,12 @@ def _callbacks(directory: Path) -> Exchanges:
     counts: Counter[tuple[str, str]] = Counter()
     for capture in json.loads(path.read_text(encoding="utf-8"))["captures"]:
         counts[(capture["token"], capture["kind"])] += 1
-        key = ("callbacks", capture["method"], f"{capture['kind']} callback #{counts[(capture['token'], capture['kind'])]}",
-               capture["token"])
+        key = (
+            "callbacks",
+            capture["method"],
+            f"{capture['kind']} callback #{counts[(capture['token'], capture['kind'])]}",
+            capture["token"],
+        )
         fields: dict[str, Any] = {}
         for name, value in capture["params"]:
             fields.setdefault(name, value)
@@ -193,7 +213,7 @@ def _fields(body: Any) -> dict[str, Any]:
                 walk(item, f"{prefix}.{name}" if prefix else str(name))
         elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
             for item in value:
-                for name in (item if isinstance(item, Mapping) else {}):
+                for name in item if isinstance(item, Mapping) else {}:
                     flat[f"{prefix}[].{name}"] = _MISSING
         else:
             flat[prefix or "(body)"] = value
@@ -202,7 +222,9 @@ def _fields(body: Any) -> dict[str, Any]:
     return flat
 
 
-def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any], tally: _Tally) -> Iterable[tuple[str, str]]:
+def _field_changes(
+    old: Mapping[str, Any], new: Mapping[str, Any], tally: _Tally
+) -> Iterable[tuple[str, str]]:
     for name in sorted(set(old) | set(new)):
         if name not in old:
             yield "field", f"+ field {name}"
@@ -234,7 +256,11 @@ def _timing(name: str, old: Any, new: Any) -> bool:
     if name.lower() in ("status", "callstatus"):
         return old in ACTIVE and new in ACTIVE
     # A message naming the status the call had at that moment (e.g. "not finished (ringing)").
-    return isinstance(old, str) and isinstance(new, str) and _ACTIVE_WORD.sub("", old) == _ACTIVE_WORD.sub("", new)
+    return (
+        isinstance(old, str)
+        and isinstance(new, str)
+        and _ACTIVE_WORD.sub("", old) == _ACTIVE_WORD.sub("", new)
+    )
 
 
 def _number(value: Any) -> bool:

@@ -23,11 +23,11 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlu
 from vcr.filters import decode_response
 from vcr.request import Request
 
-from conformance.actors import REPLAY_NONCE, current_actor
-from conformance.checks.callbacks import SIGNATURE_HEADERS, signature_problem, signed_params
-from conformance.receiver import Capture
+from conformance.capture import Capture
+from conformance.clock import REPLAY_NONCE
+from conformance.common.signature import Ordering, compute_signature, signature_matches
 from conformance.redact import redact
-from conformance.common.signature import compute_signature, signature_matches
+from conformance.signing import SIGNATURE_HEADERS, signature_problem, signed_params
 
 __all__ = [
     "ACTOR_HEADER",
@@ -49,7 +49,7 @@ SIGNING_KEY = "replayed-signing-key"
 # Stored with each recorded request (never sent): which test or scenario made it, so that requests
 # alike from concurrent scenarios are told apart.
 ACTOR_HEADER = "x-conformance-actor"
-# Stored with each recorded answer: when it arrived (conformance.actors.Clock.stamp), for the replay's clock.
+# Stored with each recorded answer: when it arrived (conformance.clock.Clock.stamp), for the replay's clock.
 ARRIVED_HEADER = "x-conformance-arrived"
 # Kept as recorded: what the checks read, and nothing that could carry a credential or a cookie.
 KEPT_REQUEST_HEADERS = frozenset({"content-type"})
@@ -91,8 +91,16 @@ class Scrubber:
     signing_key: str = SIGNING_KEY  # what the recorded callbacks were signed with
 
     @classmethod
-    def for_run(cls, *, base_url: str, account_sid: str, auth_token: str, signing_key: str | None,
-                receiver_url: str | None, nonce: str) -> Scrubber:
+    def for_run(
+        cls,
+        *,
+        base_url: str,
+        account_sid: str,
+        auth_token: str,
+        signing_key: str | None,
+        receiver_url: str | None,
+        nonce: str,
+    ) -> Scrubber:
         """The scrubber of a recording: these real values out, the placeholders in."""
         endpoint = _origin(base_url)
         pairs = [(endpoint, ENDPOINT_ORIGIN), (urlsplit(endpoint).netloc, urlsplit(ENDPOINT_ORIGIN).netloc)]
@@ -102,10 +110,16 @@ class Scrubber:
             if urlsplit(receiver).netloc != urlsplit(endpoint).netloc:
                 pairs += [(urlsplit(receiver).netloc, urlsplit(RECEIVER_URL).netloc)]
         pairs += [(account_sid, placeholder_account(account_sid)), (nonce, REPLAY_NONCE)]
-        return cls(endpoint=endpoint, replacements=tuple((a, b) for a, b in pairs if a and a != b),
-                   credentials=tuple((kind, value) for kind, value in (("auth token", auth_token),
-                                                                       ("signing key", signing_key)) if value),
-                   signing_key=signing_key or auth_token)
+        return cls(
+            endpoint=endpoint,
+            replacements=tuple((a, b) for a, b in pairs if a and a != b),
+            credentials=tuple(
+                (kind, value)
+                for kind, value in (("auth token", auth_token), ("signing key", signing_key))
+                if value
+            ),
+            signing_key=signing_key or auth_token,
+        )
 
     # ------------------------------------------------------------------ text
     @property
@@ -143,15 +157,16 @@ class Scrubber:
         return found
 
     # ------------------------------------------------------------------ VCR hooks
-    def request(self, request: Request) -> Request | None:
-        """The request as stored (and as matched): None for requests to anything but the endpoint.
+    def request(self, request: Request, actor: str = "") -> Request | None:
+        """The request as stored (and as matched), tagged with the `actor` that made it: None for requests to
+        anything but the endpoint.
 
-        VCR may apply it twice to one request: a request already scrubbed comes out the same.
+        VCR may apply it twice to one request: a request already scrubbed comes out the same (its actor kept).
         """
         if _origin(request.uri) not in (self.endpoint, ENDPOINT_ORIGIN):
             return None
         headers = {k: v for k, v in request.headers.items() if k.lower() in KEPT_REQUEST_HEADERS}
-        headers[ACTOR_HEADER] = request.headers.get(ACTOR_HEADER) or current_actor().name
+        headers[ACTOR_HEADER] = request.headers.get(ACTOR_HEADER) or actor
         return Request(request.method, self.text(request.uri), self.data(request.body), headers)
 
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
@@ -174,11 +189,15 @@ class Scrubber:
             url=self.text(capture.url),
             params=tuple((self.text(k), self.text(v)) for k, v in capture.params),
             body=self.data(capture.body) or b"",
-            headers=tuple((k, v if k.lower() in _SIGNATURE_HEADER_NAMES else self.text(v)) for k, v in capture.headers),
+            headers=tuple(
+                (k, v if k.lower() in _SIGNATURE_HEADER_NAMES else self.text(v)) for k, v in capture.headers
+            ),
         )
         rewritten = self._rehash(capture, rewritten)
-        headers = tuple((k, self._resign(capture, rewritten, v) if k.lower() in _SIGNATURE_HEADER_NAMES else v)
-                        for k, v in rewritten.headers)
+        headers = tuple(
+            (k, self._resign(capture, rewritten, v) if k.lower() in _SIGNATURE_HEADER_NAMES else v)
+            for k, v in rewritten.headers
+        )
         return dataclasses.replace(rewritten, headers=headers)
 
     def _rehash(self, original: Capture, rewritten: Capture) -> Capture:
@@ -197,11 +216,12 @@ class Scrubber:
     def _resign(self, original: Capture, rewritten: Capture, signature: str) -> str:
         if signature_problem(self.signing_key, original, signature) is not None:
             return INVALID_SIGNATURE
-        ordering = next(o for o in ("signalwire", "twilio") if _verifies(self.signing_key, original, signature, o))
+        orderings: tuple[Ordering, ...] = ("signalwire", "twilio")
+        ordering = next(o for o in orderings if _verifies(self.signing_key, original, signature, o))
         return compute_signature(SIGNING_KEY, rewritten.url, signed_params(rewritten), ordering=ordering)
 
 
-def _verifies(key: str, capture: Capture, signature: str, ordering: Any) -> bool:
+def _verifies(key: str, capture: Capture, signature: str, ordering: Ordering) -> bool:
     return signature_matches(key, capture.url, signed_params(capture), signature, ordering=ordering)
 
 
@@ -222,9 +242,13 @@ def _compile(replacements: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str]
     if not replacements:
         return None
     if replacements not in _COMPILED:
-        table = {encode(real): encode(placeholder) for real, placeholder in replacements for encode in _ENCODINGS}
-        alternatives = "|".join(re.escape(form) + (_NOT_MID_PORT if _PORT_AT_END.search(form) else "")
-                                for form in sorted(table, key=len, reverse=True))
+        table = {
+            encode(real): encode(placeholder) for real, placeholder in replacements for encode in _ENCODINGS
+        }
+        alternatives = "|".join(
+            re.escape(form) + (_NOT_MID_PORT if _PORT_AT_END.search(form) else "")
+            for form in sorted(table, key=len, reverse=True)
+        )
         _COMPILED[replacements] = (re.compile(alternatives), table)
     return _COMPILED[replacements]
 

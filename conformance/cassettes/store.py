@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.actors import CLOCK
+from conformance.capture import Capture
 from conformance.cassettes.scrub import (
     AUTH_TOKEN,
     ENDPOINT_ORIGIN,
@@ -24,7 +24,6 @@ from conformance.cassettes.scrub import (
     placeholder_account,
 )
 from conformance.outcomes import Result
-from conformance.receiver import Capture
 from conformance.settings import Settings
 
 __all__ = ["CALLBACKS", "MANIFEST", "Recording", "read_captures", "write_captures"]
@@ -54,24 +53,52 @@ class Recording:
     verdict: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def of(cls, settings: Settings, base_url: str, account_sid: str, to_numbers: Mapping[str, str], receiver: bool,
-           interactions: int, results: Sequence[Result]) -> Recording:
-        """The recording of a run with these settings (the account sid as its placeholder) and this verdict."""
+    def of(
+        cls,
+        settings: Settings,
+        base_url: str,
+        account_sid: str,
+        to_numbers: Mapping[str, str],
+        receiver: bool,
+        interactions: int,
+        results: Sequence[Result],
+        expiries: Mapping[str, Sequence[int]],
+    ) -> Recording:
+        """The recording of a run with these settings (the account sid as its placeholder), this verdict and the
+        deadline checks that expired (per actor)."""
         return cls(
-            profile=settings.profile, embedded=settings.embedded, base_path=urlsplit(base_url).path,
-            account_sid=placeholder_account(account_sid), from_number=settings.from_number,
-            to_number=settings.to_number, to_numbers=dict(to_numbers), max_calls=settings.max_calls,
-            deadline=settings.deadline, receiver=receiver, callback_url=settings.callback_url is not None,
-            expiries={actor: list(checks) for actor, checks in CLOCK.expiries.items()},
-            interactions=interactions, verdict={r.requirement.id: r.outcome.label for r in results})
+            profile=settings.profile,
+            embedded=settings.embedded,
+            base_path=urlsplit(base_url).path,
+            account_sid=placeholder_account(account_sid),
+            from_number=settings.from_number,
+            to_number=settings.to_number,
+            to_numbers=dict(to_numbers),
+            max_calls=settings.max_calls,
+            deadline=settings.deadline,
+            receiver=receiver,
+            callback_url=settings.callback_url is not None,
+            expiries={actor: list(checks) for actor, checks in expiries.items()},
+            interactions=interactions,
+            verdict={r.requirement.id: r.outcome.label for r in results},
+        )
 
     def settings(self, settings: Settings) -> Settings:
         """`settings` (only where reports go matters) made the recorded run's, with the cassettes' placeholders."""
         return dataclasses.replace(
-            settings, base_url=ENDPOINT_ORIGIN + self.base_path, account_sid=self.account_sid,
-            auth_token=AUTH_TOKEN, signing_key=SIGNING_KEY, from_number=self.from_number,
-            to_number=self.to_number, profile=self.profile, max_calls=self.max_calls, deadline=self.deadline,
-            callback_url=RECEIVER_URL if self.callback_url else None, reference=self.embedded)
+            settings,
+            base_url=ENDPOINT_ORIGIN + self.base_path,
+            account_sid=self.account_sid,
+            auth_token=AUTH_TOKEN,
+            signing_key=SIGNING_KEY,
+            from_number=self.from_number,
+            to_number=self.to_number,
+            profile=self.profile,
+            max_calls=self.max_calls,
+            deadline=self.deadline,
+            callback_url=RECEIVER_URL if self.callback_url else None,
+            reference=self.embedded,
+        )
 
     def write(self, directory: Path) -> Path:
         path = directory / MANIFEST
@@ -115,9 +142,19 @@ def _capture_document(capture: Capture) -> dict[str, Any]:
 
 
 def _capture(item: Mapping[str, Any]) -> Capture:
-    body = item["body"].encode("utf-8") if item.get("body") is not None else base64.b64decode(item["body_base64"])
+    body = (
+        item["body"].encode("utf-8")
+        if item.get("body") is not None
+        else base64.b64decode(item["body_base64"])
+    )
     return Capture(
-        kind=item["kind"], token=item["token"], method=item["method"], url=item["url"],
-        params=tuple((k, v) for k, v in item["params"]), body_format=item["body_format"], body=body,
-        headers=tuple((k, v) for k, v in item["headers"]), received_at=item["received_at"],
+        kind=item["kind"],
+        token=item["token"],
+        method=item["method"],
+        url=item["url"],
+        params=tuple((k, v) for k, v in item["params"]),
+        body_format=item["body_format"],
+        body=body,
+        headers=tuple((k, v) for k, v in item["headers"]),
+        received_at=item["received_at"],
     )

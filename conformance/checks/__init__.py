@@ -32,7 +32,9 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def check(requirement: str, kind: str) -> Callable[[Callable[[CheckContext, Any], None]], Callable[[CheckContext, Any], None]]:
+def check(
+    requirement: str, kind: str
+) -> Callable[[Callable[[CheckContext, Any], None]], Callable[[CheckContext, Any], None]]:
     """Register `fn` as the check of `requirement` for subjects of `kind`."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
@@ -54,6 +56,14 @@ def applicable(condition: object) -> None:
 
 def all_checks() -> dict[str, Check]:
     """Every registered check (importing the modules registers them)."""
-    from conformance.checks import call_object, callbacks, listing, responses, spec_conformance  # noqa: F401
+    from conformance.checks import (  # noqa: F401
+        call_object,
+        call_times,
+        callback_sets,
+        callbacks,
+        listing,
+        responses,
+        spec_conformance,
+    )
 
     return CHECKS

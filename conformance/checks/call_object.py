@@ -1,43 +1,72 @@
-"""Checks on every Call object the suite sees: fields, types, enums, formats, aliases, time rules."""
+"""Checks on every Call object the suite sees: fields, types, enums, formats, identifiers, aliases, media figures
+(the time rules across the lifecycle are in `call_times.py`)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from typing import Any
 
 import jsonschema
 
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
-from conformance.checks.values import parse_gmt_date, parse_time, same_address, sid_pattern
+from conformance.checks.values import Call, is_number, parse_gmt_date, same_address, sid_pattern
 from conformance.failures import Violation
+from conformance.graph import STATUSES
 from conformance.spec import component_schema
 
 __all__: list[str] = []
 
-Call = Mapping[str, Any]
 
-STATUSES = ("queued", "ringing", "in-progress", "canceled", "completed", "busy", "failed", "no-answer")
-ACTIVE = ("queued", "ringing", "in-progress")
-UNANSWERED = ("canceled", "busy", "failed", "no-answer")
 DIRECTIONS = {
     "signalwire": ("inbound", "outbound", "outbound-api", "outbound-dial"),
-    "twilio": ("inbound", "outbound", "outbound-api", "outbound-dial", "trunking-originating", "trunking-terminating"),
+    "twilio": (
+        "inbound",
+        "outbound",
+        "outbound-api",
+        "outbound-dial",
+        "trunking-originating",
+        "trunking-terminating",
+    ),
 }
 ANSWERED_BY = (
-    "human", "machine", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax", "unknown",
+    "human",
+    "machine",
+    "machine_start",
+    "machine_end_beep",
+    "machine_end_silence",
+    "machine_end_other",
+    "fax",
+    "unknown",
 )
 ALWAYS_NULL = ("forwarded_from", "caller_name", "annotation", "group_sid")
 DATE_FIELDS = ("date_created", "date_updated", "start_time", "end_time")
 SID_FIELDS = ("sid", "account_sid", "parent_call_sid", "phone_number_sid")
-MEDIA_TRIPLES = (("audio_rtt_min", "audio_rtt_avg", "audio_rtt_max"),
-                 ("audio_out_jitter_min", "audio_out_jitter_avg", "audio_out_jitter_max"))
+MEDIA_TRIPLES = (
+    ("audio_rtt_min", "audio_rtt_avg", "audio_rtt_max"),
+    ("audio_out_jitter_min", "audio_out_jitter_avg", "audio_out_jitter_max"),
+)
 # Keywords that constrain values rather than types: CALL-TYPES ignores them, other checks own them.
-_VALUE_KEYWORDS = frozenset({
-    "enum", "const", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "minLength", "maxLength", "minItems", "maxItems", "required", "examples", "example", "default",
-})
+_VALUE_KEYWORDS = frozenset(
+    {
+        "enum",
+        "const",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "required",
+        "examples",
+        "example",
+        "default",
+    }
+)
 
 
 @functools.cache
@@ -59,7 +88,9 @@ def _type_validator(profile: str, field: str) -> jsonschema.Draft202012Validator
     prop = schema.get("properties", {}).get(field)
     if prop is None:
         return None
-    return jsonschema.Draft202012Validator({**_types_only(prop), "$defs": _types_only(schema.get("$defs", {}))})
+    return jsonschema.Draft202012Validator(
+        {**_types_only(prop), "$defs": _types_only(schema.get("$defs", {}))}
+    )
 
 
 def _strings(call: Call, *fields: str) -> list[str]:
@@ -70,7 +101,11 @@ def _strings(call: Call, *fields: str) -> list[str]:
 def call_has_every_field(ctx: CheckContext, call: Call) -> None:
     missing = [f for f in _call_schema(ctx.profile).get("required", ()) if f not in call]
     if missing:
-        raise Violation("Call object lacks fields of the profile's field set", received=sorted(missing), expected="present")
+        raise Violation(
+            "Call object lacks fields of the profile's field set",
+            received=sorted(missing),
+            expected="present",
+        )
 
 
 @check("CALL-TYPES", "call")
@@ -89,7 +124,9 @@ def call_field_types(ctx: CheckContext, call: Call) -> None:
 def call_has_no_extra_field(ctx: CheckContext, call: Call) -> None:
     extra = sorted(set(call) - set(_call_schema(ctx.profile).get("properties", {})))
     if extra:
-        raise Violation("Call object has fields outside the profile's field set", received=extra, expected="none")
+        raise Violation(
+            "Call object has fields outside the profile's field set", received=extra, expected="none"
+        )
 
 
 def _enum(call: Call, field: str, allowed: tuple[str | None, ...]) -> None:
@@ -133,10 +170,15 @@ def call_subresource_uris(ctx: CheckContext, call: Call) -> None:
             raise Violation("`subresource_uris` values are not strings", received=bad, expected="strings")
         return
     if not isinstance(uris.get("recordings"), str):
-        raise Violation("`subresource_uris.recordings` is not a string", received=uris, expected="recordings: string")
+        raise Violation(
+            "`subresource_uris.recordings` is not a string", received=uris, expected="recordings: string"
+        )
     if "notifications" not in uris or not isinstance(uris["notifications"], str | None):
-        raise Violation("`subresource_uris.notifications` is not a string or null", received=uris,
-                        expected="notifications: string or null")
+        raise Violation(
+            "`subresource_uris.notifications` is not a string or null",
+            received=uris,
+            expected="notifications: string or null",
+        )
 
 
 @check("CALL-DATE-FORMAT", "call")
@@ -144,8 +186,11 @@ def call_dates_are_rfc2822_gmt(ctx: CheckContext, call: Call) -> None:
     applicable(any(call.get(f) is not None for f in DATE_FIELDS))
     bad = {f: call[f] for f in DATE_FIELDS if call.get(f) is not None and parse_gmt_date(call[f]) is None}
     if bad:
-        raise Violation("dates are not RFC 2822 with a +0000 offset", received=bad,
-                        expected="e.g. 'Wed, 19 Sep 2018 20:00:00 +0000'")
+        raise Violation(
+            "dates are not RFC 2822 with a +0000 offset",
+            received=bad,
+            expected="e.g. 'Wed, 19 Sep 2018 20:00:00 +0000'",
+        )
 
 
 @check("CALL-PRICE-UNIT", "call")
@@ -153,14 +198,20 @@ def call_price_unit_is_iso4217(ctx: CheckContext, call: Call) -> None:
     applicable("price_unit" in call)
     unit = call["price_unit"]
     applicable(unit is not None or ctx.profile != "twilio")
-    if not (isinstance(unit, str) and len(unit) == 3 and unit.isascii() and unit.isalpha() and unit.isupper()):
-        raise Violation("`price_unit` is not an ISO 4217 code", received=unit, expected="three upper-case letters")
+    if not (
+        isinstance(unit, str) and len(unit) == 3 and unit.isascii() and unit.isalpha() and unit.isupper()
+    ):
+        raise Violation(
+            "`price_unit` is not an ISO 4217 code", received=unit, expected="three upper-case letters"
+        )
 
 
 @check("CALL-SID-FORMAT", "call")
 def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
     applicable(any(isinstance(call.get(f), str) for f in SID_FIELDS))
-    bad = {f: v for f in SID_FIELDS if isinstance(v := call.get(f), str) and not sid_pattern(ctx.profile, f, v)}
+    bad = {
+        f: v for f in SID_FIELDS if isinstance(v := call.get(f), str) and not sid_pattern(ctx.profile, f, v)
+    }
     if bad:
         expected = "UUIDs" if ctx.profile == "signalwire" else "CA/AC/PN + 32 hex digits"
         raise Violation("identifiers do not have the profile's form", received=bad, expected=expected)
@@ -170,8 +221,11 @@ def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
 def call_account_matches_path(ctx: CheckContext, call: Call) -> None:
     applicable(ctx.account_sid and "account_sid" in call)
     if call["account_sid"] != ctx.account_sid:
-        raise Violation("`account_sid` differs from the account in the request path",
-                        received=call["account_sid"], expected=ctx.account_sid)
+        raise Violation(
+            "`account_sid` differs from the account in the request path",
+            received=call["account_sid"],
+            expected=ctx.account_sid,
+        )
 
 
 @check("CALL-URI", "call")
@@ -179,14 +233,19 @@ def call_uri_names_the_call(ctx: CheckContext, call: Call) -> None:
     applicable(all(isinstance(call.get(f), str) for f in ("uri", "account_sid", "sid")))
     tail = f"/Accounts/{call['account_sid']}/Calls/{call['sid']}.json"
     if not call["uri"].split("?")[0].endswith(tail):
-        raise Violation("`uri` does not end with the call's own path", received=call["uri"], expected=f"…{tail}")
+        raise Violation(
+            "`uri` does not end with the call's own path", received=call["uri"], expected=f"…{tail}"
+        )
 
 
 def _alias(call: Call, name: str, alias: str) -> None:
     applicable(name in call and alias in call)
     if call[name] != call[alias]:
-        raise Violation(f"`{alias}` differs from `{name}`", received={alias: call[alias], name: call[name]},
-                        expected="equal values")
+        raise Violation(
+            f"`{alias}` differs from `{name}`",
+            received={alias: call[alias], name: call[name]},
+            expected="equal values",
+        )
 
 
 @check("CALL-ALIAS-TO", "call")
@@ -199,45 +258,49 @@ def call_from_alias(ctx: CheckContext, call: Call) -> None:
     _alias(call, "formatted_from", "from_formatted")
 
 
-def _same_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
+def _sameis_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
     address = call.get(field)
-    applicable(isinstance(address, str) and address and any(isinstance(call.get(n), str) for n in formatted_fields))
+    applicable(
+        isinstance(address, str) and address and any(isinstance(call.get(n), str) for n in formatted_fields)
+    )
     for name in formatted_fields:
         shown = call.get(name)
         if isinstance(shown, str) and same_address(address, shown) is False:
-            raise Violation(f"`{name}` denotes another number than `{field}`",
-                            received={field: address, name: shown}, expected="the same number")
+            raise Violation(
+                f"`{name}` denotes another number than `{field}`",
+                received={field: address, name: shown},
+                expected="the same number",
+            )
 
 
 @check("CALL-FORMATTED-TO-NUMBER", "call")
-def call_formatted_to_is_same_number(ctx: CheckContext, call: Call) -> None:
-    _same_number(call, "to", ("formatted_to", "to_formatted"))
+def call_formatted_to_is_sameis_number(ctx: CheckContext, call: Call) -> None:
+    _sameis_number(call, "to", ("formatted_to", "to_formatted"))
 
 
 @check("CALL-FORMATTED-FROM-NUMBER", "call")
-def call_formatted_from_is_same_number(ctx: CheckContext, call: Call) -> None:
-    _same_number(call, "from", ("formatted_from", "from_formatted"))
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def call_formatted_from_is_sameis_number(ctx: CheckContext, call: Call) -> None:
+    _sameis_number(call, "from", ("formatted_from", "from_formatted"))
 
 
 @check("CALL-MEDIA-ORDER", "call")
 def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
-    applicable(any(_number(call.get(f)) for triple in MEDIA_TRIPLES for f in triple))
+    applicable(any(is_number(call.get(f)) for triple in MEDIA_TRIPLES for f in triple))
     for triple in MEDIA_TRIPLES:
-        present = [(f, call[f]) for f in triple if _number(call.get(f))]
+        present = [(f, call[f]) for f in triple if is_number(call.get(f))]
         values = [v for _, v in present]
         if any(v < 0 for v in values) or values != sorted(values):
-            raise Violation("media metrics break min <= avg <= max or are negative", received=dict(present),
-                            expected="0 <= min <= avg <= max")
+            raise Violation(
+                "media metrics break min <= avg <= max or are negative",
+                received=dict(present),
+                expected="0 <= min <= avg <= max",
+            )
 
 
 @check("CALL-MEDIA-LOST", "call")
 def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
     lost = call.get("audio_out_lost")
-    applicable(_number(lost))
+    applicable(is_number(lost))
     if lost < 0:
         raise Violation("`audio_out_lost` is negative", received=lost, expected=">= 0")
 
@@ -245,90 +308,6 @@ def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
 @check("CALL-MOS-RANGE", "call")
 def call_mos_in_range(ctx: CheckContext, call: Call) -> None:
     mos = call.get("audio_in_mos")
-    applicable(_number(mos))
+    applicable(is_number(mos))
     if not 1.0 <= mos <= 5.0:
         raise Violation("`audio_in_mos` outside 1.0 to 5.0", received=mos, expected="1.0 <= mos <= 5.0")
-
-
-def _times(call: Call) -> dict[str, Any]:
-    return {f: parse_time(call.get(f)) for f in DATE_FIELDS}
-
-
-@check("TIME-UPDATED-AFTER-CREATED", "call")
-def time_updated_not_before_created(ctx: CheckContext, call: Call) -> None:
-    t = _times(call)
-    applicable(t["date_created"] and t["date_updated"])
-    if t["date_updated"] < t["date_created"]:
-        raise Violation("`date_updated` is before `date_created`",
-                        received={f: call[f] for f in ("date_created", "date_updated")}, expected="updated >= created")
-
-
-@check("TIME-START-AFTER-CREATED", "call")
-def time_start_not_before_created(ctx: CheckContext, call: Call) -> None:
-    t = _times(call)
-    applicable(t["date_created"] and t["start_time"])
-    if (t["date_created"] - t["start_time"]).total_seconds() > 1:
-        raise Violation("`start_time` is more than 1 s before `date_created`",
-                        received={f: call[f] for f in ("date_created", "start_time")}, expected="start >= created - 1 s")
-
-
-@check("TIME-START-NULL-WHILE-QUEUED", "call")
-def time_start_null_while_queued(ctx: CheckContext, call: Call) -> None:
-    applicable(call.get("status") == "queued" and "start_time" in call)
-    if call["start_time"] is not None:
-        raise Violation("a queued call has a `start_time`", received=call["start_time"], expected="null")
-
-
-@check("TIME-END-NULL-WHILE-ACTIVE", "call")
-def time_end_null_while_active(ctx: CheckContext, call: Call) -> None:
-    applicable(call.get("status") in ACTIVE and "end_time" in call)
-    if call["end_time"] is not None:
-        raise Violation(f"a {call['status']} call has an `end_time`", received=call["end_time"], expected="null")
-
-
-@check("TIME-END-SET-WHEN-ENDED", "call")
-def time_end_set_when_ended(ctx: CheckContext, call: Call) -> None:
-    status = call.get("status")
-    applicable(status in STATUSES and status not in ACTIVE and "end_time" in call)
-    if call["end_time"] is None:
-        applicable(not (status == "canceled" and call.get("start_time") is None))
-        raise Violation(f"a {status} call has no `end_time`", received=None, expected="an RFC 2822 date")
-
-
-@check("TIME-END-AFTER-START", "call")
-def time_end_not_before_start(ctx: CheckContext, call: Call) -> None:
-    t = _times(call)
-    applicable(t["start_time"] and t["end_time"])
-    if t["end_time"] < t["start_time"]:
-        raise Violation("`end_time` is before `start_time`",
-                        received={f: call[f] for f in ("start_time", "end_time")}, expected="end >= start")
-
-
-def _duration(call: Call) -> float | None:
-    value = call.get("duration")
-    if _number(value):
-        return float(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return float(value)
-    return None
-
-
-@check("TIME-DURATION-UNANSWERED-ZERO", "call")
-def time_duration_zero_when_unanswered(ctx: CheckContext, call: Call) -> None:
-    applicable(call.get("status") in UNANSWERED and "duration" in call)
-    value = call["duration"]
-    if ctx.profile == "twilio" and value in (None, ""):
-        return
-    if _duration(call) != 0:
-        raise Violation(f"a {call['status']} call has a non-zero duration", received=value, expected=0)
-
-
-@check("TIME-DURATION-BOUNDED", "call")
-def time_duration_within_call(ctx: CheckContext, call: Call) -> None:
-    t = _times(call)
-    duration = _duration(call)
-    applicable(duration is not None and t["start_time"] and t["end_time"])
-    span = (t["end_time"] - t["start_time"]).total_seconds()
-    if duration > span + 1:
-        raise Violation("`duration` exceeds end_time - start_time + 1 s", received=call["duration"],
-                        expected=f"<= {span + 1:g}")

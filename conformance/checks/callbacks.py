@@ -1,67 +1,59 @@
 """Checks on the callbacks an endpoint sends: each StatusCallback / RecordingStatusCallback request, and
-the set of them one call produced (its events, their order, the final event's contents).
+the context they are judged in and the helpers both kinds share.
 
-Kinds: "callback" judges one captured request; "callback-set" judges every capture of one call (status
-and recording) against what the create asked for and what the API reported about the call.
+Kind "callback" (here) judges one captured request; kind "callback-set" (`callback_sets.py`) judges every
+capture of one call (status and recording) against what the create asked for and what the API reported.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import hmac
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema
 
 from conformance.checks import applicable, check
 from conformance.checks.values import parse_gmt_date
 from conformance.failures import Violation
-from conformance.lifecycle.graph import (
+from conformance.graph import (
     ALLOWED,
-    CALLBACK_STATUSES,
     ENDED,
     STATUSES,
-    first_illegal_step,
-    reachable,
 )
-from conformance.common.signature import signature_matches
+from conformance.signing import SIGNATURE_HEADERS, signature_problem
 from conformance.spec import webhook_schema
 
 if TYPE_CHECKING:
-    from conformance.receiver import Capture
+    from conformance.capture import Capture
 
 __all__ = [
     "EVENT_OF_STATUS",
     "FINAL_RECORDING_STATUSES",
-    "SIGNATURE_HEADERS",
+    "INTERMEDIATE_EVENTS",
     "CallbackContext",
+    "api_path",
     "audio_counters",
     "is_final",
     "sequence_complete",
-    "signature_problem",
-    "signed_params",
+    "sequence_number",
+    "status_captures",
     "went_through",
 ]
 
 # What each callback CallStatus reports, as the StatusCallbackEvent that asks for it.
 EVENT_OF_STATUS = {
-    "initiated": "initiated", "queued": "initiated", "ringing": "ringing", "in-progress": "answered",
+    "initiated": "initiated",
+    "queued": "initiated",
+    "ringing": "ringing",
+    "in-progress": "answered",
     **dict.fromkeys(ENDED, "completed"),
 }
 INTERMEDIATE_EVENTS = ("initiated", "ringing", "answered")
-# Statuses that prove dialing began, so an `initiated` event was due (failed and canceled may come before it).
-DIALED = frozenset({"ringing", "in-progress", "completed", "busy", "no-answer"})
+# RecordingStatus values that end a recording's callbacks (recording statuses, not call statuses).
 FINAL_RECORDING_STATUSES = frozenset({"completed", "absent", "failed"})
-SIGNATURE_HEADERS = {
-    # The first present header is the one a receiver verifies (SignalWire's SDKs: SignalWire's, else Twilio's).
-    "signalwire": ("X-SignalWire-Signature", "X-Twilio-Signature"),
-    "twilio": ("X-Twilio-Signature",),
-}
 _DIGITS = re.compile(r"^[0-9]+$")
 _FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -91,19 +83,19 @@ def is_final(capture: Capture) -> bool:
     return capture.kind == "status" and capture.get("CallStatus") in ENDED
 
 
-def _sequence(capture: Capture) -> int | None:
+def sequence_number(capture: Capture) -> int | None:
     value = capture.get("SequenceNumber")
     return int(value) if value is not None and _DIGITS.match(value) else None
 
 
 def sequence_complete(captures: Iterable[Capture]) -> bool:
     """Whether the status callbacks' SequenceNumbers are 0..n-1 (nothing is still on its way)."""
-    numbers = [_sequence(c) for c in captures if c.kind == "status"]
+    numbers = [sequence_number(c) for c in captures if c.kind == "status"]
     whole = [n for n in numbers if n is not None]
     return bool(numbers) and len(whole) == len(numbers) and sorted(whole) == list(range(len(whole)))
 
 
-def _status(captures: Iterable[Capture]) -> list[Capture]:
+def status_captures(captures: Iterable[Capture]) -> list[Capture]:
     return [c for c in captures if c.kind == "status"]
 
 
@@ -115,8 +107,11 @@ def _validator(profile: str, webhook: str) -> jsonschema.Draft202012Validator:
 @functools.cache
 def audio_counters(profile: str) -> tuple[str, ...]:
     """The AudioIn*/AudioOut* counters of the profile's statusCallback schema (the seed's 11 for signalwire)."""
-    return tuple(name for name in webhook_schema(profile, "statusCallback").get("properties", {})
-                 if name.startswith("Audio"))
+    return tuple(
+        name
+        for name in webhook_schema(profile, "statusCallback").get("properties", {})
+        if name.startswith("Audio")
+    )
 
 
 def _schema_errors(profile: str, webhook: str, capture: Capture) -> list[str]:
@@ -148,17 +143,14 @@ def _reachable_avoiding(avoid: str) -> frozenset[str]:
 def went_through(statuses: Iterable[str]) -> frozenset[str]:
     """The statuses a call seen in `statuses` surely passed: those seen, and any that every path to them crosses."""
     seen = {s for s in statuses if s in ALLOWED}
-    implied = {c for c in STATUSES if c != "queued" and any(s != c and s not in _reachable_avoiding(c) for s in seen)}
+    implied = {
+        c for c in STATUSES if c != "queued" and any(s != c and s not in _reachable_avoiding(c) for s in seen)
+    }
     return frozenset(seen | implied)
 
 
-def _api_path(ctx: CallbackContext) -> frozenset[str]:
+def api_path(ctx: CallbackContext) -> frozenset[str]:
     return went_through([*ctx.observed_statuses, *([ctx.final_status] if ctx.final_status else [])])
-
-
-def _never_answered(status: str) -> bool:
-    """An ended status no answered call can end in (nothing leads there from in-progress)."""
-    return status in ENDED and status not in reachable("in-progress")
 
 
 # ---------------------------------------------------------------- one callback
@@ -169,11 +161,16 @@ def status_callback_params(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "status")
     errors = _schema_errors(ctx.profile, "statusCallback", capture)
     if errors:
-        raise Violation("status callback parameters do not match the statusCallback schema", received=errors,
-                        expected="the spec's StatusCallbackParams")
+        raise Violation(
+            "status callback parameters do not match the statusCallback schema",
+            received=errors,
+            expected="the spec's StatusCallbackParams",
+        )
     wrong = _names_the_call(ctx, capture)
     if wrong:
-        raise Violation("status callback names another account or call", received=wrong, expected="the created call")
+        raise Violation(
+            "status callback names another account or call", received=wrong, expected="the created call"
+        )
 
 
 @check("CB-RECORDING-PARAMS", "callback")
@@ -181,21 +178,30 @@ def recording_callback_params(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "recording")
     errors = _schema_errors(ctx.profile, "recordingStatusCallback", capture)
     if errors:
-        raise Violation("recording callback parameters do not match the recordingStatusCallback schema",
-                        received=errors, expected="the spec's RecordingStatusCallbackParams")
+        raise Violation(
+            "recording callback parameters do not match the recordingStatusCallback schema",
+            received=errors,
+            expected="the spec's RecordingStatusCallbackParams",
+        )
     wrong = _names_the_call(ctx, capture)
     if wrong:
-        raise Violation("recording callback names another account or call", received=wrong,
-                        expected="the created call")
+        raise Violation(
+            "recording callback names another account or call", received=wrong, expected="the created call"
+        )
 
 
 @check("CB-TIMESTAMP", "callback")
 def status_callback_timestamp(ctx: CallbackContext, capture: Capture) -> None:
     timestamp = capture.get("Timestamp")
-    applicable(capture.kind == "status" and timestamp is not None)  # a missing Timestamp is CB-PARAMS' to judge
+    applicable(
+        capture.kind == "status" and timestamp is not None
+    )  # a missing Timestamp is CB-PARAMS' to judge
     if parse_gmt_date(timestamp) is None:
-        raise Violation("Timestamp is not RFC 2822 with a +0000 offset", received=timestamp,
-                        expected="e.g. 'Thu, 04 Apr 2024 18:32:15 +0000'")
+        raise Violation(
+            "Timestamp is not RFC 2822 with a +0000 offset",
+            received=timestamp,
+            expected="e.g. 'Thu, 04 Apr 2024 18:32:15 +0000'",
+        )
 
 
 @check("CB-METHOD", "callback")
@@ -203,19 +209,31 @@ def status_callback_method(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "status")
     wanted = ctx.method.upper()
     if capture.method != wanted:
-        raise Violation("status callback sent with another method than StatusCallbackMethod",
-                        received=capture.method, expected=wanted)
+        raise Violation(
+            "status callback sent with another method than StatusCallbackMethod",
+            received=capture.method,
+            expected=wanted,
+        )
     if wanted == "GET" and (capture.body_format != "query" or not capture.params):
-        raise Violation("GET status callback without its parameters in the query string",
-                        received=capture.body_format, expected="query string")
+        raise Violation(
+            "GET status callback without its parameters in the query string",
+            received=capture.body_format,
+            expected="query string",
+        )
     if wanted == "POST":
         if capture.body_format not in ("form", "json"):
-            raise Violation("POST status callback without a form or JSON body", received=capture.body_format,
-                            expected="application/x-www-form-urlencoded body (JSON tolerated)")
+            raise Violation(
+                "POST status callback without a form or JSON body",
+                received=capture.body_format,
+                expected="application/x-www-form-urlencoded body (JSON tolerated)",
+            )
         media_type = (capture.header("content-type") or "").split(";")[0].strip().lower()
         if capture.body_format == "form" and media_type != _FORM_TYPE:
-            raise Violation("POST status callback body is not declared as a form", received=media_type or None,
-                            expected=_FORM_TYPE)
+            raise Violation(
+                "POST status callback body is not declared as a form",
+                received=media_type or None,
+                expected=_FORM_TYPE,
+            )
 
 
 @check("CB-SIGNATURE", "callback")
@@ -224,151 +242,16 @@ def callback_signature(ctx: CallbackContext, capture: Capture) -> None:
     names = SIGNATURE_HEADERS[ctx.profile]
     header = next((name for name in names if capture.header(name) is not None), None)
     if header is None:
-        raise Violation(f"{capture.kind} callback carries no signature header",
-                        received=sorted(name for name, _ in capture.headers), expected=" or ".join(names))
+        raise Violation(
+            f"{capture.kind} callback carries no signature header",
+            received=sorted(name for name, _ in capture.headers),
+            expected=" or ".join(names),
+        )
     signature = capture.header(header) or ""
     problem = signature_problem(ctx.signing_key, capture, signature)
     if problem:
-        raise Violation(f"{capture.kind} callback {header} does not verify: {problem}", received=signature,
-                        expected="base64 HMAC-SHA1 of the URL and sorted parameters, keyed by the signing key")
-
-
-def signed_params(capture: Capture) -> Sequence[tuple[str, str]]:
-    """The parameters a signature covers besides the URL: a form body's; none for query and JSON callbacks."""
-    return capture.params if capture.body_format == "form" else ()
-
-
-def signature_problem(key: str, capture: Capture, signature: str) -> str | None:
-    """Why `signature` does not sign `capture` (calls-api-facts §7.4), or None when it does."""
-    if capture.body_format == "json":
-        query = dict(parse_qsl(urlsplit(capture.url).query, keep_blank_values=True))
-        claimed = query.get("bodySHA256")
-        if claimed is None:
-            return "a JSON body needs bodySHA256 in the URL"
-        if not hmac.compare_digest(claimed.lower(), hashlib.sha256(capture.body).hexdigest()):
-            return "bodySHA256 is not the SHA-256 of the body"
-    params = signed_params(capture)  # query parameters travel in the URL, which is signed as it is
-    if any(signature_matches(key, capture.url, params, signature, ordering=o) for o in ("signalwire", "twilio")):
-        return None
-    return "signed with another key, or over another URL or parameters"
-
-
-# ---------------------------------------------------------------- every callback of one call
-
-
-@check("CB-SEQUENCE", "callback-set")
-def status_callback_sequence(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    status = _status(captures)
-    applicable(status)
-    raw = [c.get("SequenceNumber") for c in status]
-    numbers = [_sequence(c) for c in status]
-    if None in numbers:
-        raise Violation("SequenceNumber is missing or not a whole number", received=raw, expected="0, 1, 2, …")
-    ordered = sorted(n for n in numbers if n is not None)
-    if ordered != list(range(len(ordered))):
-        raise Violation("SequenceNumbers of one call's callbacks are not 0..n-1, each once", received=ordered,
-                        expected=list(range(len(ordered))))
-
-
-@check("CB-STATUS-PATH", "callback-set")
-def status_callback_path(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    status = _status(captures)
-    applicable(status)
-    unknown = [c.get("CallStatus") for c in status if c.get("CallStatus") not in CALLBACK_STATUSES]
-    if unknown:
-        raise Violation("callback CallStatus is not a call status or initiated", received=unknown,
-                        expected=list(CALLBACK_STATUSES))
-    # In SequenceNumber order (arrival order where it is missing): CB-SEQUENCE judges the numbers themselves.
-    ordered = sorted(enumerate(status), key=lambda ic: (_sequence(ic[1]) is None, _sequence(ic[1]) or 0, ic[0]))
-    path = [str(c.get("CallStatus")) for _, c in ordered]
-    step = first_illegal_step(path)
-    if step is not None:
-        raise Violation(f"callbacks report an impossible transition {step[0]} -> {step[1]}", received=path,
-                        expected="a path of the transition graph")
-    finals = [s for s in path if s in ENDED]
-    if finals and ctx.final_status is not None and finals[-1] != ctx.final_status:
-        raise Violation("the final callback's CallStatus is not the status the call ended in",
-                        received=finals[-1], expected=ctx.final_status)
-
-
-@check("CB-FINAL-EVENT", "callback-set")
-def final_event_arrives(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    applicable("completed" in ctx.requested_events and ctx.final_status is not None)
-    finals = [c for c in captures if is_final(c)]
-    if not finals:
-        raise Violation("no status callback for the call's end (the `completed` event) arrived",
-                        received=[c.get("CallStatus") for c in _status(captures)], expected=ctx.final_status)
-    first = min(c.received_at for c in finals)
-    if ctx.deadline_at is not None and first > ctx.deadline_at:
-        raise Violation("the final status callback arrived after the deadline",
-                        received=f"{first - ctx.deadline_at:.1f} s late", expected="before the deadline")
-
-
-@check("CB-INTERMEDIATE-EVENTS", "callback-set")
-def requested_events_and_no_others(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    status = _status(captures)
-    went = _api_path(ctx)
-    due = [e for e in INTERMEDIATE_EVENTS if e in ctx.requested_events and _event_due(e, went)]
-    applicable(status or due)
-    events = [EVENT_OF_STATUS.get(str(c.get("CallStatus"))) for c in status]
-    unrequested = sorted({e for e in events if e is not None and e not in ctx.requested_events})
-    if unrequested:
-        raise Violation("callbacks arrived for events that were not requested", received=unrequested,
-                        expected=sorted(ctx.requested_events))
-    missing = [e for e in due if e not in events]
-    if missing:
-        raise Violation("requested events the call went through sent no callback", received=missing,
-                        expected=due)
-
-
-def _event_due(event: str, went: frozenset[str]) -> bool:
-    if event == "initiated":
-        return bool(went & DIALED)
-    if event == "ringing":
-        return "ringing" in went
-    return "in-progress" in went
-
-
-@check("CB-MEDIA-FINAL", "callback-set")
-def final_event_media(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    finals = [c for c in captures if is_final(c)]
-    counters = audio_counters(ctx.profile)
-    applicable(finals and counters)
-    missing = sorted({n for c in finals for n in counters if c.get(n) in (None, "")})
-    if missing:
-        raise Violation("the final status callback lacks media counters", received=missing, expected="present")
-
-
-@check("CB-MEDIA-EARLY", "callback-set")
-def earlier_event_media(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    earlier = [c for c in _status(captures) if not is_final(c)]
-    counters = audio_counters(ctx.profile)
-    applicable(earlier and counters)
-    missing = {str(c.get("CallStatus")): [n for n in counters if c.get(n) in (None, "")] for c in earlier}
-    missing = {status: names for status, names in missing.items() if names}
-    if missing:
-        raise Violation("earlier status callbacks lack media counters", received=missing, expected="present")
-
-
-@check("CB-DURATION-FINAL", "callback-set")
-def final_event_duration(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    finals = [c for c in captures if is_final(c)]
-    applicable(finals)
-    for capture in finals:
-        duration = capture.get("CallDuration")
-        if duration is None or not _DIGITS.match(duration):
-            raise Violation("the final status callback lacks a whole-seconds CallDuration", received=duration,
-                            expected="a whole number of seconds")
-        ended = ctx.final_status or str(capture.get("CallStatus"))
-        if _never_answered(ended) and int(duration) != 0:
-            raise Violation(f"CallDuration of a call that ended {ended} without being answered is not 0",
-                            received=duration, expected="0")
-
-
-@check("CB-RECORDING-PARAMS", "callback-set")
-def final_recording_event_arrives(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    applicable(ctx.record and ctx.final_status is not None and "completed" in ctx.recording_events)
-    statuses = [c.get("RecordingStatus") for c in captures if c.kind == "recording"]
-    if not any(s in FINAL_RECORDING_STATUSES for s in statuses):
-        raise Violation("a call created with Record=true sent no final recording callback", received=statuses,
-                        expected=f"one of {sorted(FINAL_RECORDING_STATUSES)}")
+        raise Violation(
+            f"{capture.kind} callback {header} does not verify: {problem}",
+            received=signature,
+            expected="base64 HMAC-SHA1 of the URL and sorted parameters, keyed by the signing key",
+        )

@@ -7,17 +7,34 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.checks import applicable, check
-from conformance.checks.call_object import STATUSES
 from conformance.checks.context import CheckContext
 from conformance.checks.values import parse_time, same_address
 from conformance.failures import Violation
+from conformance.graph import STATUSES
 
 __all__ = ["ENVELOPE_KEYS"]
 
 ENVELOPE_KEYS = {
-    "signalwire": ("uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "calls"),
-    "twilio": ("uri", "first_page_uri", "next_page_uri", "previous_page_uri", "page", "page_size", "calls",
-               "start", "end"),
+    "signalwire": (
+        "uri",
+        "first_page_uri",
+        "next_page_uri",
+        "previous_page_uri",
+        "page",
+        "page_size",
+        "calls",
+    ),
+    "twilio": (
+        "uri",
+        "first_page_uri",
+        "next_page_uri",
+        "previous_page_uri",
+        "page",
+        "page_size",
+        "calls",
+        "start",
+        "end",
+    ),
 }
 Envelope = Mapping[str, Any]
 
@@ -38,7 +55,9 @@ def list_envelope_complete(ctx: CheckContext, envelope: Envelope) -> None:
     if missing:
         raise Violation("list answer lacks envelope keys", received=missing, expected="present")
     if not isinstance(envelope["calls"], list):
-        raise Violation("`calls` is not an array", received=type(envelope["calls"]).__name__, expected="array")
+        raise Violation(
+            "`calls` is not an array", received=type(envelope["calls"]).__name__, expected="array"
+        )
     if not isinstance(envelope["page"], int) or isinstance(envelope["page"], bool):
         raise Violation("`page` is not an integer", received=envelope["page"], expected="integer")
 
@@ -52,7 +71,9 @@ def list_respects_page_size(ctx: CheckContext, envelope: Envelope) -> None:
     if isinstance(calls, list) and len(calls) > size:
         raise Violation("more calls than PageSize", received=len(calls), expected=f"<= {size}")
     if str(envelope.get("page_size")) != str(size):
-        raise Violation("`page_size` does not echo PageSize", received=envelope.get("page_size"), expected=size)
+        raise Violation(
+            "`page_size` does not echo PageSize", received=envelope.get("page_size"), expected=size
+        )
 
 
 def _filter(ctx: CheckContext, envelope: Envelope, param: str, field: str) -> None:
@@ -61,8 +82,11 @@ def _filter(ctx: CheckContext, envelope: Envelope, param: str, field: str) -> No
     for call in _calls(envelope):
         value = call.get(field)
         if not isinstance(value, str) or not (value == wanted or same_address(wanted, value)):
-            raise Violation(f"a call listed with {param}={wanted} has another `{field}`",
-                            received={"sid": call.get("sid"), field: value}, expected=wanted)
+            raise Violation(
+                f"a call listed with {param}={wanted} has another `{field}`",
+                received={"sid": call.get("sid"), field: value},
+                expected=wanted,
+            )
 
 
 @check("LIST-FILTER-TO", "list")
@@ -81,7 +105,9 @@ def list_filter_status(ctx: CheckContext, envelope: Envelope) -> None:
     applicable(wanted in STATUSES and _calls(envelope))
     wrong = [(c.get("sid"), c.get("status")) for c in _calls(envelope) if c.get("status") != wanted]
     if wrong:
-        raise Violation(f"calls listed with Status={wanted} have another status", received=wrong[:5], expected=wanted)
+        raise Violation(
+            f"calls listed with Status={wanted} have another status", received=wrong[:5], expected=wanted
+        )
 
 
 @check("LIST-NEWEST-FIRST", "list")
@@ -91,5 +117,8 @@ def list_newest_first(ctx: CheckContext, envelope: Envelope) -> None:
     applicable(len({t for _, t in times}) > 1)
     for (earlier_sid, earlier), (later_sid, later) in itertools.pairwise(times):
         if later > earlier:
-            raise Violation("a newer call is listed after an older one",
-                            received={earlier_sid: str(earlier), later_sid: str(later)}, expected="newest first")
+            raise Violation(
+                "a newer call is listed after an older one",
+                received={earlier_sid: str(earlier), later_sid: str(later)},
+                expected="newest first",
+            )

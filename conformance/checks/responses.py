@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from conformance.bodies import json_object
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.failures import Violation
 
-__all__ = ["error_body"]
+if TYPE_CHECKING:
+    import httpx
 
-
-def error_body(response: httpx.Response) -> dict[str, Any] | None:
-    """The parsed JSON object of an answer, or None when it is not a JSON object."""
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+__all__: list[str] = []
 
 
 def _code_ok(code: Any) -> bool:
-    return (isinstance(code, int) and not isinstance(code, bool)) or (isinstance(code, str) and code.isdigit())
+    return (isinstance(code, int) and not isinstance(code, bool)) or (
+        isinstance(code, str) and code.isdigit()
+    )
 
 
 def _shape_problem(body: dict[str, Any]) -> str | None:
@@ -33,7 +27,11 @@ def _shape_problem(body: dict[str, Any]) -> str | None:
         if not isinstance(items, list) or not items:
             return "`errors` is not a non-empty array"
         for item in items:
-            if not isinstance(item, dict) or not _code_ok(item.get("code")) or not isinstance(item.get("message"), str):
+            if (
+                not isinstance(item, dict)
+                or not _code_ok(item.get("code"))
+                or not isinstance(item.get("message"), str)
+            ):
                 return "an `errors` item lacks an integer or numeric-string `code` and a string `message`"
         return None
     if not _code_ok(body.get("code")):
@@ -46,30 +44,42 @@ def _shape_problem(body: dict[str, Any]) -> str | None:
 @check("ERR-JSON-BODY", "response")
 def error_has_json_body(ctx: CheckContext, response: httpx.Response) -> None:
     applicable(response.status_code >= 400)
-    body = error_body(response)
+    body = json_object(response)
     if body is None:
-        raise Violation(f"a {response.status_code} answer has no JSON object body",
-                        received=response.text[:200], expected="{code, message, more_info, status} or {errors: [...]}")
+        raise Violation(
+            f"a {response.status_code} answer has no JSON object body",
+            received=response.text[:200],
+            expected="{code, message, more_info, status} or {errors: [...]}",
+        )
     problem = _shape_problem(body)
     if problem:
-        raise Violation(f"a {response.status_code} error body has the wrong shape: {problem}", received=body,
-                        expected="{code, message, more_info, status} or {errors: [{code, message, more_info}]}")
+        raise Violation(
+            f"a {response.status_code} error body has the wrong shape: {problem}",
+            received=body,
+            expected="{code, message, more_info, status} or {errors: [{code, message, more_info}]}",
+        )
 
 
 @check("ERR-BODY-STATUS", "response")
 def error_body_status_matches(ctx: CheckContext, response: httpx.Response) -> None:
-    body = error_body(response) if response.status_code >= 400 else None
+    body = json_object(response) if response.status_code >= 400 else None
     applicable(body is not None and "status" in body)
     if str(body["status"]) != str(response.status_code):
-        raise Violation("error body `status` differs from the HTTP status", received=body["status"],
-                        expected=response.status_code)
+        raise Violation(
+            "error body `status` differs from the HTTP status",
+            received=body["status"],
+            expected=response.status_code,
+        )
 
 
 @check("ERR-NO-5XX", "response")
 def no_server_error(ctx: CheckContext, response: httpx.Response) -> None:
     if response.status_code >= 500:
-        raise Violation(f"{ctx.method} {ctx.path} answered {response.status_code}",
-                        received=response.text[:200], expected="a 2xx or 4xx answer")
+        raise Violation(
+            f"{ctx.method} {ctx.path} answered {response.status_code}",
+            received=response.text[:200],
+            expected="a 2xx or 4xx answer",
+        )
 
 
 @check("SCHEMA-CONTENT-TYPE", "response")
@@ -77,5 +87,8 @@ def json_media_type(ctx: CheckContext, response: httpx.Response) -> None:
     applicable(response.content)
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
-        raise Violation(f"a {response.status_code} answer with a body is not labelled JSON",
-                        received=media_type or "(no Content-Type)", expected="application/json")
+        raise Violation(
+            f"a {response.status_code} answer with a body is not labelled JSON",
+            received=media_type or "(no Content-Type)",
+            expected="application/json",
+        )

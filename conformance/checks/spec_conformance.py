@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import jsonschema
 
+from conformance.bodies import json_body
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.failures import Violation
 from conformance.spec import documented_response
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__: list[str] = []
+
+_NOT_JSON = object()
 
 
 def _lookup(ctx: CheckContext) -> tuple[bool, dict[str, Any] | None]:
@@ -40,21 +45,29 @@ def _validator(schema_text: str) -> jsonschema.Draft202012Validator:
 def status_code_documented(ctx: CheckContext, response: httpx.Response) -> None:
     documented, _ = _lookup(ctx)
     if not documented:
-        raise Violation(f"{ctx.method} {ctx.path} answered a status the spec does not document",
-                        received=response.status_code, expected="a documented status code")
+        raise Violation(
+            f"{ctx.method} {ctx.path} answered a status the spec does not document",
+            received=response.status_code,
+            expected="a documented status code",
+        )
 
 
 @check("SCHEMA-RESPONSE", "response")
 def body_matches_schema(ctx: CheckContext, response: httpx.Response) -> None:
     documented, schema = _lookup(ctx)
     applicable(documented and schema is not None and response.content)
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        raise Violation(f"{ctx.method} {ctx.path} answered {response.status_code} with a body that is not JSON",
-                        received=response.text[:200], expected="JSON matching the spec") from None
+    body = json_body(response, _NOT_JSON)
+    if body is _NOT_JSON:
+        raise Violation(
+            f"{ctx.method} {ctx.path} answered {response.status_code} with a body that is not JSON",
+            received=response.text[:200],
+            expected="JSON matching the spec",
+        )
     error = jsonschema.exceptions.best_match(_validator(json.dumps(schema, sort_keys=True)).iter_errors(body))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(body)"
-        raise Violation(f"{ctx.method} {ctx.path} answered {response.status_code} with a body off the spec at {where}",
-                        received=error.message[:300], expected="the schema the spec declares")
+        raise Violation(
+            f"{ctx.method} {ctx.path} answered {response.status_code} with a body off the spec at {where}",
+            received=error.message[:300],
+            expected="the schema the spec declares",
+        )

@@ -6,10 +6,14 @@ import datetime as dt
 import email.utils
 import re
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 import phonenumbers
 
-__all__ = ["parse_gmt_date", "parse_time", "same_address", "sid_pattern"]
+__all__ = ["Call", "is_number", "parse_gmt_date", "parse_time", "same_address", "sid_pattern", "status_in"]
+
+Call = Mapping[str, Any]
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -29,8 +33,13 @@ def parse_gmt_date(value: object) -> dt.datetime | None:
         return None
     try:
         moment = dt.datetime(
-            int(match["year"]), _MONTHS.index(match["month"]) + 1, int(match["date"]),
-            int(match["h"]), int(match["m"]), int(match["s"]), tzinfo=dt.UTC,
+            int(match["year"]),
+            _MONTHS.index(match["month"]) + 1,
+            int(match["date"]),
+            int(match["h"]),
+            int(match["m"]),
+            int(match["s"]),
+            tzinfo=dt.UTC,
         )
     except ValueError:
         return None
@@ -77,4 +86,18 @@ def sid_pattern(profile: str, field: str, value: str) -> bool:
         uuid.UUID(value)
     except ValueError:
         return False
-    return re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value) is not None
+    return (
+        re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", value)
+        is not None
+    )
+
+
+def status_in(call: Call, statuses: frozenset[str]) -> bool:
+    """Whether the call's status is one of `statuses` (a status of another JSON type never is)."""
+    status = call.get("status")
+    return isinstance(status, str) and status in statuses
+
+
+def is_number(value: Any) -> bool:
+    """A JSON number (not a boolean)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)

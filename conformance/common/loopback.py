@@ -46,7 +46,9 @@ class _Server(uvicorn.Server):
 class LoopbackServer:
     """`app` served on http://HOST:PORT (HOST a loopback address; PORT 0 picks a free one)."""
 
-    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, name: str = "loopback-server") -> None:
+    def __init__(
+        self, app: Any, *, host: str = "127.0.0.1", port: int = 0, name: str = "loopback-server"
+    ) -> None:
         if not is_loopback(host):
             raise ValueError(f"only loopback addresses may be listened on, not {host!r}")
         self.app = app
@@ -90,11 +92,13 @@ class LoopbackServer:
         sock.set_inheritable(True)
         self._socket = sock
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on",
-                                timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            self.app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2
+        )
         self._server = _Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"{self.name}-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name=f"{self.name}-{self.port}", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + _STARTUP_DEADLINE
         while not self._server.ready.wait(timeout=0.05):
@@ -119,6 +123,7 @@ class LoopbackServer:
     def __enter__(self) -> LoopbackServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop()

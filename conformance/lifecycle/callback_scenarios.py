@@ -8,12 +8,12 @@ within the deadline, or cannot be created, leaves its requirements skipped, neve
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import pytest
-
-from conformance.actors import CLOCK, Deadline
+from conformance.bodies import json_field
+from conformance.capture import Capture
 from conformance.checks import all_checks
 from conformance.checks.callbacks import (
     FINAL_RECORDING_STATUSES,
@@ -21,41 +21,111 @@ from conformance.checks.callbacks import (
     is_final,
     sequence_complete,
 )
-from conformance.lifecycle.graph import ENDED
+from conformance.clock import Deadline
+from conformance.failures import NotJudged
+from conformance.graph import ENDED
+from conformance.handle import Suite
 from conformance.lifecycle.runner import scenario
-from conformance.receiver import CallbackReceiver, Capture
-from conformance.session import Suite
+from conformance.polling import backoff, poll
 
-__all__: list[str] = []
+if TYPE_CHECKING:
+    from conformance.receiver import CallbackReceiver
+
+__all__ = ["Asked"]
 
 ALL_EVENTS = ("initiated", "ringing", "answered", "completed")
 # Intermediate callbacks may trail the final one (delivery order may differ): how long they get once it is in.
 GRACE = 2.0
 STATUS_REQUIREMENTS = (
-    "CB-FINAL-EVENT", "CB-INTERMEDIATE-EVENTS", "CB-METHOD", "CB-PARAMS", "CB-MEDIA-FINAL", "CB-MEDIA-EARLY",
-    "CB-DURATION-FINAL", "CB-STATUS-PATH", "CB-TIMESTAMP", "CB-SEQUENCE", "CB-SIGNATURE",
+    "CB-FINAL-EVENT",
+    "CB-INTERMEDIATE-EVENTS",
+    "CB-METHOD",
+    "CB-PARAMS",
+    "CB-MEDIA-FINAL",
+    "CB-MEDIA-EARLY",
+    "CB-DURATION-FINAL",
+    "CB-STATUS-PATH",
+    "CB-TIMESTAMP",
+    "CB-SEQUENCE",
+    "CB-SIGNATURE",
 )
 FINAL_ONLY_REQUIREMENTS = tuple(r for r in STATUS_REQUIREMENTS if r != "CB-MEDIA-EARLY")
 RECORDING_REQUIREMENTS = ("CB-RECORDING-PARAMS", "CB-SIGNATURE")
 
 
+@dataclasses.dataclass(frozen=True)
+class Asked:
+    """What a scenario's create asks for: the call's LaML document, its callbacks, and the number it rings."""
+
+    laml: str
+    events: Sequence[str] = ()
+    method: str = "POST"
+    status_callback: bool = True
+    record: bool = False
+    recording_events: Sequence[str] = ()
+    to: str | None = None
+
+    def form(self, suite: Suite, receiver: CallbackReceiver, token: str) -> dict[str, Any]:
+        """The create's form, with callbacks to the receiver under `token`."""
+        extra: dict[str, Any] = {}
+        if self.status_callback:
+            extra.update(StatusCallback=receiver.status_url(token), StatusCallbackMethod=self.method)
+            if self.events:
+                extra["StatusCallbackEvent"] = list(self.events)
+        if self.record:
+            extra.update(Record="true", RecordingStatusCallback=receiver.recording_url(token))
+            if self.recording_events:
+                # SignalWire documents a space-separated string, Twilio an array (repeated keys).
+                extra["RecordingStatusCallbackEvent"] = (
+                    list(self.recording_events)
+                    if suite.profile == "twilio"
+                    else " ".join(self.recording_events)
+                )
+        return suite.create_form(self.to, scenario=self.laml, **extra)
+
+    def context(
+        self, suite: Suite, sid: str, observed: Sequence[str], final: str, deadline_at: float
+    ) -> CallbackContext:
+        """What the callbacks of call `sid` are judged against: this request and what the API showed."""
+        return CallbackContext(
+            profile=suite.profile,
+            signing_key=suite.settings.signing_key or suite.settings.auth_token or "",
+            account_sid=suite.client.account_sid,
+            call_sid=sid,
+            requested_events=frozenset(self.events or ("completed",))
+            if self.status_callback
+            else frozenset(),
+            method=self.method,
+            record=self.record,
+            recording_events=frozenset(self.recording_events or ("completed",)),
+            observed_statuses=tuple(observed),
+            final_status=final,
+            deadline_at=deadline_at,
+        )
+
+
 @scenario("callbacks-all-events-post", *STATUS_REQUIREMENTS, needs=("create", "callbacks"))
 def all_events_post(suite: Suite) -> None:
     """Every event requested, POSTed: each arrives signed, numbered and in a legal order; the last is complete."""
-    _story(suite, STATUS_REQUIREMENTS, laml="pause-1", events=ALL_EVENTS, method="POST")
+    _story(suite, STATUS_REQUIREMENTS, Asked(laml="pause-1", events=ALL_EVENTS, method="POST"))
 
 
 @scenario("callbacks-default-get", *FINAL_ONLY_REQUIREMENTS, needs=("create", "callbacks"))
 def default_get(suite: Suite) -> None:
     """No StatusCallbackEvent, method GET: only the final event arrives, its parameters in the query string."""
-    _story(suite, FINAL_ONLY_REQUIREMENTS, laml="hangup", events=(), method="GET")
+    _story(suite, FINAL_ONLY_REQUIREMENTS, Asked(laml="hangup", events=(), method="GET"))
 
 
 @scenario("callbacks-recording", *RECORDING_REQUIREMENTS, needs=("create", "callbacks"))
 def recording(suite: Suite) -> None:
     """Record=true with a RecordingStatusCallback: the recording callbacks arrive, signed and well formed."""
-    _story(suite, RECORDING_REQUIREMENTS, laml="hangup", status_callback=False, record=True,
-           recording_events=("in-progress", "completed"))
+    _story(
+        suite,
+        RECORDING_REQUIREMENTS,
+        Asked(
+            laml="hangup", status_callback=False, record=True, recording_events=("in-progress", "completed")
+        ),
+    )
 
 
 @scenario("callbacks-busy", *STATUS_REQUIREMENTS, needs=("create", "callbacks"))
@@ -63,83 +133,55 @@ def busy(suite: Suite) -> None:
     """A busy call: the final event says busy, with CallDuration 0, after no `answered` event."""
     number = suite.to_numbers.get("busy")
     if number is None:
-        pytest.skip("no To number known to answer busy (only the embedded endpoint has one)")
-    _story(suite, STATUS_REQUIREMENTS, laml="hangup", events=ALL_EVENTS, method="POST", to=number)
+        raise NotJudged("no To number known to answer busy (only the embedded endpoint has one)")
+    _story(suite, STATUS_REQUIREMENTS, Asked(laml="hangup", events=ALL_EVENTS, method="POST", to=number))
 
 
 # ---------------------------------------------------------------- the story every scenario tells
 
 
-def _story(
-    suite: Suite,
-    requirements: Sequence[str],
-    *,
-    laml: str,
-    events: Sequence[str] = (),
-    method: str = "POST",
-    status_callback: bool = True,
-    record: bool = False,
-    recording_events: Sequence[str] = (),
-    to: str | None = None,
-) -> None:
+def _story(suite: Suite, requirements: Sequence[str], asked: Asked) -> None:
+    """Create the call, follow it until it ends, wait for its callbacks, then judge them."""
     receiver = suite.receiver
     if receiver is None:
-        pytest.skip("no callback receiver in this run")
+        raise NotJudged("no callback receiver in this run")
     deadline = suite.settings.deadline
     token = receiver.new_token()
-    extra: dict[str, Any] = {}
-    if status_callback:
-        extra.update(StatusCallback=receiver.status_url(token), StatusCallbackMethod=method)
-        if events:
-            extra["StatusCallbackEvent"] = list(events)
-    if record:
-        extra.update(Record="true", RecordingStatusCallback=receiver.recording_url(token))
-        if recording_events:
-            # SignalWire documents a space-separated string, Twilio an array (repeated keys).
-            extra["RecordingStatusCallbackEvent"] = (
-                list(recording_events) if suite.profile == "twilio" else " ".join(recording_events))
-    response = suite.client.create_call(suite.create_form(to, scenario=laml, **extra))
-    sid = _field(response, "sid")
+    response = suite.client.create_call(asked.form(suite, receiver, token))
+    sid = json_field(response, "sid")
     if not response.is_success or not isinstance(sid, str):
-        _give_up(suite, requirements, f"the create answered {response.status_code}; no call to follow")
+        _give_up(requirements, f"the create answered {response.status_code}; no call to follow")
+    observed, final = _follow(suite, sid, suite.clock.deadline(deadline), _pause(suite, receiver, token))
+    if final is None:
+        _give_up(requirements, f"the call did not end within the deadline ({deadline:g} s)")
+    ended_at = suite.clock.time()
+    if asked.status_callback:
+        _wait(suite, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
+    if asked.record:
+        _wait(suite, receiver, token, lambda caps: any(_final_recording(c) for c in caps), deadline)
+    if asked.status_callback:
+        _wait(suite, receiver, token, sequence_complete, GRACE)
+    _judge(suite, asked.context(suite, sid, observed, final, ended_at + deadline), receiver.captures(token))
 
+
+def _pause(suite: Suite, receiver: CallbackReceiver, token: str) -> Callable[[float], None]:
+    """Sleep between polls, woken once by a callback that says the call ended (then plain sleeps)."""
     woken = False
 
     def pause(seconds: float) -> None:
-        """Sleep between polls, woken once by a callback that says the call ended (then plain sleeps)."""
         nonlocal woken
         if woken:
-            CLOCK.wait(suite.stopping, seconds)
+            suite.clock.wait(suite.stopping, seconds)
         else:
-            woken = _wait(suite, receiver, token, lambda caps: any(is_final(c) or _final_recording(c)
-                                                                   for c in caps), seconds)
+            woken = _wait(
+                suite,
+                receiver,
+                token,
+                lambda caps: any(is_final(c) or _final_recording(c) for c in caps),
+                seconds,
+            )
 
-    observed, final = _follow(suite, sid, CLOCK.deadline(deadline), pause)
-    if final is None:
-        _give_up(suite, requirements, f"the call did not end within the deadline ({deadline:g} s)")
-    ended_at = CLOCK.time()
-
-    if status_callback:
-        _wait(suite, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
-    if record:
-        _wait(suite, receiver, token, lambda caps: any(_final_recording(c) for c in caps), deadline)
-    if status_callback:
-        _wait(suite, receiver, token, sequence_complete, GRACE)
-
-    ctx = CallbackContext(
-        profile=suite.profile,
-        signing_key=suite.settings.signing_key or suite.settings.auth_token or "",
-        account_sid=suite.client.account_sid,
-        call_sid=sid,
-        requested_events=frozenset(events or ("completed",)) if status_callback else frozenset(),
-        method=method,
-        record=record,
-        recording_events=frozenset(recording_events or ("completed",)),
-        observed_statuses=tuple(observed),
-        final_status=final,
-        deadline_at=ended_at + deadline,
-    )
-    _judge(suite, ctx, receiver.captures(token))
+    return pause
 
 
 def _judge(suite: Suite, ctx: CallbackContext, captures: Sequence[Capture]) -> None:
@@ -154,30 +196,41 @@ def _judge(suite: Suite, ctx: CallbackContext, captures: Sequence[Capture]) -> N
             verifier.verify(item.requirement, item.fn, ctx, captures)
 
 
-def _follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], None]) -> tuple[list[str], str | None]:
+def _follow(
+    suite: Suite, sid: str, until: Deadline, pause: Callable[[float], None]
+) -> tuple[list[str], str | None]:
     """Poll the call until it ends: the distinct statuses seen in order, and the ended status (None: it did not).
 
     Between polls `pause(seconds)` waits, returning early when a callback says the call has ended.
     """
     seen: list[str] = []
-    interval = 0.05
-    while True:
-        status = _field(suite.client.fetch_call(sid), "status")
+
+    def step() -> bool | None:
+        status = json_field(suite.client.fetch_call(sid), "status")
         if isinstance(status, str) and (not seen or seen[-1] != status):
             seen.append(status)
-        if status in ENDED:
-            return seen, status
-        if until.expired() or suite.stopping.is_set():
-            return seen, None
-        pause(min(interval, until.remaining()))
-        interval = min(interval * 1.5, 1.0)
+        return True if isinstance(status, str) and status in ENDED else None
+
+    def wait(seconds: float) -> bool:
+        if suite.stopping.is_set():
+            return True
+        pause(min(seconds, until.remaining()))
+        return False
+
+    ended = poll(step, until, wait, backoff(0.05, 1.5, 1.0))
+    return seen, seen[-1] if ended else None
 
 
-def _wait(suite: Suite, receiver: CallbackReceiver, token: str, predicate: Callable[[list[Capture]], bool],
-          timeout: float) -> bool:
+def _wait(
+    suite: Suite,
+    receiver: CallbackReceiver,
+    token: str,
+    predicate: Callable[[list[Capture]], bool],
+    timeout: float,
+) -> bool:
     """Wait until `predicate(this call's captures)` holds, `timeout` passes or the run stops (a replay has
     every capture already, so it looks once)."""
-    timer = CLOCK.timer(timeout)
+    timer = suite.clock.timer(timeout)
 
     def holds(captures: Iterable[Capture]) -> bool:
         return predicate([c for c in captures if c.token == token])
@@ -193,15 +246,5 @@ def _final_recording(capture: Capture) -> bool:
     return capture.kind == "recording" and capture.get("RecordingStatus") in FINAL_RECORDING_STATUSES
 
 
-def _give_up(suite: Suite, requirements: Sequence[str], reason: str) -> None:
-    for requirement in requirements:
-        suite.verifier.skip(requirement, reason)
-    pytest.skip(reason)
-
-
-def _field(response: Any, name: str) -> Any:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body.get(name) if isinstance(body, dict) else None
+def _give_up(requirements: Sequence[str], reason: str) -> NoReturn:
+    raise NotJudged(reason, requirements)

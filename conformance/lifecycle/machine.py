@@ -26,10 +26,10 @@ from hypothesis.stateful import (
 )
 
 from conformance.failures import CallBudgetExhausted
+from conformance.graph import ENDED, NOT_ANSWERED, STATUSES
+from conformance.handle import Suite
 from conformance.lifecycle.actions import Story
-from conformance.lifecycle.graph import ENDED, STATUSES
 from conformance.lifecycle.observer import check_ended_final, check_list_agrees, check_path
-from conformance.session import Suite
 
 __all__ = ["MACHINE_SETTINGS", "LifecycleMachine", "machine_for", "machine_settings", "run_machine"]
 
@@ -76,7 +76,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     def first_call(self) -> Any:
         return self._create("long")
 
-    @precondition(lambda self: self.live and not self.exhausted and len(self.story.records) < CALLS_PER_EXAMPLE)
+    @precondition(
+        lambda self: self.live and not self.exhausted and len(self.story.records) < CALLS_PER_EXAMPLE
+    )
     @rule(target=calls, kind=st.sampled_from(KINDS))
     def create(self, kind: str) -> Any:
         return self._create(kind)
@@ -105,11 +107,13 @@ class LifecycleMachine(RuleBasedStateMachine):
     def wait(self, sid: str) -> None:
         """Let the call settle: fetch until it is in progress or has ended (a long call then stays up)."""
         record = self.story.records[sid]
-        if record.deleted_as is not None or record.status not in ("queued", "ringing"):
+        if record.deleted_as is not None or record.status not in NOT_ANSWERED:
             self.story.fetch(record)
             return
         limit = 2.0 if self.suite.settings.embedded else min(10.0, self.story.deadline)
-        self.story.poll(record, lambda s: s == "in-progress" or s in ENDED or s not in STATUSES, timeout=limit)
+        self.story.poll(
+            record, lambda s: s == "in-progress" or s in ENDED or s not in STATUSES, timeout=limit
+        )
 
     @precondition(lambda self: self.live)
     @rule(sid=calls)
@@ -148,7 +152,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     def _judge(self, requirement: str, check: Any) -> None:
         """Judge every call once more, but report each call's failure of a requirement only once."""
         for sid, record in self.story.records.items():
-            if (requirement, sid) not in self.failed and not self.suite.verifier.verify(requirement, check, record):
+            if (requirement, sid) not in self.failed and not self.suite.verifier.verify(
+                requirement, check, record
+            ):
                 self.failed.add((requirement, sid))
 
     def teardown(self) -> None:

@@ -13,10 +13,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from conformance.actors import CLOCK
 from conformance.checks.values import parse_time
 from conformance.failures import NotApplicable, Violation
-from conformance.lifecycle.graph import ENDED, STATUSES, first_illegal_step, reachable
+from conformance.graph import ENDED, STATUSES, first_illegal_step, reachable
 
 __all__ = [
     "FINAL_FIELDS",
@@ -43,15 +42,15 @@ class Snapshot:
     fields: Mapping[str, Any]
 
     @classmethod
-    def of(cls, source: str, body: Mapping[str, Any], at: float | None = None) -> Snapshot | None:
-        """The snapshot of a Call body, or None when it carries no string status."""
+    def of(cls, source: str, body: Mapping[str, Any], at: float) -> Snapshot | None:
+        """The snapshot of a Call body that arrived `at` (the run's clock), or None when it carries no string status."""
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}")
         status = body.get("status")
         if not isinstance(status, str):
             return None
         fields = {name: body.get(name) for name in FINAL_FIELDS}
-        return cls(source, CLOCK.monotonic() if at is None else at, status, fields)
+        return cls(source, at, status, fields)
 
     @property
     def authoritative(self) -> bool:
@@ -82,17 +81,18 @@ class CallRecord:
     """Every snapshot of one call, in arrival order, and what the suite did to it.
 
     `long`: its document keeps it in progress until the suite ends it (so it cannot end by itself
-    during a story). `deleted_as`: the status it had when a delete of it was answered 2xx.
+    during a story). `deleted_as`: the status it had when a delete of it was answered 2xx. Times are the
+    run's clock: `created_at` when the create's answer arrived, each snapshot's `at` when its answer did.
     """
 
     sid: str
-    created_at: float = dataclasses.field(default_factory=CLOCK.monotonic)
+    created_at: float = 0.0
     long: bool = False
     deleted_as: str | None = None
     snapshots: list[Snapshot] = dataclasses.field(default_factory=list)
 
-    def observe(self, source: str, body: Any, at: float | None = None) -> Snapshot | None:
-        """Add the snapshot of `body` when it is this call's object; returns it."""
+    def observe(self, source: str, body: Any, at: float) -> Snapshot | None:
+        """Add the snapshot of `body` (arrived `at`) when it is this call's object; returns it."""
         if not isinstance(body, Mapping) or body.get("sid") != self.sid:
             return None
         snapshot = Snapshot.of(source, body, at)
@@ -129,8 +129,11 @@ def check_path(record: CallRecord) -> None:
         raise NotApplicable
     step = first_illegal_step(statuses)
     if step is not None:
-        raise Violation(f"call {record.sid} went from {step[0]} to {step[1]}", received=" -> ".join(statuses),
-                        expected=f"from {step[0]}: one of {sorted(reachable(step[0])) or 'nothing (ended)'}")
+        raise Violation(
+            f"call {record.sid} went from {step[0]} to {step[1]}",
+            received=" -> ".join(statuses),
+            expected=f"from {step[0]}: one of {sorted(reachable(step[0])) or 'nothing (ended)'}",
+        )
 
 
 def check_ended_final(record: CallRecord) -> None:
@@ -142,7 +145,7 @@ def check_ended_final(record: CallRecord) -> None:
     first = record.first_ended()
     if first is None:
         raise NotApplicable
-    later = record.snapshots[record.snapshots.index(first) + 1:]
+    later = record.snapshots[record.snapshots.index(first) + 1 :]
     judged = False
     expected = first.final()
     for snapshot in later:
@@ -152,9 +155,12 @@ def check_ended_final(record: CallRecord) -> None:
         received = snapshot.final()
         if received != expected:
             moved = {k: snapshot.fields[k] for k in FINAL_FIELDS if received[k] != expected[k]}
-            raise Violation(f"ended call {record.sid} changed after it was seen {first.status} "
-                            f"(a later {snapshot.source} answer)", received=moved,
-                            expected={k: first.fields[k] for k in moved})
+            raise Violation(
+                f"ended call {record.sid} changed after it was seen {first.status} "
+                f"(a later {snapshot.source} answer)",
+                received=moved,
+                expected={k: first.fields[k] for k in moved},
+            )
     if not judged:
         raise NotApplicable
 
@@ -171,16 +177,24 @@ def check_list_agrees(record: CallRecord) -> None:
             continue
         shown = snapshot.status
         before = next((s for s in reversed(record.snapshots[:index]) if s.authoritative), None)
-        after = next((s for s in record.snapshots[index + 1:] if s.authoritative), None)
+        after = next((s for s in record.snapshots[index + 1 :] if s.authoritative), None)
         if before is not None and before.status in STATUSES and not _comparable(before.status, shown):
-            raise Violation(f"a list showed call {record.sid} {shown} right after a {before.source} showed "
-                            f"{before.status}", received=shown,
-                            expected=f"{before.status}, a status reachable from it, or one it is reachable from")
-        if after is not None and after.status in STATUSES and not (after.status == shown
-                                                                    or after.status in reachable(shown)):
-            raise Violation(f"a list showed call {record.sid} {shown}, but a later {after.source} showed "
-                            f"{after.status}", received=after.status,
-                            expected=f"{shown} or a status reachable from it")
+            raise Violation(
+                f"a list showed call {record.sid} {shown} right after a {before.source} showed "
+                f"{before.status}",
+                received=shown,
+                expected=f"{before.status}, a status reachable from it, or one it is reachable from",
+            )
+        if (
+            after is not None
+            and after.status in STATUSES
+            and not (after.status == shown or after.status in reachable(shown))
+        ):
+            raise Violation(
+                f"a list showed call {record.sid} {shown}, but a later {after.source} showed {after.status}",
+                received=after.status,
+                expected=f"{shown} or a status reachable from it",
+            )
         judged = True
     if not judged:
         raise NotApplicable
@@ -195,5 +209,8 @@ def check_reached_end(record: CallRecord, deadline: float) -> None:
     first = record.first_ended()
     if first is None or first.at - record.created_at > deadline:
         late = f" (first seen {first.status} after {first.at - record.created_at:.1f} s)" if first else ""
-        raise Violation(f"call {record.sid} did not end within {deadline:g} s{late}",
-                        received=" -> ".join(record.statuses) or "no status", expected="an ended status")
+        raise Violation(
+            f"call {record.sid} did not end within {deadline:g} s{late}",
+            received=" -> ".join(record.statuses) or "no status",
+            expected="an ended status",
+        )

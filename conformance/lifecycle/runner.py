@@ -1,7 +1,8 @@
 """Scenarios: lifecycle and callback stories over real calls, registered by name and run concurrently.
 
 A scenario is `fn(suite) -> None` that acts through the suite's client and judges through its verifier.
-All scenarios of a run start together, so the run costs about its longest scenario, not their sum.
+All scenarios of a run start together, so the run costs about its longest scenario, not their sum. Each
+runs in a verifier scope of its own; what it ended in is kept for its test (`suite/test_scenarios.py`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,8 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from conformance.actors import acting_as
-from conformance.failures import CallBudgetExhausted, ConformanceFailure
-from conformance.session import Suite
+from conformance.failures import ConformanceFailure, NotJudged
+from conformance.handle import Suite
 
 __all__ = ["SCENARIOS", "Scenario", "ScenarioResult", "run_scenarios", "scenario", "scenario_actor"]
 
@@ -32,19 +30,21 @@ class Scenario:
 
 @dataclasses.dataclass
 class ScenarioResult:
-    """How a scenario ended: MUST failures, a skip reason, or a harness error; and how long it took."""
+    """How a scenario ended: its MUST failures (already recorded), what it could not judge, or the exception
+    that stopped it (a harness error or a bug of the suite); and how long it took."""
 
     duration: float
     failures: list[ConformanceFailure] = dataclasses.field(default_factory=list)
-    skipped: str | None = None
-    error: BaseException | None = None
+    not_judged: NotJudged | None = None
+    error: Exception | None = None
 
 
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(name: str, *requirements: str, needs: tuple[str, ...] = ("create",)) -> Callable[
-        [Callable[[Suite], None]], Callable[[Suite], None]]:
+def scenario(
+    name: str, *requirements: str, needs: tuple[str, ...] = ("create",)
+) -> Callable[[Callable[[Suite], None]], Callable[[Suite], None]]:
     """Register `fn` as the scenario `name`, judging `requirements`."""
 
     def register(fn: Callable[[Suite], None]) -> Callable[[Suite], None]:
@@ -64,20 +64,19 @@ def scenario_actor(name: str) -> str:
 def _run_one(suite: Suite, item: Scenario) -> ScenarioResult:
     started = time.monotonic()
     result = ScenarioResult(0.0)
-    with suite.verifier.scope(f"scenario:{item.name}"), acting_as(scenario_actor(item.name)):
+    with (
+        suite.verifier.scope(scenario_actor(item.name)) as scope,
+        suite.clock.acting_as(scenario_actor(item.name)),
+    ):
         try:
             for need in item.needs:
                 suite.require(need)
             item.fn(suite)
-        except pytest.skip.Exception as skip:
-            result.skipped = skip.msg
-        except CallBudgetExhausted as exc:
-            result.skipped = str(exc)
-        except ConformanceFailure as failure:
-            result.failures.append(failure)
+        except NotJudged as stop:
+            result.not_judged = stop
         except Exception as exc:  # EndpointUnavailable or a bug of the suite: reported by the scenario's test
             result.error = exc
-        result.failures.extend(f for f in suite.verifier.take_pending() if f not in result.failures)
+    result.failures = scope.failures
     result.duration = time.monotonic() - started
     return result
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conformance.actors import CLOCK
+from conformance.graph import ENDED
+from conformance.handle import Suite
 from conformance.lifecycle.actions import Judged, Story, not_judged
-from conformance.lifecycle.graph import ENDED
 from conformance.lifecycle.machine import run_machine
 from conformance.lifecycle.observer import (
     CallRecord,
@@ -21,7 +21,6 @@ from conformance.lifecycle.observer import (
     check_reached_end,
 )
 from conformance.lifecycle.runner import scenario
-from conformance.session import Suite
 
 __all__: list[str] = []
 
@@ -33,14 +32,16 @@ def _settle(story: Story, judged: Judged, requirement: str) -> None:
     """Skip `requirement` when the action judged another one (the call was not in the state it needs)."""
     if judged.requirement != requirement:
         detail = f" ({judged.requirement} was judged instead)" if judged.requirement else ""
-        not_judged(story.suite, requirement, f"{judged.reason or 'not decisive'}{detail}")
+        not_judged(requirement, f"{judged.reason or 'not decisive'}{detail}")
 
 
 def _ended_or_skip(story: Story, record: CallRecord, requirement: str) -> None:
     story.poll(record, lambda s: s in ENDED)
     if not record.ended:
-        not_judged(story.suite, requirement, f"the call did not end within {story.deadline:g} s "
-                                             f"(last seen {record.status or 'nowhere'})")
+        not_judged(
+            requirement,
+            f"the call did not end within {story.deadline:g} s (last seen {record.status or 'nowhere'})",
+        )
 
 
 def _right_after_create(story: Story, act: Callable[[CallRecord], Judged], requirement: str) -> None:
@@ -84,7 +85,9 @@ def complete_in_progress(suite: Suite) -> None:
 def complete_not_answered(suite: Suite) -> None:
     """Status=completed right after the create: the call ends, as canceled or completed."""
     with Story(suite) as story:
-        _right_after_create(story, lambda record: story.complete(record, fresh=True), "UPDATE-COMPLETE-NOT-ANSWERED")
+        _right_after_create(
+            story, lambda record: story.complete(record, fresh=True), "UPDATE-COMPLETE-NOT-ANSWERED"
+        )
 
 
 @scenario("update-ended", "UPDATE-ENDED-CALL")
@@ -132,16 +135,16 @@ def natural_end(suite: Suite) -> None:
         destinations = [None, *suite.to_numbers.values()]
         records = [r for r in (story.create(to=to, Timeout=ring) for to in destinations) if r is not None]
         if not records:
-            not_judged(suite, "LIFE-REACHES-END", "the endpoint did not create the calls")
-        deadline = CLOCK.deadline(story.deadline)
+            not_judged("LIFE-REACHES-END", "the endpoint did not create the calls")
+        deadline = suite.clock.deadline(story.deadline)
         for record in records:
             story.poll(record, lambda s: s in ENDED, timeout=deadline)
         if suite.stopping.is_set():
-            not_judged(suite, "LIFE-REACHES-END", "the run ended before the calls did")
+            not_judged("LIFE-REACHES-END", "the run ended before the calls did")
         for record in records:
             suite.verifier.verify("LIFE-REACHES-END", check_reached_end, record, story.deadline)
         # An ended call must not change later: look again a while after the end.
-        CLOCK.wait(suite.stopping, 1.0 if suite.settings.embedded else 3.0)
+        suite.clock.wait(suite.stopping, 1.0 if suite.settings.embedded else 3.0)
         for record in records:
             if record.ended:
                 story.fetch(record)
@@ -152,9 +155,19 @@ def natural_end(suite: Suite) -> None:
             suite.verifier.verify("LIFE-ENDED-FINAL", check_ended_final, record)
 
 
-@scenario("state-machine", "LIFE-TRANSITIONS", "LIFE-ENDED-FINAL", "UPDATE-CANCEL-QUEUED",
-          "UPDATE-CANCEL-IN-PROGRESS", "UPDATE-COMPLETE-IN-PROGRESS", "UPDATE-COMPLETE-NOT-ANSWERED",
-          "UPDATE-ENDED-CALL", "UPDATE-REDIRECT", "DELETE-ENDED", "DELETE-UNFINISHED")
+@scenario(
+    "state-machine",
+    "LIFE-TRANSITIONS",
+    "LIFE-ENDED-FINAL",
+    "UPDATE-CANCEL-QUEUED",
+    "UPDATE-CANCEL-IN-PROGRESS",
+    "UPDATE-COMPLETE-IN-PROGRESS",
+    "UPDATE-COMPLETE-NOT-ANSWERED",
+    "UPDATE-ENDED-CALL",
+    "UPDATE-REDIRECT",
+    "DELETE-ENDED",
+    "DELETE-UNFINISHED",
+)
 def state_machine(suite: Suite) -> None:
     """A Hypothesis state machine creating, fetching, listing, updating and deleting real calls."""
     run_machine(suite)

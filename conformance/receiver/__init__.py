@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conformance.receiver.captures import Capture, CaptureLog
+from conformance.capture import Capture
+from conformance.receiver.captures import CaptureLog
 from conformance.receiver.server import CallbackReceiver
 
 __all__ = ["CallbackReceiver", "Capture", "CaptureLog"]

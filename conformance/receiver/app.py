@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from conformance.receiver.captures import Capture, CaptureLog
+from conformance.capture import Capture
+from conformance.receiver.captures import CaptureLog
 
 __all__ = ["MAX_BODY", "create_receiver_app", "laml_document"]
 
@@ -25,8 +26,10 @@ def laml_document(scenario: str) -> str | None:
     if scenario == "hangup":
         return '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Hangup/></Response>\n'
     if scenario.startswith("pause-") and scenario[6:].isdigit() and int(scenario[6:]) <= 3600:
-        return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
-                f'<Response><Pause length="{int(scenario[6:])}"/><Hangup/></Response>\n')
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<Response><Pause length="{int(scenario[6:])}"/><Hangup/></Response>\n'
+        )
     return None
 
 
@@ -57,7 +60,9 @@ def _params(request: Request, body: bytes) -> tuple[tuple[tuple[str, str], ...],
         except ValueError:
             document = None
         if isinstance(document, dict):
-            return tuple((str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in document.items()), "json"
+            return tuple(
+                (str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in document.items()
+            ), "json"
     return tuple(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)), "form"
 
 
@@ -73,15 +78,28 @@ def create_receiver_app(log: CaptureLog, public_base: Callable[[], str]) -> Star
             query = request.url.query
             url = f"{public_base().rstrip('/')}{request.url.path}" + (f"?{query}" if query else "")
             headers = tuple((k, v) for k, v in request.headers.items() if k in _KEPT_HEADERS)
-            log.add(Capture(kind, request.path_params["token"], request.method, url, params, body_format, body,
-                            headers, time.time()))
+            log.add(
+                Capture(
+                    kind,
+                    request.path_params["token"],
+                    request.method,
+                    url,
+                    params,
+                    body_format,
+                    body,
+                    headers,
+                    time.time(),
+                )
+            )
             return Response(status_code=204)
 
         return endpoint
 
     methods = ["GET", "POST"]
-    return Starlette(routes=[
-        Route("/laml/{scenario}", _laml, methods=methods),
-        Route("/status/{token}", capture("status"), methods=methods),
-        Route("/recording/{token}", capture("recording"), methods=methods),
-    ])
+    return Starlette(
+        routes=[
+            Route("/laml/{scenario}", _laml, methods=methods),
+            Route("/status/{token}", capture("status"), methods=methods),
+            Route("/recording/{token}", capture("recording"), methods=methods),
+        ]
+    )

@@ -1,44 +1,14 @@
-"""Captured callback requests and a log that tests can wait on (deadlines, never fixed sleeps)."""
+"""The log of captured callbacks, which scenarios wait on (bounded by the run's clock, never fixed sleeps)."""
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable, Iterable
 
-from conformance.actors import CLOCK
+from conformance.capture import Capture
+from conformance.clock import Clock
 
-__all__ = ["Capture", "CaptureLog"]
-
-
-@dataclasses.dataclass(frozen=True)
-class Capture:
-    """One callback request as received: enough to validate, verify its signature and order it."""
-
-    kind: str  # "status" or "recording"
-    token: str
-    method: str
-    url: str  # the public URL the endpoint called, query string included
-    params: tuple[tuple[str, str], ...]  # query (GET), form (POST) or a JSON object's items, in order
-    body_format: str  # "query", "form" or "json"
-    body: bytes
-    headers: tuple[tuple[str, str], ...]  # lower-cased names
-    received_at: float  # time.time()
-
-    def get(self, name: str) -> str | None:
-        """The first value of parameter `name`, or None."""
-        return next((v for k, v in self.params if k == name), None)
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers if k == name.lower()), None)
-
-    @property
-    def as_dict(self) -> dict[str, str]:
-        """Parameters as a mapping (the first value of each name), for schema validation."""
-        result: dict[str, str] = {}
-        for key, value in self.params:
-            result.setdefault(key, value)
-        return result
+__all__ = ["CaptureLog"]
 
 
 class CaptureLog:
@@ -48,7 +18,8 @@ class CaptureLog:
     keeps those (`shown`), so that a replay judges what the recorded run judged, not what came later.
     """
 
-    def __init__(self, captures: Iterable[Capture] = ()) -> None:
+    def __init__(self, clock: Clock, captures: Iterable[Capture] = ()) -> None:
+        self.clock = clock
         self._captures: list[Capture] = list(captures)
         self._changed = threading.Condition()
         self._shown: dict[str, int] = {}
@@ -81,4 +52,4 @@ class CaptureLog:
 
     def wait(self, predicate: Callable[[list[Capture]], bool], timeout: float) -> bool:
         """Wait until `predicate(all captures)` holds or `timeout` seconds pass; True when it held."""
-        return CLOCK.wait_for(self._changed, lambda: predicate(list(self._captures)), timeout)
+        return self.clock.wait_for(self._changed, lambda: predicate(list(self._captures)), timeout)

@@ -4,28 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from conformance.actors import callback_token
+from conformance.capture import Capture
+from conformance.clock import Clock
 from conformance.common.loopback import LoopbackServer
 from conformance.receiver.app import create_receiver_app
-from conformance.receiver.captures import Capture, CaptureLog
+from conformance.receiver.captures import CaptureLog
 
 __all__ = ["CallbackReceiver"]
 
 
 class CallbackReceiver:
-    """Serves LaML and captures callbacks; `base_url` is how the endpoint reaches it (default: loopback)."""
+    """Serves LaML and captures callbacks; `base_url` is how the endpoint reaches it (default: loopback).
 
-    def __init__(self, public_url: str | None = None, *, port: int = 0) -> None:
-        self.log = CaptureLog()
+    The run's clock bounds waits on its log and draws its callback tokens.
+    """
+
+    def __init__(self, clock: Clock, public_url: str | None = None, *, port: int = 0) -> None:
+        self.clock = clock
+        self.log = CaptureLog(clock)
         self._public_url = public_url.rstrip("/") if public_url else None
-        self._server = LoopbackServer(create_receiver_app(self.log, lambda: self.base_url), port=port,
-                                      name="callback-receiver")
+        self._server = LoopbackServer(
+            create_receiver_app(self.log, lambda: self.base_url), port=port, name="callback-receiver"
+        )
 
     @classmethod
-    def replayed(cls, public_url: str, captures: Iterable[Capture]) -> CallbackReceiver:
+    def replayed(cls, clock: Clock, public_url: str, captures: Iterable[Capture]) -> CallbackReceiver:
         """A receiver that is never started: its log holds the captures of a recorded run."""
-        receiver = cls(public_url)
-        receiver.log = CaptureLog(captures)
+        receiver = cls(clock, public_url)
+        receiver.log = CaptureLog(clock, captures)
         return receiver
 
     def start(self) -> CallbackReceiver:
@@ -43,10 +49,9 @@ class CallbackReceiver:
         """URL of a LaML document: `hangup`, or `pause-N` (up N seconds, then hang up)."""
         return f"{self.base_url}/laml/{scenario}"
 
-    @staticmethod
-    def new_token() -> str:
-        """A token for one call's callback URLs (repeatable: see conformance.actors)."""
-        return callback_token()
+    def new_token(self) -> str:
+        """A token for one call's callback URLs (repeatable: see conformance.clock)."""
+        return self.clock.callback_token()
 
     def status_url(self, token: str) -> str:
         return f"{self.base_url}/status/{token}"

@@ -17,6 +17,7 @@ from .faults import FaultSet
 
 __all__ = ["ApiError", "Responder", "ValidationFailed", "more_info"]
 
+
 def more_info(code: int) -> str:
     return f"https://developer.signalwire.com/compatibility-api/reference/errors/{code}"
 

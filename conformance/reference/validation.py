@@ -39,17 +39,52 @@ _INT = re.compile(r"[0-9]{1,9}")
 _EVENT_LIST = re.compile(r"[a-z_-]+( [a-z_-]+)*")
 # The parameters of each operation's spec, one value each; StatusCallbackEvent (an array) may repeat, and
 # so may RecordingStatusCallbackEvent (an array under twilio, and what Twilio's SDK sends).
-CREATE_PARAMETERS = frozenset({
-    "To", "From", "Url", "ApplicationSid", "Method", "FallbackUrl", "FallbackMethod", "StatusCallback",
-    "StatusCallbackMethod", "SendDigits", "Timeout", "Record", "RecordingChannels", "RecordingTrack",
-    "RecordingStatusCallback", "RecordingStatusCallbackMethod", "Trim", "CallerId", "SipAuthUsername",
-    "SipAuthPassword", "MachineDetection", "MachineDetectionTimeout", "MachineDetectionSpeechThreshold",
-    "MachineDetectionSpeechEndThreshold", "MachineDetectionSilenceTimeout", "MachineWordsThreshold", "AsyncAmd",
-    "AsyncAmdStatusCallback", "AsyncAmdStatusCallbackMethod", "AsyncAmdPartialResults", "MaxPricePerMinute",
-})
-UPDATE_PARAMETERS = frozenset({
-    "Url", "Method", "Status", "FallbackUrl", "FallbackMethod", "StatusCallback", "StatusCallbackMethod",
-})
+CREATE_PARAMETERS = frozenset(
+    {
+        "To",
+        "From",
+        "Url",
+        "ApplicationSid",
+        "Method",
+        "FallbackUrl",
+        "FallbackMethod",
+        "StatusCallback",
+        "StatusCallbackMethod",
+        "SendDigits",
+        "Timeout",
+        "Record",
+        "RecordingChannels",
+        "RecordingTrack",
+        "RecordingStatusCallback",
+        "RecordingStatusCallbackMethod",
+        "Trim",
+        "CallerId",
+        "SipAuthUsername",
+        "SipAuthPassword",
+        "MachineDetection",
+        "MachineDetectionTimeout",
+        "MachineDetectionSpeechThreshold",
+        "MachineDetectionSpeechEndThreshold",
+        "MachineDetectionSilenceTimeout",
+        "MachineWordsThreshold",
+        "AsyncAmd",
+        "AsyncAmdStatusCallback",
+        "AsyncAmdStatusCallbackMethod",
+        "AsyncAmdPartialResults",
+        "MaxPricePerMinute",
+    }
+)
+UPDATE_PARAMETERS = frozenset(
+    {
+        "Url",
+        "Method",
+        "Status",
+        "FallbackUrl",
+        "FallbackMethod",
+        "StatusCallback",
+        "StatusCallbackMethod",
+    }
+)
 _AMD_RANGES = {
     "MachineDetectionTimeout": (1, 120),
     "MachineDetectionSpeechThreshold": (1000, 6000),

@@ -4,19 +4,41 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.session import Suite
+from conformance.failures import NotJudged
+from conformance.handle import Suite
 from conformance.suite.helpers import known_call_sids, poll_until_ended
 
 CALL_OBJECT = (
-    "CALL-FIELDS", "CALL-TYPES", "CALL-EXTRA-FIELDS", "CALL-STATUS-ENUM", "CALL-DIRECTION-ENUM",
-    "CALL-ANSWERED-BY-ENUM", "CALL-ALWAYS-NULL", "CALL-SUBRESOURCE-URIS", "CALL-DATE-FORMAT", "CALL-PRICE-UNIT",
-    "CALL-SID-FORMAT", "CALL-ACCOUNT-SID", "CALL-URI", "CALL-ALIAS-TO", "CALL-ALIAS-FROM", "CALL-FORMATTED-TO-NUMBER",
-    "CALL-FORMATTED-FROM-NUMBER", "CALL-MEDIA-ORDER", "CALL-MEDIA-LOST", "CALL-MOS-RANGE",
+    "CALL-FIELDS",
+    "CALL-TYPES",
+    "CALL-EXTRA-FIELDS",
+    "CALL-STATUS-ENUM",
+    "CALL-DIRECTION-ENUM",
+    "CALL-ANSWERED-BY-ENUM",
+    "CALL-ALWAYS-NULL",
+    "CALL-SUBRESOURCE-URIS",
+    "CALL-DATE-FORMAT",
+    "CALL-PRICE-UNIT",
+    "CALL-SID-FORMAT",
+    "CALL-ACCOUNT-SID",
+    "CALL-URI",
+    "CALL-ALIAS-TO",
+    "CALL-ALIAS-FROM",
+    "CALL-FORMATTED-TO-NUMBER",
+    "CALL-FORMATTED-FROM-NUMBER",
+    "CALL-MEDIA-ORDER",
+    "CALL-MEDIA-LOST",
+    "CALL-MOS-RANGE",
 )
 TIME_FIELDS = (
-    "TIME-UPDATED-AFTER-CREATED", "TIME-START-AFTER-CREATED", "TIME-START-NULL-WHILE-QUEUED",
-    "TIME-END-NULL-WHILE-ACTIVE", "TIME-END-SET-WHEN-ENDED", "TIME-END-AFTER-START",
-    "TIME-DURATION-UNANSWERED-ZERO", "TIME-DURATION-BOUNDED",
+    "TIME-UPDATED-AFTER-CREATED",
+    "TIME-START-AFTER-CREATED",
+    "TIME-START-NULL-WHILE-QUEUED",
+    "TIME-END-NULL-WHILE-ACTIVE",
+    "TIME-END-SET-WHEN-ENDED",
+    "TIME-END-AFTER-START",
+    "TIME-DURATION-UNANSWERED-ZERO",
+    "TIME-DURATION-BOUNDED",
 )
 CREATED_STATUS = {"signalwire": 200, "twilio": 201}
 
@@ -26,21 +48,27 @@ def test_created_calls_through_their_life(calls_suite: Suite) -> None:
     """Create calls (one per outcome the endpoint offers), then fetch each until it ends."""
     calls_suite.require("create")
     # (To, LaML): a call that stays up a second is seen in progress; the endpoint's other outcomes if it has any.
-    targets = [(calls_suite.settings.to_number, "pause-1"),
-               *((to, "hangup") for to in calls_suite.to_numbers.values())]
+    targets = [
+        (calls_suite.settings.to_number, "pause-1"),
+        *((to, "hangup") for to in calls_suite.to_numbers.values()),
+    ]
     sids = []
     for to, scenario in targets:
         response = calls_suite.client.create_call(calls_suite.create_form(to, scenario=scenario))
         call = calls_suite.json(response, "CREATE-2XX", "a valid create")
         calls_suite.verifier.expect(
-            "CREATE-2XX", response.is_success and isinstance(call, dict) and isinstance(call.get("sid"), str),
-            "a valid create was not accepted", received=f"{response.status_code} {response.text[:200]}",
+            "CREATE-2XX",
+            response.is_success and isinstance(call, dict) and isinstance(call.get("sid"), str),
+            "a valid create was not accepted",
+            received=f"{response.status_code} {response.text[:200]}",
             expected="2xx with a Call object",
         )
         if response.is_success:
             calls_suite.verifier.expect(
-                "CREATE-STATUS-CODE", response.status_code == CREATED_STATUS[calls_suite.profile],
-                "create answered another 2xx code than the profile's", received=response.status_code,
+                "CREATE-STATUS-CODE",
+                response.status_code == CREATED_STATUS[calls_suite.profile],
+                "create answered another 2xx code than the profile's",
+                received=response.status_code,
                 expected=CREATED_STATUS[calls_suite.profile],
             )
         if isinstance(call, dict) and isinstance(call.get("sid"), str):
@@ -65,9 +93,13 @@ def test_repeated_status_callback_events_accepted(calls_suite: Suite) -> None:
         StatusCallbackEvent=["initiated", "ringing", "answered", "completed"],
     )
     response = calls_suite.client.create_call(form)
-    calls_suite.verifier.expect("CREATE-FORM-ARRAYS", response.is_success,
-                                "a create with repeated StatusCallbackEvent keys was refused",
-                                received=f"{response.status_code} {response.text[:200]}", expected="2xx")
+    calls_suite.verifier.expect(
+        "CREATE-FORM-ARRAYS",
+        response.is_success,
+        "a create with repeated StatusCallbackEvent keys was refused",
+        received=f"{response.status_code} {response.text[:200]}",
+        expected="2xx",
+    )
 
 
 @pytest.mark.requirements(*CALL_OBJECT, *TIME_FIELDS)
@@ -75,6 +107,6 @@ def test_existing_calls(calls_suite: Suite) -> None:
     """The account's most recent calls, listed and fetched (read-only runs see Call objects this way)."""
     sids = known_call_sids(calls_suite)
     if not sids:
-        pytest.skip("the account has no calls to observe")
+        raise NotJudged("the account has no calls to observe")
     for sid in sids:
         calls_suite.client.fetch_call(sid)

@@ -4,30 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.failures import combine_failures
+from conformance.handle import Suite
 from conformance.lifecycle import callback_scenarios, scenarios  # noqa: F401  (registers the scenarios)
 from conformance.lifecycle.runner import SCENARIOS, ScenarioResult, run_scenarios
-from conformance.session import Suite
 
 
 @pytest.fixture(scope="session")
 def scenario_results(calls_suite: Suite, request: pytest.FixtureRequest) -> dict[str, ScenarioResult]:
     """Every selected scenario's result; they run concurrently, once, when the first one is asked for."""
-    selected = {item.callspec.params["name"] for item in request.session.items
-                if item.originalname == "test_scenario" and hasattr(item, "callspec")}
+    selected = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if item.originalname == "test_scenario" and hasattr(item, "callspec")
+    }
     return run_scenarios(calls_suite, {name: SCENARIOS[name] for name in sorted(selected)})
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.requirements(*item.requirements), id=name)
-    for name, item in sorted(SCENARIOS.items())
-])
-def test_scenario(scenario_results: dict[str, ScenarioResult], name: str) -> None:
-    """One scenario's verdict: its MUST failures fail this test; a scenario that could not run is skipped."""
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.requirements(*item.requirements), id=name)
+        for name, item in sorted(SCENARIOS.items())
+    ],
+)
+def test_scenario(calls_suite: Suite, scenario_results: dict[str, ScenarioResult], name: str) -> None:
+    """One scenario's verdict: its MUST failures fail this test; a scenario that could not judge is skipped."""
     result = scenario_results[name]
+    calls_suite.verifier.carry(result.failures)
     if result.error is not None:
         raise result.error
-    if result.skipped:
-        pytest.skip(result.skipped)
-    if result.failures:
-        raise combine_failures(result.failures)
+    if result.not_judged is not None:
+        raise result.not_judged

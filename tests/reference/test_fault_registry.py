@@ -87,10 +87,17 @@ def test_faults_switched_on_together_merge_their_behaviour() -> None:
 
 def test_status_update_decisions_read_their_fields() -> None:
     correct = Behaviour()
-    decisions = {(status, answered): correct.status_update(status, answered=answered)
-                 for status in ("canceled", "completed") for answered in (False, True)}
-    assert decisions == {("canceled", False): "end", ("canceled", True): "refuse",
-                         ("completed", False): "end", ("completed", True): "end"}
+    decisions = {
+        (status, answered): correct.status_update(status, answered=answered)
+        for status in ("canceled", "completed")
+        for answered in (False, True)
+    }
+    assert decisions == {
+        ("canceled", False): "end",
+        ("canceled", True): "refuse",
+        ("completed", False): "end",
+        ("completed", True): "end",
+    }
     assert Behaviour(cancel_in_progress="end").status_update("canceled", answered=True) == "end"
     assert Behaviour(complete_unanswered="ignore").status_update("completed", answered=False) == "ignore"
 
@@ -157,11 +164,18 @@ def test_other_scopes_pass_the_middleware_untouched() -> None:
 def _code_strings(path: Path) -> set[str]:
     """String constants of a module's code (docstrings left out)."""
     tree = ast.parse(path.read_text())
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-                  and node.body and isinstance(node.body[0], ast.Expr)}
-    return {node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings}
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    }
 
 
 def test_no_fault_name_is_tested_outside_the_fault_modules() -> None:

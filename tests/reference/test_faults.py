@@ -116,7 +116,10 @@ def _ended_later(api: Api) -> bool:
     at_end = ended_answered(api)
     time.sleep(1.0)
     later = api.fetch(at_end["sid"])
-    return seconds(later["end_time"]) == seconds(at_end["end_time"]) + 2 and later["duration"] == at_end["duration"] + 2
+    return (
+        seconds(later["end_time"]) == seconds(at_end["end_time"]) + 2
+        and later["duration"] == at_end["duration"] + 2
+    )
 
 
 def _illegal_path(api: Api) -> bool:
@@ -233,7 +236,9 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     ),
     "time-end-while-active": lambda api: in_progress(api)["end_time"] is not None,
     "time-end-missing": lambda api: ended_answered(api)["end_time"] is None,
-    "time-end-before-start": lambda api: seconds((c := ended_answered(api))["end_time"]) < seconds(c["start_time"]),
+    "time-end-before-start": lambda api: (
+        seconds((c := ended_answered(api))["end_time"]) < seconds(c["start_time"])
+    ),
     "time-duration-unanswered": lambda api: ended(api, To=BUSY_NUMBER)["duration"] != 0,
     "time-duration-too-long": lambda api: (
         (c := ended_answered(api))["duration"] > seconds(c["end_time"]) - seconds(c["start_time"]) + 1
@@ -285,7 +290,9 @@ PROBES: dict[str, Callable[[Api], bool]] = {
         == [0, 2, 3, 4]
     ),
     "cb-no-duration": lambda api: "CallDuration" not in final_status(callbacks_of(api)).params,
-    "cb-get-as-post": lambda api: {r.method for r in callbacks_of(api, StatusCallbackMethod="GET")} == {"POST"},
+    "cb-get-as-post": lambda api: (
+        {r.method for r in callbacks_of(api, StatusCallbackMethod="GET")} == {"POST"}
+    ),
     "cb-unrequested-events": lambda api: (
         [r.params["CallStatus"] for r in callbacks_of(api)]
         == ["initiated", "ringing", "in-progress", "completed"]
@@ -295,7 +302,9 @@ PROBES: dict[str, Callable[[Api], bool]] = {
         == ["initiated", "ringing", "in-progress"]
     ),
     "cb-timestamp-iso": lambda api: bool(ISO8601.match(final_status(callbacks_of(api)).params["Timestamp"])),
-    "cb-status-path": lambda api: final_status(callbacks_of(api, To=BUSY_NUMBER)).params["CallStatus"] == "completed",
+    "cb-status-path": lambda api: (
+        final_status(callbacks_of(api, To=BUSY_NUMBER)).params["CallStatus"] == "completed"
+    ),
     "cb-no-media-final": lambda api: "AudioInMos" not in final_status(callbacks_of(api)).params,
     "cb-no-media-early": lambda api: (
         [("AudioInMos" in r.params) for r in callbacks_of(api, StatusCallbackEvent=ALL_EVENTS)]

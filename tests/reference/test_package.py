@@ -96,6 +96,8 @@ def test_public_surface_is_exact() -> None:
 
 def test_importing_the_endpoint_loads_nothing_of_the_suite() -> None:
     code = "import sys, conformance.reference; print(' '.join(sorted(sys.modules)))"
-    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     ours = [name for name in loaded.stdout.split() if name.startswith("conformance.")]
     assert ours and [name for name in ours if not name.startswith(("conformance.reference", SHARED))] == []

@@ -26,8 +26,13 @@ from tests.reference.conftest import Api
 
 SPEC = load_spec("signalwire")
 PARAMETERS = SPEC["components"]["parameters"]
-LIST_PARAMETERS = {p["name"]: p for p in (PARAMETERS[ref["$ref"].rsplit("/", 1)[1]] for ref in
-                   SPEC["components"]["pathItems"]["CallList"]["get"]["parameters"])}
+LIST_PARAMETERS = {
+    p["name"]: p
+    for p in (
+        PARAMETERS[ref["$ref"].rsplit("/", 1)[1]]
+        for ref in SPEC["components"]["pathItems"]["CallList"]["get"]["parameters"]
+    )
+}
 DATE_PATTERN = PARAMETERS["StartTime"]["schema"]["pattern"]
 URL_PATTERN = component_schema("signalwire", "CreateCallRequest")["properties"]["Url"]["pattern"]
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -45,7 +50,9 @@ def _validator(schema: dict[str, Any]) -> Any:
 
 def _post(api: Api, path: str, pairs: Pairs) -> httpx.Response:
     """A form POST with the pairs in order, repeated keys included."""
-    return api.http.post(path, content=urlencode(pairs), headers={"Content-Type": "application/x-www-form-urlencoded"})
+    return api.http.post(
+        path, content=urlencode(pairs), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
 
 
 def _instance(pairs: Pairs, schema: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +80,7 @@ def _typed(value: str, kind: Any) -> Any:
 
 # ---------------------------------------------------------------- create
 
+
 def _create_pairs(**overrides: Any) -> Pairs:
     base: dict[str, Any] = {"To": "+12025550100", "From": "+12025550199", "Url": "http://127.0.0.1:9/cxml"}
     base.update(overrides)
@@ -92,7 +100,9 @@ CREATES: dict[str, Pairs] = {
     "SIP and client addresses": _create_pairs(To="sip:alice@example.com", From="client:bob"),
     "SIP address with a space": _create_pairs(To="sip:al ice@example.com"),
     "number with a trailing newline": _create_pairs(To="+12025550100\n"),
-    "Url with port, query and fragment": _create_pairs(Url="https://user@example.com:8443/a/b.xml?x=1&y=%20#top"),
+    "Url with port, query and fragment": _create_pairs(
+        Url="https://user@example.com:8443/a/b.xml?x=1&y=%20#top"
+    ),
     "Url empty": _create_pairs(Url=""),
     "Url ftp": _create_pairs(Url="ftp://example.com/a.xml"),
     "Url without a host": _create_pairs(Url="http://:80/a"),
@@ -136,7 +146,10 @@ def test_create_spec_and_endpoint_agree(api: Api, name: str) -> None:
         (_create_pairs(Method="get", FallbackMethod="post"), "lower-case methods"),
         (_create_pairs(Record="True"), "a capitalised boolean"),
         # An array under twilio; the endpoint serves both profiles' clients until it has a twilio mode.
-        (_create_pairs(RecordingStatusCallbackEvent=["in-progress", "completed"]), "repeated recording events"),
+        (
+            _create_pairs(RecordingStatusCallbackEvent=["in-progress", "completed"]),
+            "repeated recording events",
+        ),
     ],
 )
 def test_known_tolerances_beyond_the_spec(api: Api, pairs: Pairs, why: str) -> None:
@@ -147,6 +160,7 @@ def test_known_tolerances_beyond_the_spec(api: Api, pairs: Pairs, why: str) -> N
 
 
 # ---------------------------------------------------------------- update
+
 
 def test_update_with_no_parameters_is_valid_and_changes_nothing(api: Api) -> None:
     operation = SPEC["components"]["pathItems"]["CallInstance"]["post"]
@@ -198,8 +212,12 @@ LIST_VALUES = [
 
 @pytest.mark.parametrize(("name", "value", "valid"), LIST_VALUES)
 def test_list_spec_and_endpoint_agree(api: Api, name: str, value: str, valid: bool) -> None:
-    assert _validator(LIST_PARAMETERS[name]["schema"]).is_valid(_typed(value, LIST_PARAMETERS[name]["schema"].get(
-        "type"))) is valid
+    assert (
+        _validator(LIST_PARAMETERS[name]["schema"]).is_valid(
+            _typed(value, LIST_PARAMETERS[name]["schema"].get("type"))
+        )
+        is valid
+    )
     response = api.http.get(api.calls_path(), params={name: value})
     assert (response.status_code == 200) is valid, response.text
 
@@ -222,6 +240,7 @@ def test_a_well_formed_token_the_endpoint_did_not_issue_is_an_inherent_refusal(a
 
 # ---------------------------------------------------------------- value grammars, exhaustively
 
+
 def _endpoint_reads_date(value: str) -> bool:
     try:
         parse_filter_date(value)
@@ -236,16 +255,31 @@ def test_date_filter_pattern_is_the_endpoints_calendar() -> None:
     for year in (1000, 1004, 1600, 1700, 1900, 2000, 2023, 2024, 2100, 2400, 9999):
         for month in range(1, 13):
             for day in range(0, 33):
-                for value in (f"{year:04d}-{month:02d}-{day:02d}", f"{day} {MONTHS[month - 1]} {year} 10:00 +0000",
-                              f"Wed, {day:02d} {MONTHS[month - 1]} {year} 23:59:59 -2359"):
+                for value in (
+                    f"{year:04d}-{month:02d}-{day:02d}",
+                    f"{day} {MONTHS[month - 1]} {year} 10:00 +0000",
+                    f"Wed, {day:02d} {MONTHS[month - 1]} {year} 23:59:59 -2359",
+                ):
                     if bool(pattern.fullmatch(value)) != _endpoint_reads_date(value):
                         disagreements.append(value)
     assert disagreements == []
 
 
-@pytest.mark.parametrize("value", ["", " 2018-09-19", "2018-09-19\n", "0999-01-01", "19 sep 2018 20:00 +0000",
-                                   "19 Sep 2018 24:00 +0000", "19 Sep 2018 20:00:60 +0000", "19 Sep 2018 20:00 EST",
-                                   "19 Sep 2018 20:00 +0060", "Wed,  19 Sep 2018 20:00 +0000"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        " 2018-09-19",
+        "2018-09-19\n",
+        "0999-01-01",
+        "19 sep 2018 20:00 +0000",
+        "19 Sep 2018 24:00 +0000",
+        "19 Sep 2018 20:00:60 +0000",
+        "19 Sep 2018 20:00 EST",
+        "19 Sep 2018 20:00 +0060",
+        "Wed,  19 Sep 2018 20:00 +0000",
+    ],
+)
 def test_date_forms_both_refuse(value: str) -> None:
     assert not re.fullmatch(DATE_PATTERN, value) and not _endpoint_reads_date(value)
 

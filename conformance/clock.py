@@ -1,12 +1,13 @@
-"""Who is acting (a suite test, a scenario or the session), and the seams that make a run repeatable.
+"""The run's clock: who is acting (a suite test, a scenario or the session), and the seams that make a run
+repeatable. The run creates one `Clock` and passes it to everything that reads time or draws identifiers.
 
 Every request the suite makes has an actor: the suite test on the main thread, a scenario on its own
-thread, or "session" (the preflight and the end of the run); `acting_as(name)` names the current
+thread, or "session" (the preflight and the end of the run); `clock.acting_as(name)` names the current
 thread's. Two things an actor does must come out the same when a run is replayed from cassettes:
 
 - **fresh identifiers** (`fresh_hex`, `fresh_uuid`, `callback_token`) come from a Random seeded with
   the actor's name and the run's seed (random in live runs, fixed when recording and replaying);
-- **time** goes through `CLOCK`. Live and recording runs sleep and wait for real, and a recording notes,
+- **time** goes through the clock. Live and recording runs sleep and wait for real, and a recording notes,
   per actor, which of its deadline checks (`Deadline.expired`, the checks that decide whether a loop
   makes another request) found the deadline passed, and stamps each answer with when it arrived
   (`stamp`). A replay never sleeps or waits: its deadline checks answer what the recording's did, and
@@ -26,19 +27,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-__all__ = [
-    "CLOCK",
-    "MODES",
-    "Actor",
-    "Clock",
-    "Deadline",
-    "Timer",
-    "acting_as",
-    "callback_token",
-    "current_actor",
-    "fresh_hex",
-    "fresh_uuid",
-]
+__all__ = ["MODES", "REPLAY_NONCE", "Actor", "Clock", "Deadline", "Timer"]
 
 MODES = ("live", "record", "replay")
 REPEATABLE_SEED = "calls-conformance"
@@ -61,13 +50,8 @@ class Actor:
 class Clock:
     """The run's mode and time: real in live and recording runs; instant, and as recorded, in a replay."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._local = threading.local()
-        self.configure("live")
-
-    def configure(self, mode: str, expiries: Mapping[str, Sequence[int]] | None = None) -> None:
-        """Start over in `mode`; a replay takes the recording's expired deadline checks, per actor."""
+    def __init__(self, mode: str = "live", expiries: Mapping[str, Sequence[int]] | None = None) -> None:
+        """A clock in `mode`; a replay takes the recording's expired deadline checks, per actor."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         self.mode = mode
@@ -76,11 +60,12 @@ class Clock:
         # Callback tokens start with the nonce: unique per run, so a late callback from an earlier run is
         # never taken for this run's. A recording's nonce is rewritten to REPLAY_NONCE in the cassettes.
         self.nonce = REPLAY_NONCE if mode == "replay" else secrets.token_hex(4)
-        self.expiries: dict[str, list[int]] = {name: list(checks) for name, checks in (expiries or {}).items()}
+        self.expiries: dict[str, list[int]] = {}
+        self.replay_expiries(expiries or {})
+        self._lock = threading.Lock()
+        self._local = threading.local()
         self._actors: dict[str, Actor] = {}
         self._origin = time.monotonic()
-        if mode != "live":
-            _without_local_constants()
 
     def replay_expiries(self, expiries: Mapping[str, Sequence[int]]) -> None:
         """A replay's deadline checks answer these: per actor, the numbers of the checks that expired."""
@@ -90,27 +75,60 @@ class Clock:
     def replaying(self) -> bool:
         return self.mode == "replay"
 
+    @property
+    def recording(self) -> bool:
+        return self.mode == "record"
+
     # ------------------------------------------------------------------ actors
     def actor(self, name: str) -> Actor:
+        """The actor named `name` (made on first use, with its own seeded random source)."""
         with self._lock:
             if name not in self._actors:
                 self._actors[name] = Actor(name, random.Random(f"{self.seed}/{name}"))
             return self._actors[name]
 
     def _stack(self) -> list[Actor]:
-        stack = getattr(self._local, "stack", None)
+        stack: list[Actor] | None = getattr(self._local, "stack", None)
         if stack is None:
             stack = self._local.stack = []
         return stack
 
+    @contextlib.contextmanager
+    def acting_as(self, name: str) -> Iterator[Actor]:
+        """Make `name` the current thread's actor inside the block."""
+        stack = self._stack()
+        stack.append(self.actor(name))
+        try:
+            yield stack[-1]
+        finally:
+            stack.pop()
+
+    def current_actor(self) -> Actor:
+        """The current thread's actor (an unnamed shared one outside any `acting_as`)."""
+        stack = self._stack()
+        return stack[-1] if stack else self.actor(_UNNAMED)
+
+    # ------------------------------------------------------------------ identifiers
+    def fresh_hex(self, nbytes: int = 16) -> str:
+        """`nbytes` random bytes as hex, from the current actor's random source."""
+        return self.current_actor().random.getrandbits(8 * nbytes).to_bytes(nbytes, "big").hex()
+
+    def fresh_uuid(self) -> str:
+        """A version-4 UUID from the current actor's random source."""
+        return str(uuid.UUID(int=self.current_actor().random.getrandbits(128), version=4))
+
+    def callback_token(self) -> str:
+        """A token for one call's callback URLs: the run's nonce and a fresh part."""
+        return f"{self.nonce}-{self.fresh_hex(12)}"
+
     # ------------------------------------------------------------------ time
     def monotonic(self) -> float:
         """Seconds since the run began; in a replay, when the current actor's last answer arrived when recorded."""
-        return current_actor().now if self.replaying else time.monotonic() - self._origin
+        return self.current_actor().now if self.replaying else time.monotonic() - self._origin
 
     def time(self) -> float:
         """time.time(); in a replay, the wall time the current actor's last answer arrived when recorded."""
-        return current_actor().wall if self.replaying else time.time()
+        return self.current_actor().wall if self.replaying else time.time()
 
     def stamp(self) -> str:
         """When an answer arrives, as recorded beside it (`monotonic()` and `time()`)."""
@@ -122,7 +140,7 @@ class Clock:
             now, wall = (float(part) for part in stamp.split())
         except ValueError:
             return
-        actor = current_actor()
+        actor = self.current_actor()
         actor.now, actor.wall = max(actor.now, now), max(actor.wall, wall)
 
     def sleep(self, seconds: float) -> None:
@@ -135,7 +153,7 @@ class Clock:
 
     def wait_for(self, condition: threading.Condition, predicate: Callable[[], bool], timeout: float) -> bool:
         """Wait on `condition` until `predicate()` holds or `timeout` passes; True when it held."""
-        timer = Timer(timeout)
+        timer = self.timer(timeout)
         with condition:
             while not predicate():
                 remaining = timer.remaining()
@@ -145,92 +163,49 @@ class Clock:
             return True
 
     def deadline(self, seconds: float) -> Deadline:
-        return Deadline(seconds)
+        return Deadline(self, seconds)
 
     def timer(self, seconds: float) -> Timer:
-        return Timer(seconds)
+        return Timer(self, seconds)
 
-    def _noted(self, actor: Actor, check: int) -> None:
+    def note_expiry(self, actor: Actor, check: int) -> None:
+        """Recording: `actor`'s deadline check number `check` found its deadline passed."""
         with self._lock:
             self.expiries.setdefault(actor.name, []).append(check)
-
-
-def _without_local_constants() -> None:
-    """Hypothesis now and then draws a constant found in the source of the project's loaded modules; which
-    modules are loaded differs between a recording (the reference endpoint's are) and a replay, so
-    repeatable runs draw none. (Hypothesis has no setting for this: its provider's hook is replaced.)"""
-    from hypothesis.internal.conjecture import providers
-
-    empty = providers.Constants()
-    providers._get_local_constants = lambda: empty
-    providers.CONSTANTS_CACHE.cache.clear()
-
-
-CLOCK = Clock()
 
 
 class Deadline:
     """When a loop stops making requests: each `expired()` is a counted check (recorded, and replayed)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, clock: Clock, seconds: float) -> None:
+        self.clock = clock
         self.seconds = seconds
-        self.ends = CLOCK.monotonic() + seconds
+        self.ends = clock.monotonic() + seconds
 
     def remaining(self) -> float:
-        return max(0.0, self.ends - CLOCK.monotonic())
+        return max(0.0, self.ends - self.clock.monotonic())
 
     def expired(self) -> bool:
-        actor = current_actor()
+        clock = self.clock
+        actor = clock.current_actor()
         actor.checks += 1
-        if CLOCK.replaying:
-            return actor.checks in CLOCK.expiries.get(actor.name, ())
-        passed = CLOCK.monotonic() >= self.ends
-        if passed and CLOCK.mode == "record":
-            CLOCK._noted(actor, actor.checks)
+        if clock.replaying:
+            return actor.checks in clock.expiries.get(actor.name, ())
+        passed = clock.monotonic() >= self.ends
+        if passed and clock.recording:
+            clock.note_expiry(actor, actor.checks)
         return passed
 
 
 class Timer:
     """A bound on waiting for something a replay already has (captured callbacks): over at once in a replay."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, clock: Clock, seconds: float) -> None:
+        self.clock = clock
         self.ends = time.monotonic() + seconds
 
     def remaining(self) -> float:
-        return 0.0 if CLOCK.replaying else max(0.0, self.ends - time.monotonic())
+        return 0.0 if self.clock.replaying else max(0.0, self.ends - time.monotonic())
 
     def passed(self) -> bool:
         return self.remaining() <= 0
-
-
-@contextlib.contextmanager
-def acting_as(name: str) -> Iterator[Actor]:
-    """Make `name` the current thread's actor inside the block."""
-    stack = CLOCK._stack()
-    actor = CLOCK.actor(name)
-    stack.append(actor)
-    try:
-        yield actor
-    finally:
-        stack.pop()
-
-
-def current_actor() -> Actor:
-    """The current thread's actor (an unnamed shared one outside any `acting_as`)."""
-    stack = CLOCK._stack()
-    return stack[-1] if stack else CLOCK.actor(_UNNAMED)
-
-
-def fresh_hex(nbytes: int = 16) -> str:
-    """`nbytes` random bytes as hex, from the current actor's random source."""
-    return current_actor().random.getrandbits(8 * nbytes).to_bytes(nbytes, "big").hex()
-
-
-def fresh_uuid() -> str:
-    """A version-4 UUID from the current actor's random source."""
-    return str(uuid.UUID(int=current_actor().random.getrandbits(128), version=4))
-
-
-def callback_token() -> str:
-    """A token for one call's callback URLs: the run's nonce and a fresh part."""
-    return f"{CLOCK.nonce}-{fresh_hex(12)}"

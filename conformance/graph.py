@@ -1,15 +1,39 @@
-"""The allowed status transitions of a call, in one place (contract-decisions, "Status transitions")."""
+"""A call's statuses and their allowed transitions, in one place (contract-decisions, "Status transitions").
+
+Every set of statuses the suite reasons with is defined here and nowhere else; this module is pure data
+and small functions, low enough in the layers that checks, the client and the lifecycle all import it.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
 
-__all__ = ["ACTIVE", "ALLOWED", "CALLBACK_STATUSES", "ENDED", "STATUSES", "first_illegal_step", "reachable"]
+__all__ = [
+    "ACTIVE",
+    "ALLOWED",
+    "CALLBACK_STATUSES",
+    "DIALED",
+    "ENDED",
+    "NOT_ANSWERED",
+    "SELF_ENDS",
+    "STATUSES",
+    "UNANSWERED_ENDS",
+    "first_illegal_step",
+    "reachable",
+]
 
 STATUSES = ("queued", "ringing", "in-progress", "canceled", "completed", "busy", "failed", "no-answer")
 ACTIVE = frozenset({"queued", "ringing", "in-progress"})
 ENDED = frozenset({"canceled", "completed", "busy", "failed", "no-answer"})
+# Not answered yet: a cancel still applies.
+NOT_ANSWERED = frozenset({"queued", "ringing"})
+# Ends a call reaches by itself when its number is busy, fails or is not answered.
+SELF_ENDS = frozenset({"busy", "failed", "no-answer"})
+# Ends no answered call can reach (nothing leads there from in-progress): a call that ended so was never answered.
+UNANSWERED_ENDS = frozenset({"canceled", "busy", "failed", "no-answer"})
+# Statuses that prove dialing began (failed and canceled may come before it).
+DIALED = frozenset({"ringing", "in-progress", "completed", "busy", "no-answer"})
 # Callbacks add `initiated`, sent when dialing starts; it sits between queued and ringing.
 CALLBACK_STATUSES = ("initiated", *STATUSES)
 

@@ -1,0 +1,63 @@
+"""Starting the embedded reference endpoint for a run: the only suite module that imports `conformance.reference`.
+
+The reference endpoint is a program of its own; the suite starts it on loopback when `CALLS_BASE_URL` is
+unset (or a fault is asked for) and then talks to it over HTTP only, like to any endpoint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from conformance.failures import ConfigError
+from conformance.settings import Settings
+
+__all__ = ["EmbeddedEndpoint", "start_embedded"]
+
+
+@dataclasses.dataclass
+class EmbeddedEndpoint:
+    """A running reference endpoint, the run's settings filled in from it, and its numbers by outcome."""
+
+    settings: Settings
+    to_numbers: dict[str, str]
+    server: Any
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def start_embedded(settings: Settings, faults: Sequence[str], timings: str) -> EmbeddedEndpoint:
+    """Start the reference endpoint (with `faults`, at `timings`); ConfigError for an unknown fault or timing."""
+    from conformance.reference import (
+        BUSY_NUMBER,
+        FAILED_NUMBER,
+        NO_ANSWER_NUMBER,
+        ReferenceEndpoint,
+        Timings,
+    )
+
+    try:
+        server = ReferenceEndpoint(faults=faults, timings=Timings.named(timings))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    server.start()
+    filled = settings.with_endpoint(
+        base_url=server.base_url,
+        account_sid=server.account_sid,
+        auth_token=server.auth_token,
+        signing_key=server.signing_key,
+        from_number=server.from_number,
+        to_number=server.to_number,
+    )
+    # Credentials the user set win only if both are given; a half-set pair would never authenticate.
+    if filled.account_sid != server.account_sid or filled.auth_token != server.auth_token:
+        filled = dataclasses.replace(
+            filled,
+            account_sid=server.account_sid,
+            auth_token=server.auth_token,
+            signing_key=server.signing_key,
+        )
+    numbers = {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
+    return EmbeddedEndpoint(filled, numbers, server)

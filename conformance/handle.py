@@ -1,0 +1,74 @@
+"""The `Suite` handle every suite test and scenario gets: the run's client, verifier, settings, receiver and
+clock, and the few helpers the tests share. It carries no run machinery (the run builds it: `conformance.run`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from typing import TYPE_CHECKING, Any
+
+from conformance.bodies import json_body
+from conformance.clock import Clock
+from conformance.failures import NotJudged
+
+if TYPE_CHECKING:
+    import httpx
+
+    from conformance.client import CallsClient
+    from conformance.receiver import CallbackReceiver
+    from conformance.settings import Settings
+    from conformance.verifier import Verifier
+
+__all__ = ["Suite"]
+
+_NO_JSON = object()
+
+
+@dataclasses.dataclass
+class Suite:
+    """What a suite test gets: the client, the verifier, the run's settings and clock (and receiver, if any)."""
+
+    settings: Settings
+    client: CallsClient
+    verifier: Verifier
+    clock: Clock
+    to_numbers: dict[str, str] = dataclasses.field(default_factory=dict)
+    receiver: CallbackReceiver | None = None
+    stopping: threading.Event = dataclasses.field(default_factory=threading.Event)
+    metrics: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def profile(self) -> str:
+        return self.settings.profile
+
+    def require(self, capability: str) -> None:
+        """NotJudged unless the run has `capability` ("create" or "callbacks")."""
+        reason = self.verifier.ledger.missing_capability_named(capability)
+        if reason:
+            raise NotJudged(reason)
+
+    def json(self, response: httpx.Response, requirement: str, what: str) -> Any:
+        """The JSON body of `response`; when there is none, `requirement` fails and the test stops (NotJudged)."""
+        body = json_body(response, _NO_JSON)
+        if body is not _NO_JSON:
+            return body
+        title = f"{what} answered {response.status_code} without a JSON body"
+        self.verifier.expect(requirement, False, title, received=response.text[:200], expected="JSON")
+        raise NotJudged(f"{title} (see {requirement})")
+
+    def laml_url(self, scenario: str = "hangup") -> str:
+        """A LaML document the call runs: `hangup`, or `pause-N` (up N seconds, then hang up)."""
+        if self.receiver is not None:
+            return self.receiver.laml_url(scenario)
+        return f"http://127.0.0.1:9/laml/{scenario}"  # nothing listens: the endpoint's fetch fails fast
+
+    def create_form(self, to: str | None = None, *, scenario: str = "hangup", **extra: Any) -> dict[str, Any]:
+        """A valid create body: the run's numbers and the LaML document of `scenario` as Url."""
+        form: dict[str, Any] = {
+            "To": to or self.settings.to_number,
+            "From": self.settings.from_number,
+            "Url": self.laml_url(scenario),
+        }
+        form.update(extra)
+        return form

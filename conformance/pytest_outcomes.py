@@ -1,0 +1,123 @@
+"""Where the suite's typed outcomes become pytest's, in one place (the plugin's hooks call these).
+
+- a suite test's MUST failures (its verifier scope) become one combined *failure*;
+- `NotJudged` becomes a *skip* with its reason, recorded in the ledger for the requirements it names and
+  those of the test;
+- a `HarnessError` stops the session (exit status 2, one line), noted by the run;
+- anything else a test raises is a bug of the suite: it stays an *error*.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import pytest
+
+from conformance.cassettes import stale_request
+from conformance.failures import (
+    ConfigError,
+    ConformanceFailure,
+    HarnessError,
+    NotJudged,
+    StaleCassettes,
+    combine_failures,
+)
+from conformance.redact import redact
+from conformance.run import Run
+
+if TYPE_CHECKING:
+    from conformance.handle import Suite
+    from conformance.verifier import Scope
+
+__all__ = ["abort", "activate", "judged_call", "new_run", "settle", "shape_report", "suite_of"]
+
+
+def new_run(config: pytest.Config) -> Run:
+    """The session's run from its options; a malformed one is a usage error."""
+    try:
+        return Run.from_options(config.getoption)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def activate(run: Run, tests: Iterable[tuple[str, Sequence[str]]]) -> None:
+    """Suite tests (nodeid, requirement ids) were collected: a usage error if one names an unknown
+    requirement; the run becomes active (or stops, when it cannot be made repeatable)."""
+    for nodeid, requirements in tests:
+        unknown = [i for i in requirements if i not in run.catalog]
+        if unknown:
+            raise pytest.UsageError(f"{nodeid} names requirements missing from the catalog: {unknown}")
+    try:
+        run.activate()
+    except HarnessError as error:
+        abort(run, error)
+
+
+def abort(run: Run, error: HarnessError) -> NoReturn:
+    """Stop the session: the run could not be carried out (exit status 2, one line)."""
+    run.fail(error)
+    pytest.exit(f"calls-conformance: {error.reason}", returncode=2)
+
+
+@contextlib.contextmanager
+def suite_of(run: Run) -> Iterator[Suite]:
+    """The started run's handle for the session; the run is stopped afterwards, whatever happened."""
+    try:
+        try:
+            suite = run.start()
+        except HarnessError as error:
+            abort(run, error)
+        yield suite
+    finally:
+        run.stop()
+
+
+def judged_call(
+    run: Run, suite: Suite, nodeid: str, requirements: Sequence[str]
+) -> Generator[None, Any, Any]:
+    """Wrap a suite test's call (a hook wrapper body): it runs in a verifier scope of its own, then `settle`."""
+    with suite.verifier.scope(nodeid) as scope:
+        try:
+            result = yield
+        except BaseException as raised:
+            settle(run, suite, scope, requirements, raised)
+            raise
+        settle(run, suite, scope, requirements, None)
+        return result
+
+
+def settle(
+    run: Run, suite: Suite, scope: Scope, requirements: Sequence[str], raised: BaseException | None
+) -> None:
+    """Turn what a suite test ended in into its pytest outcome (returns only when it passed, or to re-raise)."""
+    if isinstance(raised, HarnessError):
+        abort(run, raised)
+    if raised is not None and not isinstance(raised, NotJudged):
+        return  # a bug of the suite (or pytest's own outcome): the caller re-raises it as it is
+    if scope.failures:
+        raise combine_failures(scope.failures) from None
+    if isinstance(raised, NotJudged):
+        for requirement in raised.requirements:
+            suite.verifier.skip(requirement, raised.reason)
+        for requirement in requirements:
+            suite.verifier.skip(requirement, str(raised))
+        pytest.skip(str(raised))
+
+
+def shape_report(run: Run, actor: str, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+    """A suite test's report: a conformance failure shown redacted; stale cassettes and suite bugs noted as
+    errors of the run (the run exits 2)."""
+    raised = call.excinfo.value if call.excinfo is not None else None
+    stale = stale_request(raised) if raised is not None and run.cassettes is not None else None
+    if stale is not None and run.cassettes is not None:
+        report.longrepr = run.cassettes.unrecorded(stale, actor)
+        run.test_errored(report.nodeid)
+    elif isinstance(raised, StaleCassettes):
+        report.longrepr = str(raised)
+        run.test_errored(report.nodeid)
+    elif isinstance(raised, ConformanceFailure):
+        report.longrepr = redact(raised.describe(), run.secrets())
+    elif report.failed:
+        run.test_errored(report.nodeid)

@@ -1,0 +1,166 @@
+"""Failures flow one way: the verifier records each outcome once (ledger and scope), and
+`pytest_outcomes.settle` alone turns what a suite test ended in into its pytest outcome."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+
+from conformance.catalog import load_catalog
+from conformance.clock import Clock
+from conformance.failures import (
+    ConformanceFailure,
+    EndpointUnavailable,
+    NotJudged,
+    Violation,
+)
+from conformance.handle import Suite
+from conformance.outcomes import Ledger, Outcome, Result
+from conformance.pytest_outcomes import settle
+from conformance.run import Run
+from conformance.settings import Settings
+from conformance.verifier import ConformanceWarning, Verifier
+
+MUST, OTHER_MUST, SHOULD = "CREATE-2XX", "LIFE-TRANSITIONS", "CREATE-STATUS-CODE"
+
+
+def _verifier() -> Verifier:
+    return Verifier(Ledger(load_catalog(), "signalwire", frozenset({"create", "callbacks"})))
+
+
+def _results(verifier: Verifier) -> dict[str, Result]:
+    return {r.requirement.id: r for r in verifier.ledger.results()}
+
+
+def _suite(verifier: Verifier) -> Any:
+    return SimpleNamespace(verifier=verifier)
+
+
+# ---------------------------------------------------------------- the verifier records each outcome once
+
+
+def test_a_must_failure_is_recorded_once_in_the_ledger_and_once_in_its_scope() -> None:
+    verifier = _verifier()
+    with verifier.scope("test") as scope:
+        verifier.expect(MUST, False, "refused", received=400, expected="2xx")
+    assert [(f.requirement, f.title) for f in scope.failures] == [(MUST, "refused")]
+    result = _results(verifier)[MUST]
+    assert (result.outcome, result.failures, result.observations) == (Outcome.FAILED, 1, 1)
+
+
+def test_a_should_failure_warns_and_joins_no_scope() -> None:
+    verifier = _verifier()
+    with verifier.scope("test") as scope, pytest.warns(ConformanceWarning, match="another 2xx"):
+        verifier.expect(SHOULD, False, "another 2xx")
+    assert scope.failures == [] and _results(verifier)[SHOULD].outcome is Outcome.FAILED
+
+
+def test_outside_any_scope_a_failure_is_only_in_the_ledger() -> None:
+    verifier = _verifier()
+    verifier.expect(MUST, False, "refused")
+    with verifier.scope("later test") as scope:
+        pass
+    assert scope.failures == [] and _results(verifier)[MUST].outcome is Outcome.FAILED
+
+
+def test_each_thread_has_its_own_scope_and_a_test_carries_a_scenarios_failures() -> None:
+    verifier = _verifier()
+    scenario: list[ConformanceFailure] = []
+
+    def run_scenario() -> None:
+        with verifier.scope("scenario:x") as scope:
+            verifier.verify(OTHER_MUST, _broken)
+        scenario.extend(scope.failures)
+
+    with verifier.scope("test") as test:
+        thread = threading.Thread(target=run_scenario)
+        thread.start()
+        thread.join()
+        assert test.failures == [] and [f.requirement for f in scenario] == [OTHER_MUST]
+        verifier.carry(scenario)
+    assert test.failures == scenario and _results(verifier)[OTHER_MUST].failures == 1
+
+
+def _broken() -> None:
+    raise Violation("went from completed to ringing")
+
+
+def test_a_body_without_json_fails_its_requirement_once_and_stops_the_test() -> None:
+    verifier = _verifier()
+    suite = Suite(Settings(), None, verifier, Clock())  # type: ignore[arg-type]  # json() uses no client
+    assert suite.json(httpx.Response(200, json={"calls": []}), MUST, "a list") == {"calls": []}
+    with (
+        verifier.scope("test") as scope,
+        pytest.raises(NotJudged, match="a create answered 502 without a JSON"),
+    ):
+        suite.json(httpx.Response(502, content=b"<html>"), MUST, "a create")
+    assert len(scope.failures) == 1 and _results(verifier)[MUST].failures == 1
+
+
+# ---------------------------------------------------------------- settle: the one place outcomes become pytest's
+
+
+def test_the_scopes_must_failures_become_one_failure() -> None:
+    verifier = _verifier()
+    with verifier.scope("test") as scope:
+        verifier.expect(MUST, False, "refused")
+        verifier.expect(OTHER_MUST, False, "illegal step")
+        with pytest.raises(ConformanceFailure) as failure:
+            settle(Run({}), _suite(verifier), scope, [MUST], None)
+    assert failure.value.requirement == MUST and "illegal step" in failure.value.describe()
+
+
+def test_not_judged_is_a_skip_recorded_for_what_it_names_and_for_the_tests_requirements() -> None:
+    verifier = _verifier()
+    stop = NotJudged("the call was never seen in-progress", ["UPDATE-REDIRECT"])
+    with (
+        verifier.scope("test") as scope,
+        pytest.raises(pytest.skip.Exception, match="UPDATE-REDIRECT: the call"),
+    ):
+        settle(Run({}), _suite(verifier), scope, ["UPDATE-REDIRECT", OTHER_MUST], stop)
+    results = _results(verifier)
+    assert (results["UPDATE-REDIRECT"].outcome, results["UPDATE-REDIRECT"].message) == (
+        Outcome.SKIPPED,
+        "the call was never seen in-progress",
+    )
+    assert results[OTHER_MUST].message == "UPDATE-REDIRECT: the call was never seen in-progress"
+
+
+def test_failures_outrank_a_stop_and_record_no_skip() -> None:
+    verifier = _verifier()
+    with verifier.scope("test") as scope:
+        verifier.expect(MUST, False, "a list answered 200 without a JSON body")
+        with pytest.raises(ConformanceFailure):
+            settle(Run({}), _suite(verifier), scope, [MUST, OTHER_MUST], NotJudged("stopped"))
+    assert _results(verifier)[OTHER_MUST].message == "not exercised in this run"
+
+
+def test_a_harness_error_stops_the_session_and_is_the_runs() -> None:
+    verifier, run = _verifier(), Run({})
+    with (
+        verifier.scope("test") as scope,
+        pytest.raises(pytest.exit.Exception, match="endpoint unavailable: gone"),
+    ):
+        settle(run, _suite(verifier), scope, [MUST], EndpointUnavailable("gone"))
+    assert (
+        run.harness_line()
+        == "calls-conformance: the run could not be carried out: endpoint unavailable: gone"
+    )
+
+
+def test_a_bug_of_the_suite_is_left_as_it_is_even_with_failures() -> None:
+    verifier = _verifier()
+    with verifier.scope("test") as scope:
+        verifier.expect(MUST, False, "refused")
+        assert settle(Run({}), _suite(verifier), scope, [MUST], KeyError("sid")) is None
+
+
+def test_a_test_that_judged_without_failure_passes() -> None:
+    verifier = _verifier()
+    with verifier.scope("test") as scope:
+        verifier.expect(MUST, True, "accepted")
+        assert settle(Run({}), _suite(verifier), scope, [MUST], None) is None
