@@ -1,7 +1,10 @@
-"""Sessions CI and people use: the conformance run, recording and replaying it, the project's tests, lint, and the
-reference endpoint alone."""
+"""Sessions CI and people use: the conformance run, recording and replaying it, the project's tests, lint, the
+standard spec tools, and the reference endpoint alone."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import nox
 
@@ -24,7 +27,8 @@ SUITE = [
     "ignore::pytest.PytestAssertRewriteWarning",
 ]
 REDOCLY = "@redocly/cli@2"
-CODE = ("conformance", "tests", "noxfile.py", "benchmarks")
+CODE = ("conformance", "tests", "noxfile.py", "benchmarks", "spec-tools")
+PRISM = "@stoplight/prism-cli@5"
 CASSETTES = "cassettes"
 
 
@@ -79,6 +83,27 @@ def lint(session: nox.Session) -> None:
     session.run("python", "-m", "conformance.spec", "twilio", "-o", twilio)
     for document in ("spec/calls.yaml", twilio):
         session.run("npx", "--yes", REDOCLY, "lint", "--config", "redocly.yaml", document, external=True)
+
+
+@nox.session(name="spec-tools", python=PYTHON)
+def spec_tools(session: nox.Session) -> None:
+    """Plain Schemathesis, and the suite through a Prism proxy, against the reference endpoint (npm; -- --profile P)."""
+    _install(session)
+    tmp = Path(session.create_tmp()).resolve()
+    prism = tmp / "prism"  # kept between runs, so a second run installs nothing
+    session.run(
+        "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prism), PRISM, external=True
+    )
+    shutil.rmtree(tmp / "run", ignore_errors=True)  # logs and reports of the last run only
+    session.run(
+        "python",
+        "spec-tools/run.py",
+        "--prism",
+        str(prism / "node_modules/.bin/prism"),
+        "--work",
+        str(tmp / "run"),
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON)
