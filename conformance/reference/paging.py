@@ -2,8 +2,10 @@
 
 A page token is ``PA<sid>`` (the items after that call) or ``PB<sid>`` (the items before it), so
 paging stays stable while calls are created: new calls go to the front and never shift later pages.
-Under twilio the envelope also says where the page sits in the whole list (``start``, ``end``: the
-positions of its first and last call, both 0 on an empty page, as in Twilio's examples).
+As for creates, the query is judged as sent: an empty filter is an invalid value, not a missing one,
+and a parameter given twice is refused. Under twilio the envelope also says where the page sits in the
+whole list (``start``, ``end``: the positions of its first and last call, both 0 on an empty page, as in
+Twilio's examples).
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ from .dates import parse_filter_date
 from .faults import Behaviour, FaultSet
 from .profiles import Profile
 from .serialize import serialize_call
+from .syntax import repeated
 from .validation import Form
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "list_calls"]
+__all__ = ["DEFAULT_PAGE_SIZE", "LIST_PARAMETERS", "MAX_PAGE_SIZE", "list_calls"]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 _PAGING_KEYS = frozenset({"Page", "PageSize", "PageToken"})
-_TOKEN = re.compile(r"^P([AB])(.{1,64})$")
-_INT = re.compile(r"^[0-9]{1,9}$")
+_TOKEN = re.compile(r"P([AB])(.{1,64})")
+_INT = re.compile(r"[0-9]{1,9}")
 _TIME_FILTERS = ("StartTime", "StartTime<", "StartTime>", "EndTime", "EndTime<", "EndTime>")
+LIST_PARAMETERS = frozenset({"To", "From", "ParentCallSid", "Status", *_TIME_FILTERS, *_PAGING_KEYS})
 
 
 def _phone(value: str) -> str:
@@ -57,7 +61,24 @@ def _time_filter(name: str, value: str) -> Callable[[Call], bool]:
     return keep
 
 
-def _filters(query: Form, behaviour: Behaviour) -> list[Callable[[Call], bool]]:
+def _screen(query: Form, profile: Profile) -> None:
+    """Refuse a parameter given twice, an empty To or From, and a ParentCallSid that is no sid."""
+    twice = repeated(query.pairs, LIST_PARAMETERS)
+    if twice is not None:
+        raise ApiError(400, 10000, f"{twice} was given more than once.")
+    for name in ("To", "From"):
+        if query.get(name) == "":
+            raise ApiError(400, 10000, f"{name} must not be empty; leave the filter out instead.")
+    parent = query.get("ParentCallSid")
+    if parent is not None and not profile.sid_matches("CA", parent):
+        raise ApiError(400, 10000, "ParentCallSid must be a call sid.")
+    status = query.get("Status")
+    if status is not None and status not in STATUSES:
+        raise ApiError(400, 10000, f"Status must be one of {', '.join(STATUSES)}.")
+
+
+def _filters(query: Form, behaviour: Behaviour, profile: Profile) -> list[Callable[[Call], bool]]:
+    _screen(query, profile)
     keep: list[Callable[[Call], bool]] = []
     to, from_, status, parent = (
         query.get("To"),
@@ -65,8 +86,6 @@ def _filters(query: Form, behaviour: Behaviour) -> list[Callable[[Call], bool]]:
         query.get("Status"),
         query.get("ParentCallSid"),
     )
-    if status is not None and status not in STATUSES:
-        raise ApiError(400, 10000, f"Status must be one of {', '.join(STATUSES)}.")
     if to is not None and behaviour.to_filter_honoured:
         wanted_to = _phone(to)
         keep.append(lambda call: call.to == wanted_to)
@@ -88,7 +107,7 @@ def _int_param(query: Form, name: str, default: int, behaviour: Behaviour) -> in
     value = query.get(name)
     if value is None:
         return default
-    if not _INT.match(value):
+    if not _INT.fullmatch(value):
         if behaviour.bad_integers == "crash" and name == "PageSize":
             raise ApiError(500, 20500, "Internal Server Error")
         return None
@@ -115,17 +134,17 @@ def list_calls(
     if page is None:
         raise ApiError(400, 10000, "Page must be a whole number, 0 or more.")
     token = query.get("PageToken")
-    if page > 0 and not token:
+    if page > 0 and token is None:
         raise ApiError(400, 54453, "A PageToken must be included if your Page value is larger than 0.")
     direction, token_seq = None, None
-    if token:
-        match = _TOKEN.match(token)
+    if token is not None:
+        match = _TOKEN.fullmatch(token)
         token_seq = store.seq_of(account_sid, match.group(2)) if match else None
         if match is None or token_seq is None:
             raise ApiError(400, 21481, "The page token supplied was invalid.")
         direction = match.group(1)
 
-    keep = _filters(query, behaviour)
+    keep = _filters(query, behaviour, profile)
     ordered = [call for call in store.calls_of(account_sid) if all(test(call) for test in keep)]
     oldest_first = behaviour.list_order == "oldest-first"
     if oldest_first:

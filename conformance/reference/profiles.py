@@ -15,11 +15,14 @@ without the suffix, a format this endpoint does not speak, so it answers JSON th
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
+
+from .syntax import is_sid
 
 __all__ = ["PROFILES", "SIGNALWIRE", "TWILIO", "Profile", "profile_named"]
 
@@ -43,12 +46,12 @@ class Profile:
     recording_source: str  # RecordingSource of a recording a create asked for
     media_counters: bool  # status callbacks carry SignalWire's AudioIn*/AudioOut* counters
     sip_code_param: str  # the final status callback's SIP code parameter
-    application_sid: str  # the pattern an ApplicationSid must match
     inline_documents: bool  # `Twiml` (create and update) gives the call's instructions inline
     create_integers: tuple[str, ...] = ()  # create parameters only this profile takes: whole numbers,
     create_urls: tuple[str, ...] = ()  # absolute http(s) URLs,
     create_patterns: Mapping[str, str] = field(default_factory=dict)  # strings matching a pattern,
-    update_integers: tuple[str, ...] = ()  # and update parameters only this profile takes: whole numbers
+    create_texts: tuple[str, ...] = ()  # and free text
+    update_integers: tuple[str, ...] = ()  # update parameters only this profile takes: whole numbers
     decisions: Mapping[str, Any] = field(default_factory=dict)  # Behaviour fields whose default it changes
 
     @property
@@ -56,14 +59,29 @@ class Profile:
         """The base URL's path (``/2010-04-01`` or ``/api/laml/2010-04-01``), also the uris'."""
         return self.prefixes[0]
 
+    @property
+    def create_parameters(self) -> frozenset[str]:
+        """The create parameters only this profile takes (each one-valued)."""
+        names = (*self.create_integers, *self.create_urls, *self.create_patterns, *self.create_texts)
+        return frozenset(names) | ({"Twiml"} if self.inline_documents else frozenset())
+
+    @property
+    def update_parameters(self) -> frozenset[str]:
+        """The update parameters only this profile takes (each one-valued)."""
+        return frozenset(self.update_integers) | ({"Twiml"} if self.inline_documents else frozenset())
+
     def new_sid(self, kind: str, *, other: bool = False) -> str:
         """A fresh identifier of the profile's form (``other``: of the other form): a UUID, or kind + 32 hex."""
         value = uuid.uuid4()
         twilio = (self.sid_style == "twilio") != other
         return kind + value.hex if twilio else str(value)
 
+    def sid_matches(self, kind: str, value: str) -> bool:
+        """Whether ``value`` is a sid of the profile's form: a UUID, or (twilio) ``kind`` + 32 hex digits."""
+        if self.sid_style == "uuid":
+            return is_sid(value)
+        return re.fullmatch(kind + "[0-9a-fA-F]{32}", value) is not None
 
-_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 SIGNALWIRE = Profile(
     name="signalwire",
@@ -79,7 +97,6 @@ SIGNALWIRE = Profile(
     recording_source="OutBoundApi",
     media_counters=True,
     sip_code_param="SipResultCode",
-    application_sid=_UUID,
     inline_documents=False,
 )
 
@@ -97,11 +114,11 @@ TWILIO = Profile(
     recording_source="OutboundAPI",
     media_counters=False,
     sip_code_param="SipResponseCode",
-    application_sid=r"^AP[0-9a-fA-F]{32}$",
     inline_documents=True,
     create_integers=("TimeLimit",),
     create_urls=("ClientNotificationUrl",),
-    create_patterns=MappingProxyType({"Byoc": r"^BY[0-9a-fA-F]{32}$"}),
+    create_patterns=MappingProxyType({"Byoc": r"BY[0-9a-fA-F]{32}"}),
+    create_texts=("CallReason", "CallToken"),
     update_integers=("TimeLimit",),
     # Twilio: Status=canceled "will not affect calls already in progress" (200, the call unchanged).
     decisions=MappingProxyType({"cancel_in_progress": "ignore"}),

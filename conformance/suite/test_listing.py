@@ -43,7 +43,7 @@ def test_paging_through_next_page_uri(calls_suite: Suite) -> None:
     _ensure_calls(calls_suite, 4, new_second=True)
     client = calls_suite.client
     body = _body(calls_suite, client.list_calls(PageSize=PAGE_SIZE))
-    seen: dict[str, int] = {}
+    seen: dict[object, int] = {}  # keyed by whatever `sid` the answer holds
     pages = 0
 
     def judge() -> None:
