@@ -19,7 +19,8 @@ __all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "applicable", "check
 
 KINDS = ("call", "list", "response", "callback", "callback-set", "document-set")
 
-# A check's context depends on its kind (CheckContext, or CallbackContext for callbacks): typed per function.
+# A check's context depends on its kind (CheckContext, CallbackContext for callbacks, RedirectContext for
+# documents): typed per function.
 _CheckFn = TypeVar("_CheckFn", bound=Callable[[Any, Any], None])
 
 
