@@ -31,7 +31,7 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 _PAGING_KEYS = frozenset({"Page", "PageSize", "PageToken"})
 _TOKEN = re.compile(r"P([AB])(.{1,64})")
-_INT = re.compile(r"[0-9]{1,9}")
+_INT = re.compile(r"[0-9]{1,30}")  # the spec bounds PageSize, not Page
 _TIME_FILTERS = ("StartTime", "StartTime<", "StartTime>", "EndTime", "EndTime<", "EndTime>")
 LIST_PARAMETERS = frozenset({"To", "From", "ParentCallSid", "Status", *_TIME_FILTERS, *_PAGING_KEYS})
 

@@ -50,7 +50,7 @@ class Profile:
     create_integers: tuple[str, ...] = ()  # create parameters only this profile takes: whole numbers,
     create_urls: tuple[str, ...] = ()  # absolute http(s) URLs,
     create_patterns: Mapping[str, str] = field(default_factory=dict)  # strings matching a pattern,
-    create_texts: tuple[str, ...] = ()  # and free text
+    create_texts: tuple[str, ...] = ()  # and free text (a boolean of the other profile's, read as text)
     update_integers: tuple[str, ...] = ()  # update parameters only this profile takes: whole numbers
     decisions: Mapping[str, Any] = field(default_factory=dict)  # Behaviour fields whose default it changes
 
@@ -118,7 +118,7 @@ TWILIO = Profile(
     create_integers=("TimeLimit",),
     create_urls=("ClientNotificationUrl",),
     create_patterns=MappingProxyType({"Byoc": r"BY[0-9a-fA-F]{32}"}),
-    create_texts=("CallReason", "CallToken"),
+    create_texts=("CallReason", "CallToken", "AsyncAmd"),  # AsyncAmd: a string in Twilio's description
     update_integers=("TimeLimit",),
     # Twilio: Status=canceled "will not affect calls already in progress" (200, the call unchanged).
     decisions=MappingProxyType({"cancel_in_progress": "ignore"}),

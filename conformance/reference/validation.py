@@ -41,6 +41,7 @@ _METHODS = frozenset({"GET", "POST"})
 _SEND_DIGITS = re.compile(r"[0-9#*wWA-D]{1,32}")
 _PRICE = re.compile(r"[0-9]+\.?[0-9]{0,4}")
 _INT = re.compile(r"[0-9]{1,9}")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")  # an integer of the spec's (no range): twilio's TimeLimit
 _EVENT_LIST = re.compile(r"[a-z_-]+( [a-z_-]+)*")
 MAX_TWIML = 4000
 # The parameters of each operation's spec, one value each; StatusCallbackEvent (an array) may repeat, and
@@ -222,7 +223,9 @@ def _profile_params(check: _Checker, profile: Profile) -> str | None:
     """Check the create parameters only the profile takes; the inline document (twilio's Twiml), if any."""
     form = check.form
     for name in profile.create_integers:
-        check.integer(name, 0, 999_999_999, 0, 10000)
+        value = form.get(name)
+        if value is not None and not _WHOLE.fullmatch(value):
+            check.fail(10000, f"{name} must be a whole number.")
     for name in profile.create_urls:
         check.url(name, 21402)
     for name, pattern in profile.create_patterns.items():
@@ -290,7 +293,8 @@ def parse_create(form: Form, profile: Profile = SIGNALWIRE, *, strict: bool = Tr
     valid_events = _status_events(check)
     _patterns(check)
     record = check.boolean("Record")
-    check.boolean("AsyncAmd")
+    if "AsyncAmd" not in profile.create_texts:  # twilio: a string ("true" or "false" in its words)
+        check.boolean("AsyncAmd")
     check.boolean("AsyncAmdPartialResults")
     channels = check.choice("RecordingChannels", ("mono", "dual"), "mono", 10000)
     check.choice("RecordingTrack", ("inbound", "outbound", "both"), "both", 10000)
@@ -378,7 +382,7 @@ def parse_update(
         raise ApiError(400, 10000, "Status must be canceled or completed.")
     for name in profile.update_integers:
         value = form.get(name)
-        if value is not None and not _INT.fullmatch(value) and strict:
+        if value is not None and not _WHOLE.fullmatch(value) and strict:
             raise ApiError(400, 10000, f"{name} must be a whole number.")
     return UpdateRequest(
         status=status if status in UPDATE_STATUSES else None,

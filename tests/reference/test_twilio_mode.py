@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -105,6 +106,17 @@ def test_twilio_only_parameters_are_checked(api: Api) -> None:
         TimeLimit="600", Byoc="BY" + "a" * 32, CallReason="a reason", CallToken="token", AsyncAmd="true"
     )
     assert accepted.status_code == 201
+    # Twilio's description types TimeLimit an integer (no range) and AsyncAmd a string: both are taken as typed.
+    assert api.create(TimeLimit="-5", AsyncAmd="perhaps").status_code == 201
+    assert api.create(TimeLimit="600", Twiml="<Response/>", Url=None).status_code == 201
+    pairs = [
+        ("To", api.endpoint.to_number),
+        ("From", api.endpoint.from_number),
+        ("Url", "http://127.0.0.1:9/"),
+    ]
+    twice = [*pairs, ("TimeLimit", "60"), ("TimeLimit", "61")]
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert api.http.post(api.calls_path(), content=urlencode(twice), headers=form).status_code == 400
     sid = api.create_call(To=HOLD_NUMBER)["sid"]
     assert api.update(sid, TimeLimit="soon").status_code == 400
     assert api.update(sid, TimeLimit="60").status_code == 200
