@@ -94,13 +94,20 @@ class CreateRequest:
 
 
 class _Checker:
-    def __init__(self, form: Form, strict: bool) -> None:
+    """Collects a form's errors. `core` says whether the rules checked now are the contract's core (every
+    provider refuses them) or the spec's other constraints; `extended=False` skips the latter, `strict=False`
+    skips both (only To and From presence remain)."""
+
+    def __init__(self, form: Form, strict: bool, extended: bool = True) -> None:
         self.form = form
         self.strict = strict
+        self.extended = extended
+        self.core = True
         self.errors: list[tuple[int, str]] = []
 
-    def fail(self, code: int, message: str) -> None:
-        if self.strict:
+    def fail(self, code: int, message: str, *, core: bool | None = None) -> None:
+        core = self.core if core is None else core
+        if self.strict and (core or self.extended):
             self.errors.append((code, message))
 
     def url(self, name: str, code: int) -> str | None:
@@ -139,22 +146,30 @@ class _Checker:
             return default
         return value
 
-    def integer(self, name: str, low: int, high: int, default: int, code: int) -> int:
+    def integer(
+        self, name: str, low: int, high: int, default: int, code: int, *, core_type: bool = False
+    ) -> int:
+        """A whole number in [low, high]; `core_type`: a value that is no whole number breaks a core rule."""
         value = self.form.get(name)
         if value is None or value == "":
             return default
-        if not _INT.match(value.strip()) or not low <= int(value) <= high:
-            self.fail(code, f"{name} must be a whole number from {low} to {high}.")
+        message = f"{name} must be a whole number from {low} to {high}."
+        if not _INT.match(value.strip()):
+            self.fail(code, message, core=core_type or self.core)
+            return default
+        if not low <= int(value) <= high:
+            self.fail(code, message)
             return default
         return int(value)
 
 
-def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
+def parse_create(form: Form, *, strict: bool = True, extended: bool = True) -> CreateRequest:
     """The create's parameters, or ValidationFailed listing every invalid one.
 
-    ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present.
+    ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present;
+    ``extended=False`` (invalid-params-extended-accepted) checks only the contract's core rules.
     """
-    check = _Checker(form, strict)
+    check = _Checker(form, strict, extended)
     to = form.get("To") or ""
     from_ = form.get("From") or ""
     if not to:
@@ -167,24 +182,13 @@ def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
         check.fail(21212, f"The 'From' number {from_[:64]} is not a valid phone number.")
 
     url = check.url("Url", 21205)
-    application_sid = form.get("ApplicationSid") or None
-    if application_sid is not None and not _is_uuid(application_sid):
-        check.fail(21218, "ApplicationSid is not valid.")
-        application_sid = None
     if not form.get("Url") and not form.get("ApplicationSid"):
         check.fail(21205, "A call was attempted without a cXML Url or ApplicationSid.")
-
     fallback_url = check.url("FallbackUrl", 21402)
     status_callback = check.url("StatusCallback", 21402)
-    recording_callback = check.url("RecordingStatusCallback", 21402)
-    check.url("AsyncAmdStatusCallback", 21402)
     method = check.method("Method")
     fallback_method = check.method("FallbackMethod")
     status_callback_method = check.method("StatusCallbackMethod")
-    recording_callback_method = check.method("RecordingStatusCallbackMethod")
-    check.method("AsyncAmdStatusCallbackMethod")
-    timeout = check.integer("Timeout", 1, 600, 60, 21208)
-
     events = _events(form.getall("StatusCallbackEvent"))
     bad_events = [event for event in events if event not in CALLBACK_EVENTS]
     if bad_events:
@@ -193,6 +197,16 @@ def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
         {"completed"}
     )
 
+    check.core = False  # the spec's other constraints: a SHOULD to refuse (ERR-INVALID-PARAMS-EXTENDED)
+    timeout = check.integer("Timeout", 1, 600, 60, 21208, core_type=True)
+    application_sid = form.get("ApplicationSid") or None
+    if application_sid is not None and not _is_uuid(application_sid):
+        check.fail(21218, "ApplicationSid is not valid.")
+        application_sid = None
+    recording_callback = check.url("RecordingStatusCallback", 21402)
+    check.url("AsyncAmdStatusCallback", 21402)
+    recording_callback_method = check.method("RecordingStatusCallbackMethod")
+    check.method("AsyncAmdStatusCallbackMethod")
     send_digits = form.get("SendDigits")
     if send_digits and not _SEND_DIGITS.match(send_digits):
         check.fail(13222, "SendDigits may hold only 0123456789ABCD*#wW, at most 32.")
