@@ -200,9 +200,13 @@ def _call_sid(url: str, answer: Any) -> str | None:
     return match["sid"] if match else None
 
 
-def exchange_of(response: httpx.Response) -> Exchange:
-    """The exchange of an answer the client received (httpx keeps the request it answers)."""
-    request = response.request
+def exchange_of(response: httpx.Response) -> Exchange | None:
+    """The exchange of an answer the client received (httpx keeps the request it answers); None for an answer
+    made without a request (a test's own)."""
+    try:
+        request = response.request
+    except RuntimeError:
+        return None
     url = _without_userinfo(str(request.url))
     try:
         body = bytes(request.content)
