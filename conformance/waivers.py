@@ -76,6 +76,8 @@ def load_waivers(path: Path, catalog: Catalog) -> tuple[Waiver, ...]:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
         raise UsageProblem(f"{where}: not valid YAML{at}") from None
+    except ValueError as exc:  # YAML reads YYYY-MM-DD as a date, and refuses one that does not exist
+        raise UsageProblem(f"{where}: a value is not a date ({exc})") from None
     if document is None:
         return ()
     if not isinstance(document, list):

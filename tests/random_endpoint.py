@@ -90,5 +90,8 @@ def random_endpoint(seed: int = 8) -> Starlette:
     calls = _PREFIX.format(account="{account}")
     methods = ["GET", "POST", "DELETE"]
     # One call's path first: "{sid}" takes a `.json` suffix along; the list's path takes one or none.
-    routes = [Route(calls + "/{sid}", answer, methods=methods), Route(calls + "{suffix:path}", answer, methods=methods)]
+    routes = [
+        Route(calls + "/{sid}", answer, methods=methods),
+        Route(calls + "{suffix:path}", answer, methods=methods),
+    ]
     return Starlette(routes=routes)

@@ -38,7 +38,9 @@ def test_a_random_endpoint_is_not_conformant_and_no_suite_test_errors(random_run
 
 def test_every_failure_of_the_random_endpoint_shows_what_was_judged(random_run: SuiteRun) -> None:
     assert random_run.report is not None
-    failed = [r for r in random_run.report["requirements"] if r["outcome"] == "failed" and r["level"] == "MUST"]
+    failed = [
+        r for r in random_run.report["requirements"] if r["outcome"] == "failed" and r["level"] == "MUST"
+    ]
     assert failed
     for requirement in failed:
         assert "Request: " in requirement["message"] or "callback: " in requirement["message"], requirement

@@ -38,7 +38,9 @@ def test_worst_observation_wins_and_every_failure_is_kept_up_to_a_bound() -> Non
     assert result.outcome is Outcome.FAILED and result.failures == MESSAGES_KEPT + 3
     assert result.messages == [f"failure {n}" for n in range(MESSAGES_KEPT)]
     assert result.message.startswith("failure 0\n\nfailure 1")
-    assert result.message.endswith(f"({MESSAGES_KEPT + 3} occurrences in all; the first {MESSAGES_KEPT} are shown)")
+    assert result.message.endswith(
+        f"({MESSAGES_KEPT + 3} occurrences in all; the first {MESSAGES_KEPT} are shown)"
+    )
 
 
 def test_every_requirement_once_with_disabled_and_skipped_reasons() -> None:
@@ -48,14 +50,19 @@ def test_every_requirement_once_with_disabled_and_skipped_reasons() -> None:
     assert by_id["CALL-ALIAS-TO"].outcome is Outcome.DISABLED and "twilio" in by_id["CALL-ALIAS-TO"].message
     assert by_id["SAFE-CREDENTIALS"].outcome is Outcome.DISABLED
     assert "not checked" in by_id["SAFE-CREDENTIALS"].message
-    assert by_id["CREATE-2XX"].outcome is Outcome.SKIPPED and "CALLS_MAX_CALLS=0" in by_id["CREATE-2XX"].message
+    assert (
+        by_id["CREATE-2XX"].outcome is Outcome.SKIPPED and "CALLS_MAX_CALLS=0" in by_id["CREATE-2XX"].message
+    )
 
 
 def test_unselected_requirements_are_disabled() -> None:
     ledger = Ledger(CATALOG, "signalwire", frozenset({"create"}), selected={"CALL-ALIAS-TO"})
     by_id = {r.requirement.id: r for r in ledger.results()}
     assert by_id["CALL-ALIAS-TO"].outcome is Outcome.SKIPPED
-    assert by_id["CALL-ALIAS-FROM"].outcome is Outcome.DISABLED and "--calls-only" in by_id["CALL-ALIAS-FROM"].message
+    assert (
+        by_id["CALL-ALIAS-FROM"].outcome is Outcome.DISABLED
+        and "--calls-only" in by_id["CALL-ALIAS-FROM"].message
+    )
 
 
 def test_reports_carry_the_verdict_and_hide_secrets(tmp_path: Path) -> None:
@@ -65,7 +72,9 @@ def test_reports_carry_the_verdict_and_hide_secrets(tmp_path: Path) -> None:
     for path in tmp_path.iterdir():
         text = path.read_text()
         assert "s3cr3t-token" not in text and "YWJjOmRlZmdoaWpr" not in text
-    assert {"verdict", "exit_status", "reason", "target", "suite", "started", "finished", "summary"} <= set(document)
+    assert {"verdict", "exit_status", "reason", "target", "suite", "started", "finished", "summary"} <= set(
+        document
+    )
     assert (document["verdict"], document["exit_status"]) == ("not-conformant", 1)
     assert document["suite"] == {"version": "9.9.9"} and document["started"] == FACTS.started
     assert document["target"] == TARGET
@@ -75,7 +84,11 @@ def test_reports_carry_the_verdict_and_hide_secrets(tmp_path: Path) -> None:
     assert all({"id", "level", "outcome", "message"} <= set(r) for r in document["requirements"])
     outcomes = {r["outcome"] for r in document["requirements"]}
     assert outcomes <= {"passed", "failed", "skipped", "disabled", "waived"}
-    assert int(junit.get("tests")) == len(CATALOG) and junit.get("failures") == "1" and junit.get("errors") == "0"
+    assert (
+        int(junit.get("tests")) == len(CATALOG)
+        and junit.get("failures") == "1"
+        and junit.get("errors") == "0"
+    )
     assert "**NOT-CONFORMANT**" in markdown
 
 

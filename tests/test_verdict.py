@@ -15,7 +15,7 @@ SHOULD = "LIST-NEWEST-FIRST"
 
 def _results(outcomes: dict[str, Outcome], judged_by_default: Outcome = Outcome.PASSED) -> list[Result]:
     ledger = Ledger(CATALOG, "signalwire", frozenset({"create", "callbacks"}))
-    for requirement in MUSTS + [SHOULD]:
+    for requirement in [*MUSTS, SHOULD]:
         outcome = outcomes.get(requirement, judged_by_default)
         if outcome is not Outcome.SKIPPED:
             ledger.record(requirement, outcome, f"{requirement} {outcome.label}")
@@ -38,7 +38,9 @@ def test_a_skipped_must_is_partial_and_strict_fails_it(strict: bool, status: int
     verdict = decide(_results({"CREATE-2XX": Outcome.SKIPPED}), strict=strict)
     assert (verdict.name, verdict.exit_status) == ("partial", status)
     assert verdict.unjudged == ("CREATE-2XX",)
-    assert verdict.line().startswith("calls-conformance verdict: PARTIAL: 1 applicable MUST requirement(s) not judged")
+    assert verdict.line().startswith(
+        "calls-conformance verdict: PARTIAL: 1 applicable MUST requirement(s) not judged"
+    )
 
 
 def test_nothing_judged_is_never_conformant() -> None:
@@ -52,7 +54,11 @@ def test_a_failure_outranks_a_skip_and_a_reason_outranks_both() -> None:
     results = _results({"CREATE-2XX": Outcome.SKIPPED, "CALL-ALIAS-TO": Outcome.FAILED})
     assert decide(results, strict=True).name == "not-conformant"
     stopped = decide(results, reason="endpoint unavailable: gone")
-    assert (stopped.name, stopped.exit_status, stopped.reason) == ("not-carried-out", 2, "endpoint unavailable: gone")
+    assert (stopped.name, stopped.exit_status, stopped.reason) == (
+        "not-carried-out",
+        2,
+        "endpoint unavailable: gone",
+    )
 
 
 def test_a_waived_failure_fails_nothing() -> None:
