@@ -15,11 +15,13 @@ import json
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import httpx
+
+    from conformance.capture import Capture
 
 __all__ = [
     "AUTH_EXTENSION",
@@ -160,14 +162,6 @@ class CallbackRequest:
         )
 
 
-class _CaptureLike(Protocol):
-    kind: str
-    method: str
-    url: str
-    body_format: str
-    params: tuple[tuple[str, str], ...]
-
-
 @dataclasses.dataclass(frozen=True)
 class Evidence:
     """What a failure shows: an exchange, or callbacks the endpoint sent (the last few), and the call."""
@@ -232,7 +226,7 @@ def exchange_of(response: httpx.Response) -> Exchange | None:
     )
 
 
-def callbacks_of(captures: Sequence[_CaptureLike]) -> tuple[CallbackRequest, ...]:
+def callbacks_of(captures: Sequence[Capture]) -> tuple[CallbackRequest, ...]:
     """The callback requests of captured callbacks, in order."""
     return tuple(
         CallbackRequest(c.kind, c.method, _without_userinfo(c.url), c.body_format, tuple(c.params))

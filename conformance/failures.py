@@ -45,8 +45,9 @@ class ConformanceFailure(AssertionError):
     """The endpoint broke a requirement; pytest reports it as *failed*.
 
     `evidence` is what lets a reader see it again (the exchange or callback judged); `occurrence` counts the
-    failures of the requirement in the run (1: the first), and `first_in` names the test or scenario where the
-    first one was seen, so that later occurrences can be shown as one line referring to it.
+    failures of the requirement in the run (1: the first); `first` says whether this is the first one a reader
+    is shown (a test's, a scenario's or a warning), and `first_in` where that one is, so that later occurrences
+    can be shown as one line referring to it.
     """
 
     def __init__(
@@ -66,6 +67,7 @@ class ConformanceFailure(AssertionError):
         self.detail = detail
         self.evidence = evidence
         self.occurrence = 1
+        self.first = True
         self.first_in: str | None = None
         super().__init__(self.describe())
 
@@ -92,7 +94,7 @@ class ConformanceFailure(AssertionError):
 
     def shown(self) -> str:
         """What a test's report shows: the full block for a requirement's first failure, else one line."""
-        return self.describe() if self.occurrence <= 1 else self.line()
+        return self.describe() if self.first else self.line()
 
 
 class Violation(Exception):

@@ -43,7 +43,6 @@ _INTEGER = re.compile(r"^\s*[+-]?[0-9]+\s*$")
 _FORMATS = jsonschema.FormatChecker(formats=())
 
 
-@_FORMATS.checks("http-url")
 def _is_http_url(value: object) -> bool:
     if not isinstance(value, str) or any(ch.isspace() for ch in value):
         return False
@@ -54,7 +53,6 @@ def _is_http_url(value: object) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
-@_FORMATS.checks("address")
 def _is_address(value: object) -> bool:
     if not isinstance(value, str):
         return False
@@ -62,6 +60,10 @@ def _is_address(value: object) -> bool:
     if lowered.startswith(("sip:", "client:")):
         return len(value.split(":", 1)[1]) > 0
     return bool(_PHONE.match(value))
+
+
+_FORMATS.checks("http-url")(_is_http_url)
+_FORMATS.checks("address")(_is_address)
 
 
 def _resolve(spec: dict[str, Any], node: Any) -> Any:

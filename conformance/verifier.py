@@ -147,12 +147,17 @@ class Verifier:
             evidence=evidence,
         )
         scope = _SCOPE.get()
-        where = scope.name if scope is not None else "the run"
+        carried = self.ledger.catalog[requirement_id].level == "MUST" and requirement_id not in self.waived
+        # A MUST failure outside any test or scenario (the run's first request) is recorded, never shown.
+        visible = scope is not None or not carried
         message = self.scrub(failure.describe())
-        with self._seen_lock:  # the occurrence count and the first one's place agree, whatever the threads do
-            failure.first_in = self._first_in.setdefault(requirement_id, where)
+        with self._seen_lock:  # the occurrence count and the first shown one agree, whatever the threads do
             failure.occurrence = self.ledger.record(requirement_id, Outcome.FAILED, message)
-        if self.ledger.catalog[requirement_id].level == "MUST" and requirement_id not in self.waived:
+            failure.first = visible and requirement_id not in self._first_in
+            if failure.first:
+                self._first_in[requirement_id] = scope.name if scope is not None else "a warning"
+            failure.first_in = self._first_in.get(requirement_id)
+        if carried:
             self.carry([failure])
         else:
             warnings.warn(ConformanceWarning(self.scrub(failure.shown())), stacklevel=3)
