@@ -43,35 +43,31 @@ def test_paging_through_next_page_uri(calls_suite: Suite) -> None:
     """Pages of PageSize=2 followed through next_page_uri: no sid twice, a short page is the last."""
     _ensure_calls(calls_suite, 4, new_second=True)
     client = calls_suite.client
-    response = client.list_calls(PageSize=PAGE_SIZE)
-    body = _body(calls_suite, response)
+    body = _body(calls_suite, client.list_calls(PageSize=PAGE_SIZE))
     seen: dict[str, int] = {}
-    pages = 0
-
-    def judge() -> None:
-        nonlocal body, pages, response
-        while True:
-            pages += 1
-            _note_page(body["calls"], seen, pages)
-            next_uri = body.get("next_page_uri")
-            if len(body["calls"]) < PAGE_SIZE and next_uri is not None:
-                raise Violation(
-                    "a page shorter than PageSize has a next_page_uri",
-                    received=next_uri,
-                    expected="null on the last page",
-                )
-            if next_uri is None or pages >= MAX_PAGES:
-                return
-            response = _follow(client, next_uri)
-            body = _page(response)
-
-    calls_suite.verifier.verify("LIST-PAGING", judge)  # a failure shows the last page fetched
+    calls_suite.verifier.verify("LIST-PAGING", _walk, client, body, seen)  # a failure shows the last page
     # One wide page too, so that calls from different seconds share a page (LIST-NEWEST-FIRST).
     client.list_calls(PageSize=50)
     if len(seen) <= PAGE_SIZE:
         calls_suite.verifier.skip(
             "LIST-PAGING", f"only {len(seen)} calls: paging needs more than {PAGE_SIZE}"
         )
+
+
+def _walk(client: Any, body: dict[str, Any], seen: dict[str, int]) -> None:
+    """Follow next_page_uri from the first page (at most MAX_PAGES), noting each page's sids in `seen`."""
+    for page in range(1, MAX_PAGES + 1):
+        _note_page(body["calls"], seen, page)
+        next_uri = body.get("next_page_uri")
+        if len(body["calls"]) < PAGE_SIZE and next_uri is not None:
+            raise Violation(
+                "a page shorter than PageSize has a next_page_uri",
+                received=next_uri,
+                expected="null on the last page",
+            )
+        if next_uri is None or page == MAX_PAGES:
+            return
+        body = _page(_follow(client, next_uri))
 
 
 def _note_page(calls: list[Any], seen: dict[str, int], page: int) -> None:
