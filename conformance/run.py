@@ -371,7 +371,7 @@ class Run:
 
     def write_metrics(self) -> None:
         """Figures for benchmarks (metrics.json beside the reports): wall time, exchanges, calls, scenarios."""
-        if self.suite is None:
+        if self.suite is None or not self.report_paths:
             return
         metrics = {
             "wall_seconds": round(time.monotonic() - self.started_at, 3),
@@ -379,8 +379,7 @@ class Run:
             "calls_created": len(self.suite.client.created),
             **self.suite.metrics,
         }
-        path = self.report_dir() / "metrics.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self.report_paths[0].parent / "metrics.json"
         path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
     def report_dir(self) -> Path:

@@ -27,9 +27,11 @@ def _verdict(run: Run) -> list[str]:
     lines += [
         f"waiver {w.waiver.id}: {w.status}: {w.note}" for w in conclusion.waivers if w.status != "applied"
     ]
+    where = run.report_paths[0].parent if run.report_paths else run.report_dir()
+    if where != run.report_dir():
+        lines.append(f"reports: {run.report_dir()} could not be written; they are in {where}")
     if run.suite is not None:
         client = run.suite.client
-        where = run.report_paths[0].parent if run.report_paths else run.report_dir()
         lines.append(
             f"HTTP exchanges: {client.exchanges}; calls created: {len(client.created)}; reports: {where}"
         )

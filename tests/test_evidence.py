@@ -109,7 +109,7 @@ def test_later_occurrences_are_one_line_and_a_test_s_repeats_are_counted() -> No
     evidence = Evidence(exchange_of(_answer("GET", BASE)))
     first = ConformanceFailure("CALL-ALIAS-TO", "differs", received=1, evidence=evidence)
     again = ConformanceFailure("CALL-ALIAS-TO", "differs", received=2, evidence=evidence)
-    again.occurrence, again.first_in = 2, "test_calls.py::test_x"
+    again.occurrence, again.first, again.first_in = 2, False, "test_calls.py::test_x"
     other = ConformanceFailure("CALL-URI", "wrong uri", detail="Received: 500\nDocumented: 200")
     text = combine_failures([first, again, other]).describe()
     assert text.count("Repeat: curl") == 1 and "(and 1 more failure(s) of CALL-ALIAS-TO in this test)" in text

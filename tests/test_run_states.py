@@ -170,3 +170,20 @@ def test_a_usage_error_of_pytest_is_exit_2_with_reports(tmp_path: Path) -> None:
         output.rstrip().splitlines()[-1]
         == "calls-conformance: the run could not be carried out: pytest usage error (see above)"
     )
+
+
+def test_reports_go_to_the_default_directory_when_the_chosen_one_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    environ = clean_environ()
+    process = subprocess.run(
+        [COMMAND, "--calls-report-dir=a-file/reports", "--calls-only", "CALL-ALIAS-TO"],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert process.returncode == 0, process.stdout[-3000:]
+    assert "reports: a-file/reports could not be written; they are in reports" in process.stdout
+    assert _agreed(tmp_path / "reports", process.stdout)["verdict"] == "conformant"
