@@ -55,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     started_at, started = time.time(), utc_now()
     status = int(pytest.main([*PYTEST_ARGS, *args]))
     if status in _VERDICT_STATUSES:
+        if status == 2:  # stopped before the suite could conclude (Ctrl-C while collecting, say)
+            _write_reports_if_missing(args, started_at, started, "the run was stopped before it started")
         return status
     why = _WHY.get(status, f"pytest exited {status}")
     _write_reports_if_missing(args, started_at, started, why)

@@ -177,6 +177,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.config.option.collectonly:
+        return  # listing the suite's tests is no run: no verdict, no reports
     session.exitstatus = session.config.stash[RUN].finish(exitstatus)
 
 
