@@ -134,3 +134,10 @@ def test_verdict_table_ends_with_the_counts() -> None:
     assert verdict_lines(results, decide(results), [])[-1].startswith("NOT-CONFORMANT:")
     lines = verdict_lines(results, decide(results, reason="gone"), [])
     assert len(lines) == 1 and lines[0].startswith("NOT-CARRIED-OUT:")
+
+
+def test_requirement_texts_naming_http_basic_survive_redaction(tmp_path: Path) -> None:
+    """ "HTTP Basic credentials" in SUITE-FORM-BODIES' text is no credential: the report shows it as written."""
+    assert "HTTP Basic credentials" in CATALOG["SUITE-FORM-BODIES"].text
+    _, _, markdown = _write(tmp_path, _ledger().results())
+    assert "HTTP Basic credentials" in markdown and "[REDACTED]" not in markdown

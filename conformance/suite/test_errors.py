@@ -33,8 +33,12 @@ def _expect_answer(response: httpx.Response, statuses: tuple[int, ...], code: st
         raise Violation(
             f"{what} answered {response.status_code}",
             received={"status": response.status_code, "code": _code(response)},
-            expected={"status": " or ".join(map(str, statuses)), "code": code or "any"},
+            expected={"status": _statuses(statuses), "code": code or "any"},
         )
+
+
+def _statuses(statuses: tuple[int, ...]) -> str:
+    return "4xx" if statuses == tuple(range(400, 500)) else " or ".join(map(str, statuses))
 
 
 def _probes(suite: Suite, account_sid: str | None = None) -> dict[str, str]:
