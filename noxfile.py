@@ -1,7 +1,10 @@
-"""Sessions CI and people use: the conformance run, recording and replaying it, the project's tests, lint, and the
-reference endpoint alone."""
+"""Sessions CI and people use: the conformance run, recording and replaying it, the project's tests, lint, the
+standard spec tools, and the reference endpoint alone."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import nox
 
@@ -13,6 +16,8 @@ PYTHON = "3.11"
 # 0, 1 or 2, and writes the reports in every case. nox itself reports any non-zero exit as a failed session (1).
 SUITE = "calls-conformance"
 REDOCLY = "@redocly/cli@2"
+CODE = ("conformance", "tests", "noxfile.py", "benchmarks", "spec-tools")
+PRISM = "@stoplight/prism-cli@5"
 CASSETTES = "cassettes"
 
 
@@ -53,15 +58,38 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Ruff on the code; the import contract (what may import what, pyproject.toml); Redocly on both profiles of
-    the spec (needs npx)."""
+    """Ruff (lint and format) on the code; the import contract (what may import what) and mypy (the types), both
+    configured in pyproject.toml; Redocly on both profiles of the spec (needs npx)."""
     _install(session, "dev")
-    session.run("ruff", "check", "conformance", "tests", "noxfile.py")
+    session.run("ruff", "check", *CODE)
+    session.run("ruff", "format", "--check", *CODE)
     session.run("lint-imports")
+    session.run("mypy")
     twilio = session.create_tmp() + "/calls.twilio.json"
     session.run("python", "-m", "conformance.spec", "twilio", "-o", twilio)
     for document in ("spec/calls.yaml", twilio):
         session.run("npx", "--yes", REDOCLY, "lint", "--config", "redocly.yaml", document, external=True)
+
+
+@nox.session(name="spec-tools", python=PYTHON)
+def spec_tools(session: nox.Session) -> None:
+    """Plain Schemathesis, and the suite through a Prism proxy, against the reference endpoint (npm; -- --profile P)."""
+    _install(session)
+    tmp = Path(session.create_tmp()).resolve()
+    prism = tmp / "prism"  # kept between runs, so a second run installs nothing
+    session.run(
+        "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prism), PRISM, external=True
+    )
+    shutil.rmtree(tmp / "run", ignore_errors=True)  # logs and reports of the last run only
+    session.run(
+        "python",
+        "spec-tools/run.py",
+        "--prism",
+        str(prism / "node_modules/.bin/prism"),
+        "--work",
+        str(tmp / "run"),
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON)

@@ -466,9 +466,15 @@ def test_create_body_is_a_repeated_key_form() -> None:
     request = component_schema("signalwire", "CreateCallRequest")
     assert request["required"] == ["To", "From"]
     assert _is_valid(
-        request, {"To": "sip:alice@example.com", "From": "+15551234567", "SendDigits": "1234#wA"}
+        request,
+        {
+            "To": "sip:alice@example.com",
+            "From": "+15551234567",
+            "SendDigits": "1234#wA",
+            "Url": "https://example.com/a.xml",
+        },
     )
-    assert not _is_valid(request, {"To": "", "From": "+15551234567"})
+    assert not _is_valid(request, {"To": "", "From": "+15551234567", "Url": "https://example.com/a.xml"})
     assert not _is_valid(request, {"To": "+1555", "From": "+1555", "Timeout": 601})
     assert not _is_valid(request, {"To": "+1555", "From": "+1555", "RecordingStatusCallbackEvent": "done"})
     assert not _is_valid(request, {"To": "+1555", "From": "+1555", "MaxPricePerMinute": "0.123456"})

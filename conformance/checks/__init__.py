@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from conformance.checks.context import CheckContext
 from conformance.failures import NotApplicable
@@ -17,6 +17,9 @@ from conformance.failures import NotApplicable
 __all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "applicable", "check"]
 
 KINDS = ("call", "list", "response", "callback", "callback-set")
+
+# A check's context depends on its kind (CheckContext, or CallbackContext for callbacks): typed per function.
+_CheckFn = TypeVar("_CheckFn", bound=Callable[[Any, Any], None])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,20 +29,18 @@ class Check:
     name: str
     requirement: str
     kind: str
-    fn: Callable[[CheckContext, Any], None]
+    fn: Callable[[Any, Any], None]
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def check(
-    requirement: str, kind: str
-) -> Callable[[Callable[[CheckContext, Any], None]], Callable[[CheckContext, Any], None]]:
+def check(requirement: str, kind: str) -> Callable[[_CheckFn], _CheckFn]:
     """Register `fn` as the check of `requirement` for subjects of `kind`."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
 
-    def register(fn: Callable[[CheckContext, Any], None]) -> Callable[[CheckContext, Any], None]:
+    def register(fn: _CheckFn) -> _CheckFn:
         if fn.__name__ in CHECKS:
             raise ValueError(f"check {fn.__name__} registered twice")
         CHECKS[fn.__name__] = Check(fn.__name__, requirement, kind, fn)

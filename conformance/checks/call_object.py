@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 
@@ -265,7 +265,7 @@ def _sameis_number(call: Call, field: str, formatted_fields: tuple[str, ...]) ->
     )
     for name in formatted_fields:
         shown = call.get(name)
-        if isinstance(shown, str) and same_address(address, shown) is False:
+        if isinstance(shown, str) and same_address(cast("str", address), shown) is False:
             raise Violation(
                 f"`{name}` denotes another number than `{field}`",
                 received={field: address, name: shown},
@@ -301,7 +301,7 @@ def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
 def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
     lost = call.get("audio_out_lost")
     applicable(is_number(lost))
-    if lost < 0:
+    if cast("float", lost) < 0:
         raise Violation("`audio_out_lost` is negative", received=lost, expected=">= 0")
 
 
@@ -309,5 +309,5 @@ def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
 def call_mos_in_range(ctx: CheckContext, call: Call) -> None:
     mos = call.get("audio_in_mos")
     applicable(is_number(mos))
-    if not 1.0 <= mos <= 5.0:
+    if not 1.0 <= cast("float", mos) <= 5.0:
         raise Violation("`audio_in_mos` outside 1.0 to 5.0", received=mos, expected="1.0 <= mos <= 5.0")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
@@ -66,7 +66,7 @@ def list_envelope_complete(ctx: CheckContext, envelope: Envelope) -> None:
 def list_respects_page_size(ctx: CheckContext, envelope: Envelope) -> None:
     asked = _query(ctx, "PageSize")
     applicable(asked is not None and asked.isdigit())
-    size = int(asked)
+    size = int(cast("str", asked))
     calls = envelope.get("calls")
     if isinstance(calls, list) and len(calls) > size:
         raise Violation("more calls than PageSize", received=len(calls), expected=f"<= {size}")
@@ -81,7 +81,7 @@ def _filter(ctx: CheckContext, envelope: Envelope, param: str, field: str) -> No
     applicable(wanted and _calls(envelope))
     for call in _calls(envelope):
         value = call.get(field)
-        if not isinstance(value, str) or not (value == wanted or same_address(wanted, value)):
+        if not isinstance(value, str) or not (value == wanted or same_address(cast("str", wanted), value)):
             raise Violation(
                 f"a call listed with {param}={wanted} has another `{field}`",
                 received={"sid": call.get("sid"), field: value},
@@ -112,8 +112,8 @@ def list_filter_status(ctx: CheckContext, envelope: Envelope) -> None:
 
 @check("LIST-NEWEST-FIRST", "list")
 def list_newest_first(ctx: CheckContext, envelope: Envelope) -> None:
-    times = [(c.get("sid"), parse_time(c.get("date_created"))) for c in _calls(envelope)]
-    times = [(sid, t) for sid, t in times if t is not None]
+    parsed = [(c.get("sid"), parse_time(c.get("date_created"))) for c in _calls(envelope)]
+    times = [(sid, t) for sid, t in parsed if t is not None]
     applicable(len({t for _, t in times}) > 1)
     for (earlier_sid, earlier), (later_sid, later) in itertools.pairwise(times):
         if later > earlier:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from conformance.bodies import json_object
 from conformance.checks import applicable, check
@@ -64,10 +64,11 @@ def error_has_json_body(ctx: CheckContext, response: httpx.Response) -> None:
 def error_body_status_matches(ctx: CheckContext, response: httpx.Response) -> None:
     body = json_object(response) if response.status_code >= 400 else None
     applicable(body is not None and "status" in body)
-    if str(body["status"]) != str(response.status_code):
+    status = cast("dict[str, Any]", body)["status"]
+    if str(status) != str(response.status_code):
         raise Violation(
             "error body `status` differs from the HTTP status",
-            received=body["status"],
+            received=status,
             expected=response.status_code,
         )
 

@@ -7,7 +7,7 @@ import email.utils
 import re
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import phonenumbers
 
@@ -116,6 +116,6 @@ def status_in(call: Call, statuses: frozenset[str]) -> bool:
     return isinstance(status, str) and status in statuses
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """A JSON number (not a boolean)."""
     return isinstance(value, int | float) and not isinstance(value, bool)

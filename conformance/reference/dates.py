@@ -1,4 +1,9 @@
-"""Clock and date rendering: RFC 2822 with +0000, and the list filters' date parsing."""
+"""Clock and date rendering: RFC 2822 with +0000, and the list filters' date parsing.
+
+A filter date has one of the spec's two forms: ``YYYY-MM-DD`` (a UTC day) or an RFC 2822 date and time
+(``[Day, ]D Mon YYYY HH:MM[:SS] zone``, zone ``+hhmm``, ``-hhmm``, ``GMT`` or ``UT``), with a year from
+1000 to 9999. The form is checked here, the calendar (no 30 February) by the parser.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,14 @@ __all__ = ["parse_filter_date", "rfc2822", "utcnow"]
 UTC = dt.UTC
 _DAY = dt.timedelta(days=1)
 _SECOND = dt.timedelta(seconds=1)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = r"[1-9][0-9]{3}"
+_ISO_DATE = re.compile(rf"{_YEAR}-[0-9]{{2}}-[0-9]{{2}}")
+_RFC2822_FILTER = re.compile(
+    r"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?"
+    rf"[0-9]{{1,2}} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {_YEAR} "
+    r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])? ([+-]([01][0-9]|2[0-3])[0-5][0-9]|GMT|UT)"
+)
+_LATEST = dt.datetime.max.replace(tzinfo=UTC)
 
 
 def utcnow() -> dt.datetime:
@@ -27,19 +39,28 @@ def rfc2822(moment: dt.datetime, *, offset: dt.timedelta = dt.timedelta(0)) -> s
 def parse_filter_date(value: str) -> tuple[dt.datetime, dt.datetime]:
     """The interval a StartTime/EndTime filter value names: a UTC day, or one RFC 2822 second.
 
-    Raises ValueError for anything else.
+    Raises ValueError for anything else. An interval that would end after the year 9999 ends there.
     """
-    text = value.strip()
-    if _ISO_DATE.match(text):
-        day = dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-        return day, day + _DAY
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError) as exc:
-        raise ValueError(f"not an RFC 2822 date or YYYY-MM-DD: {value!r}") from exc
-    if moment is None:
+    if _ISO_DATE.fullmatch(value):
+        day = dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+        return day, _later(day, _DAY)
+    if not _RFC2822_FILTER.fullmatch(value):
         raise ValueError(f"not an RFC 2822 date or YYYY-MM-DD: {value!r}")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    return moment, moment + _SECOND
+    try:
+        moment = parsedate_to_datetime(value)
+        if moment.tzinfo is None:  # "-0000": the zone is unknown; read it as UTC
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # a zone west of UTC on 31 Dec 9999
+        moment = _LATEST
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ValueError(f"not an RFC 2822 date or YYYY-MM-DD: {value!r}") from exc
+    return moment, _later(moment, _SECOND)
+
+
+def _later(moment: dt.datetime, step: dt.timedelta) -> dt.datetime:
+    """``moment + step``, or the last representable instant."""
+    try:
+        return moment + step
+    except OverflowError:
+        return _LATEST

@@ -1,4 +1,9 @@
-"""Call addresses: E.164 numbers (checked and formatted with phonenumbers), SIP URIs and clients."""
+"""Call addresses: E.164 numbers (checked and formatted with phonenumbers), SIP URIs and clients.
+
+An address is first judged by its form (the spec's ``To``/``From`` pattern: ``+`` and up to 15 digits,
+``sip:``/``sips:`` user@host in printable ASCII, or ``client:`` name), then a number by its numbering
+plan (phonenumbers' "possible number": the right length for its country code).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,16 @@ import re
 
 import phonenumbers
 
-__all__ = ["format_address", "is_valid_address", "shift_last_digit"]
+__all__ = ["format_address", "has_address_form", "is_valid_address", "shift_last_digit"]
 
-_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
-_SIP = re.compile(r"^sips?:[^@\s]+@[^@\s]+$", re.IGNORECASE)
+MAX_ADDRESS = 256
+_E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
+_SIP = re.compile(r"^[Ss][Ii][Pp][Ss]?:[!-?A-~]+@[!-?A-~]+$")
 _CLIENT = re.compile(r"^client:[A-Za-z0-9_.\-]{1,128}$")
 
 
 def _parse_e164(value: str) -> phonenumbers.PhoneNumber | None:
-    if not _E164.match(value):
+    if not _E164.fullmatch(value):
         return None
     try:
         number = phonenumbers.parse(value, None)
@@ -23,11 +29,18 @@ def _parse_e164(value: str) -> phonenumbers.PhoneNumber | None:
     return number if phonenumbers.is_possible_number(number) else None
 
 
-def is_valid_address(value: str) -> bool:
-    """E.164 that phonenumbers calls possible, ``sip:user@host`` or ``client:name``."""
-    if len(value) > 256:
+def has_address_form(value: str) -> bool:
+    """The form of an E.164 number, a SIP URI or a client identifier, at most 256 characters."""
+    if len(value) > MAX_ADDRESS:
         return False
-    return _parse_e164(value) is not None or bool(_SIP.match(value) or _CLIENT.match(value))
+    return any(grammar.fullmatch(value) for grammar in (_E164, _SIP, _CLIENT))
+
+
+def is_valid_address(value: str) -> bool:
+    """An address of the right form that is not a number outside every numbering plan."""
+    if not has_address_form(value):
+        return False
+    return not _E164.fullmatch(value) or _parse_e164(value) is not None
 
 
 def format_address(value: str) -> str:

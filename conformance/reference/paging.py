@@ -2,6 +2,8 @@
 
 A page token is ``PA<sid>`` (the items after that call) or ``PB<sid>`` (the items before it), so
 paging stays stable while calls are created: new calls go to the front and never shift later pages.
+As for creates, the query is judged as sent: an empty filter is an invalid value, not a missing one,
+and a parameter given twice is refused.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ from .calls_db import STATUSES, Call, Store
 from .dates import parse_filter_date
 from .faults import Behaviour, FaultSet
 from .serialize import serialize_call
+from .syntax import is_sid, repeated
 from .validation import Form
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "list_calls"]
+__all__ = ["DEFAULT_PAGE_SIZE", "LIST_PARAMETERS", "MAX_PAGE_SIZE", "list_calls"]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 _PAGING_KEYS = frozenset({"Page", "PageSize", "PageToken"})
-_TOKEN = re.compile(r"^P([AB])(.{1,64})$")
-_INT = re.compile(r"^[0-9]{1,9}$")
+_TOKEN = re.compile(r"P([AB])(.{1,64})")
+_INT = re.compile(r"[0-9]{1,9}")
 _TIME_FILTERS = ("StartTime", "StartTime<", "StartTime>", "EndTime", "EndTime<", "EndTime>")
+LIST_PARAMETERS = frozenset({"To", "From", "ParentCallSid", "Status", *_TIME_FILTERS, *_PAGING_KEYS})
 
 
 def _phone(value: str) -> str:
@@ -54,7 +58,24 @@ def _time_filter(name: str, value: str) -> Callable[[Call], bool]:
     return keep
 
 
+def _screen(query: Form) -> None:
+    """Refuse a parameter given twice, an empty To or From, and a ParentCallSid that is no sid."""
+    twice = repeated(query.pairs, LIST_PARAMETERS)
+    if twice is not None:
+        raise ApiError(400, 10000, f"{twice} was given more than once.")
+    for name in ("To", "From"):
+        if query.get(name) == "":
+            raise ApiError(400, 10000, f"{name} must not be empty; leave the filter out instead.")
+    parent = query.get("ParentCallSid")
+    if parent is not None and not is_sid(parent):
+        raise ApiError(400, 10000, "ParentCallSid must be a call sid.")
+    status = query.get("Status")
+    if status is not None and status not in STATUSES:
+        raise ApiError(400, 10000, f"Status must be one of {', '.join(STATUSES)}.")
+
+
 def _filters(query: Form, behaviour: Behaviour) -> list[Callable[[Call], bool]]:
+    _screen(query)
     keep: list[Callable[[Call], bool]] = []
     to, from_, status, parent = (
         query.get("To"),
@@ -62,8 +83,6 @@ def _filters(query: Form, behaviour: Behaviour) -> list[Callable[[Call], bool]]:
         query.get("Status"),
         query.get("ParentCallSid"),
     )
-    if status is not None and status not in STATUSES:
-        raise ApiError(400, 10000, f"Status must be one of {', '.join(STATUSES)}.")
     if to is not None and behaviour.to_filter_honoured:
         wanted_to = _phone(to)
         keep.append(lambda call: call.to == wanted_to)
@@ -85,7 +104,7 @@ def _int_param(query: Form, name: str, default: int, behaviour: Behaviour) -> in
     value = query.get(name)
     if value is None:
         return default
-    if not _INT.match(value):
+    if not _INT.fullmatch(value):
         if behaviour.bad_integers == "crash" and name == "PageSize":
             raise ApiError(500, 20500, "Internal Server Error")
         return None
@@ -106,11 +125,11 @@ def list_calls(
     if page is None:
         raise ApiError(400, 10000, "Page must be a whole number, 0 or more.")
     token = query.get("PageToken")
-    if page > 0 and not token:
+    if page > 0 and token is None:
         raise ApiError(400, 54453, "A PageToken must be included if your Page value is larger than 0.")
     direction, token_seq = None, None
-    if token:
-        match = _TOKEN.match(token)
+    if token is not None:
+        match = _TOKEN.fullmatch(token)
         token_seq = store.seq_of(account_sid, match.group(2)) if match else None
         if match is None or token_seq is None:
             raise ApiError(400, 21481, "The page token supplied was invalid.")

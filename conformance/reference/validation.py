@@ -1,24 +1,28 @@
-"""Create and update parameters: parsing and validation with SignalWire's error codes (facts §6.2)."""
+"""Create and update parameters: parsing and validation with SignalWire's error codes (facts §6.2).
+
+The correct endpoint accepts exactly what the spec's request schemas accept (see ``syntax``): an empty
+value is judged like any other, and a one-valued parameter sent twice is refused.
+"""
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from .answers import ApiError, ValidationFailed
 from .calls_db import CallParams
-from .numbers import is_valid_address
+from .numbers import has_address_form, is_valid_address
+from .syntax import is_http_url, is_sid, repeated
 
 __all__ = [
     "CALLBACK_EVENTS",
+    "CREATE_PARAMETERS",
+    "UPDATE_PARAMETERS",
     "UPDATE_STATUSES",
     "CreateRequest",
     "Form",
     "UpdateRequest",
-    "is_http_url",
     "parse_create",
     "parse_update",
 ]
@@ -29,9 +33,58 @@ CALLBACK_EVENTS = frozenset(
 RECORDING_EVENTS = frozenset({"in-progress", "completed", "absent"})
 UPDATE_STATUSES = frozenset({"canceled", "completed"})
 _METHODS = frozenset({"GET", "POST"})
-_SEND_DIGITS = re.compile(r"^[0-9#*wWA-D]{1,32}$")
-_PRICE = re.compile(r"^\d+\.?\d{0,4}$")
-_INT = re.compile(r"^[0-9]{1,9}$")
+_SEND_DIGITS = re.compile(r"[0-9#*wWA-D]{1,32}")
+_PRICE = re.compile(r"[0-9]+\.?[0-9]{0,4}")
+_INT = re.compile(r"[0-9]{1,9}")
+_EVENT_LIST = re.compile(r"[a-z_-]+( [a-z_-]+)*")
+# The parameters of each operation's spec, one value each; StatusCallbackEvent (an array) may repeat, and
+# so may RecordingStatusCallbackEvent (an array under twilio, and what Twilio's SDK sends).
+CREATE_PARAMETERS = frozenset(
+    {
+        "To",
+        "From",
+        "Url",
+        "ApplicationSid",
+        "Method",
+        "FallbackUrl",
+        "FallbackMethod",
+        "StatusCallback",
+        "StatusCallbackMethod",
+        "SendDigits",
+        "Timeout",
+        "Record",
+        "RecordingChannels",
+        "RecordingTrack",
+        "RecordingStatusCallback",
+        "RecordingStatusCallbackMethod",
+        "Trim",
+        "CallerId",
+        "SipAuthUsername",
+        "SipAuthPassword",
+        "MachineDetection",
+        "MachineDetectionTimeout",
+        "MachineDetectionSpeechThreshold",
+        "MachineDetectionSpeechEndThreshold",
+        "MachineDetectionSilenceTimeout",
+        "MachineWordsThreshold",
+        "AsyncAmd",
+        "AsyncAmdStatusCallback",
+        "AsyncAmdStatusCallbackMethod",
+        "AsyncAmdPartialResults",
+        "MaxPricePerMinute",
+    }
+)
+UPDATE_PARAMETERS = frozenset(
+    {
+        "Url",
+        "Method",
+        "Status",
+        "FallbackUrl",
+        "FallbackMethod",
+        "StatusCallback",
+        "StatusCallbackMethod",
+    }
+)
 _AMD_RANGES = {
     "MachineDetectionTimeout": (1, 120),
     "MachineDetectionSpeechThreshold": (1000, 6000),
@@ -61,29 +114,14 @@ class Form:
         return any(key == name for key, _ in self.pairs)
 
 
-def is_http_url(value: str) -> bool:
-    """An absolute http(s) URL with a host, no whitespace, at most 4096 characters."""
-    if not value or len(value) > 4096 or any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return len(value) == 36
-
-
 def _events(values: list[str]) -> list[str]:
-    """Repeated keys and space-separated values alike."""
+    """Repeated keys and space-separated values alike; an empty value is no event."""
     return [event for value in values for event in value.split()]
+
+
+def _event_lists_formed(values: list[str]) -> bool:
+    """Each value is one or more event names separated by single spaces (so not empty)."""
+    return all(_EVENT_LIST.fullmatch(value) for value in values)
 
 
 @dataclass
@@ -112,7 +150,7 @@ class _Checker:
 
     def url(self, name: str, code: int) -> str | None:
         value = self.form.get(name)
-        if value is None or value == "":
+        if value is None:
             return None
         if not is_http_url(value):
             self.fail(code, f"{name} must be an absolute http or https URL.")
@@ -121,7 +159,7 @@ class _Checker:
 
     def method(self, name: str) -> str:
         value = self.form.get(name)
-        if value is None or value == "":
+        if value is None:
             return "POST"
         if value.upper() not in _METHODS:
             self.fail(21209, f"{name} must be GET or POST.")
@@ -130,7 +168,7 @@ class _Checker:
 
     def boolean(self, name: str) -> bool:
         value = self.form.get(name)
-        if value is None or value == "":
+        if value is None:
             return False
         if value.lower() not in ("true", "false"):
             self.fail(10000, f"{name} must be true or false.")
@@ -139,7 +177,7 @@ class _Checker:
 
     def choice(self, name: str, allowed: tuple[str, ...], default: str, code: int) -> str:
         value = self.form.get(name)
-        if value is None or value == "":
+        if value is None:
             return default
         if value not in allowed:
             self.fail(code, f"{name} must be one of {', '.join(allowed)}.")
@@ -151,16 +189,70 @@ class _Checker:
     ) -> int:
         """A whole number in [low, high]; `core_type`: a value that is no whole number breaks a core rule."""
         value = self.form.get(name)
-        if value is None or value == "":
+        if value is None:
             return default
         message = f"{name} must be a whole number from {low} to {high}."
-        if not _INT.match(value.strip()):
+        if not _INT.fullmatch(value):
             self.fail(code, message, core=core_type or self.core)
             return default
         if not low <= int(value) <= high:
             self.fail(code, message)
             return default
         return int(value)
+
+
+def _address(check: _Checker, name: str, codes: tuple[int, int, int]) -> str:
+    """``To`` or ``From``: required (first code), of an address form (second), a possible number (third)."""
+    value = check.form.get(name)
+    if value is None or value == "":
+        check.errors.append((codes[0], f"The '{name}' number is required."))
+        return ""
+    if not has_address_form(value):
+        check.fail(codes[1], f"The '{name}' number {value[:64]} is not a phone number, SIP URI or client.")
+    elif not is_valid_address(value):  # of a number's form, but of no numbering plan: beyond the core
+        check.fail(
+            codes[2], f"The '{name}' number {value[:64]} is not a number of any numbering plan.", core=False
+        )
+    return value
+
+
+def _application_sid(check: _Checker) -> str | None:
+    """``ApplicationSid``, and the rule that one of it and ``Url`` is given."""
+    value = check.form.get("ApplicationSid")
+    if value is not None and not is_sid(value):
+        check.fail(21218, "ApplicationSid is not valid.", core=False)
+        value = None
+    if "Url" not in check.form and "ApplicationSid" not in check.form:
+        check.fail(21205, "A call was attempted without a cXML Url or ApplicationSid.")
+    return value
+
+
+def _patterns(check: _Checker) -> None:
+    """The create parameters judged by a pattern only: SendDigits, the recording events, MaxPricePerMinute."""
+    form = check.form
+    send_digits = form.get("SendDigits")
+    if send_digits is not None and not _SEND_DIGITS.fullmatch(send_digits):
+        check.fail(13222, "SendDigits may hold only 0123456789ABCD*#wW, at most 32.")
+    recording_events = form.getall("RecordingStatusCallbackEvent")
+    if not _event_lists_formed(recording_events) or any(
+        event not in RECORDING_EVENTS for event in _events(recording_events)
+    ):
+        check.fail(13621, "RecordingStatusCallbackEvent may hold only in-progress, completed and absent.")
+    price = form.get("MaxPricePerMinute")
+    if price is not None and not _PRICE.fullmatch(price):
+        check.fail(10000, "MaxPricePerMinute must be a decimal number with at most 4 decimals.")
+
+
+def _status_events(check: _Checker) -> frozenset[str]:
+    """The StatusCallbackEvent values (repeated keys or space-separated), ``completed`` when none."""
+    values = check.form.getall("StatusCallbackEvent")
+    events = _events(values)
+    bad_events = [event for event in events if event not in CALLBACK_EVENTS]
+    if bad_events or not _event_lists_formed(values):
+        shown = bad_events[0] if bad_events else ""
+        # An unknown event is a core rule; a malformed list of known ones (an empty value) is not.
+        check.fail(21626, f"StatusCallbackEvent {shown[:40]!r} is not valid.", core=bool(bad_events))
+    return frozenset(event for event in events if event in CALLBACK_EVENTS) or frozenset({"completed"})
 
 
 def parse_create(form: Form, *, strict: bool = True, extended: bool = True) -> CreateRequest:
@@ -170,46 +262,27 @@ def parse_create(form: Form, *, strict: bool = True, extended: bool = True) -> C
     ``extended=False`` (invalid-params-extended-accepted) checks only the contract's core rules.
     """
     check = _Checker(form, strict, extended)
-    to = form.get("To") or ""
-    from_ = form.get("From") or ""
-    if not to:
-        check.errors.append((21211, "The 'To' number is required."))
-    elif not is_valid_address(to):
-        check.fail(21211, f"The 'To' number {to[:64]} is not a valid phone number, SIP URI or client.")
-    if not from_:
-        check.errors.append((21213, "The 'From' number is required."))
-    elif not is_valid_address(from_):
-        check.fail(21212, f"The 'From' number {from_[:64]} is not a valid phone number.")
-
+    twice = repeated(form.pairs, CREATE_PARAMETERS)
+    if twice is not None:
+        check.fail(10000, f"{twice} was given more than once.", core=False)
+    to = _address(check, "To", (21211, 21211, 21217))
+    from_ = _address(check, "From", (21213, 21212, 21210))
     url = check.url("Url", 21205)
-    if not form.get("Url") and not form.get("ApplicationSid"):
-        check.fail(21205, "A call was attempted without a cXML Url or ApplicationSid.")
+    application_sid = _application_sid(check)
     fallback_url = check.url("FallbackUrl", 21402)
     status_callback = check.url("StatusCallback", 21402)
     method = check.method("Method")
     fallback_method = check.method("FallbackMethod")
     status_callback_method = check.method("StatusCallbackMethod")
-    events = _events(form.getall("StatusCallbackEvent"))
-    bad_events = [event for event in events if event not in CALLBACK_EVENTS]
-    if bad_events:
-        check.fail(21626, f"StatusCallbackEvent {bad_events[0][:40]!r} is not valid.")
-    valid_events = frozenset(event for event in events if event in CALLBACK_EVENTS) or frozenset(
-        {"completed"}
-    )
+    valid_events = _status_events(check)
 
     check.core = False  # the spec's other constraints: a SHOULD to refuse (ERR-INVALID-PARAMS-EXTENDED)
     timeout = check.integer("Timeout", 1, 600, 60, 21208, core_type=True)
-    application_sid = form.get("ApplicationSid") or None
-    if application_sid is not None and not _is_uuid(application_sid):
-        check.fail(21218, "ApplicationSid is not valid.")
-        application_sid = None
     recording_callback = check.url("RecordingStatusCallback", 21402)
     check.url("AsyncAmdStatusCallback", 21402)
     recording_callback_method = check.method("RecordingStatusCallbackMethod")
     check.method("AsyncAmdStatusCallbackMethod")
-    send_digits = form.get("SendDigits")
-    if send_digits and not _SEND_DIGITS.match(send_digits):
-        check.fail(13222, "SendDigits may hold only 0123456789ABCD*#wW, at most 32.")
+    _patterns(check)
     record = check.boolean("Record")
     check.boolean("AsyncAmd")
     check.boolean("AsyncAmdPartialResults")
@@ -222,11 +295,6 @@ def parse_create(form: Form, *, strict: bool = True, extended: bool = True) -> C
     for name, (low, high) in _AMD_RANGES.items():
         check.integer(name, low, high, low, 21234)
     recording_events = _events(form.getall("RecordingStatusCallbackEvent"))
-    if any(event not in RECORDING_EVENTS for event in recording_events):
-        check.fail(13621, "RecordingStatusCallbackEvent may hold only in-progress, completed and absent.")
-    price = form.get("MaxPricePerMinute")
-    if price and not _PRICE.match(price):
-        check.fail(10000, "MaxPricePerMinute must be a decimal number with at most 4 decimals.")
 
     if check.errors:
         raise ValidationFailed(check.errors)
@@ -270,11 +338,14 @@ class UpdateRequest:
 
 
 def parse_update(form: Form, *, strict: bool = True, accept_any_status: bool = False) -> UpdateRequest:
-    """The update's parameters, or ApiError (400) for the first invalid one."""
+    """The update's parameters, or ApiError (400) for the first invalid one. No parameter at all is valid."""
+    twice = repeated(form.pairs, UPDATE_PARAMETERS)
+    if twice is not None and strict:
+        raise ApiError(400, 10000, f"{twice} was given more than once.")
 
     def url(name: str, code: int) -> str | None:
         value = form.get(name)
-        if value is None or value == "":
+        if value is None:
             return None
         if not is_http_url(value):
             if strict:
@@ -284,7 +355,7 @@ def parse_update(form: Form, *, strict: bool = True, accept_any_status: bool = F
 
     def method(name: str) -> str | None:
         value = form.get(name)
-        if value is None or value == "":
+        if value is None:
             return None
         if value.upper() not in _METHODS:
             if strict:

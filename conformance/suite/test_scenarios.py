@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from conformance.handle import Suite
@@ -13,9 +15,11 @@ from conformance.lifecycle.runner import SCENARIOS, ScenarioResult, run_scenario
 def scenario_results(calls_suite: Suite, request: pytest.FixtureRequest) -> dict[str, ScenarioResult]:
     """Every selected scenario's result; they run concurrently, once, when the first one is asked for."""
     selected = {
-        item.callspec.params["name"]
+        cast("str", item.callspec.params["name"])
         for item in request.session.items
-        if item.originalname == "test_scenario" and hasattr(item, "callspec")
+        if isinstance(item, pytest.Function)
+        and item.originalname == "test_scenario"
+        and hasattr(item, "callspec")
     }
     return run_scenarios(calls_suite, {name: SCENARIOS[name] for name in sorted(selected)})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qsl
 
 import pytest
@@ -20,6 +21,9 @@ from conformance.invalid_input import core_violation
 from conformance.spec import load_spec
 from conformance.suite import helpers
 
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiSchema
+
 OPERATIONS = ("listCalls", "createCall", "fetchCall", "updateCall", "deleteCall")
 EXAMPLES = {"positive": 12, "negative": 12}
 # Schemathesis checks and the requirement each one proves.
@@ -34,7 +38,7 @@ NEGATIVE_CHECKS: tuple[tuple[str, Callable], ...] = (
 
 
 @functools.cache
-def _schema(profile: str) -> schemathesis.BaseSchema:
+def _schema(profile: str) -> OpenApiSchema:
     schema = schemathesis.openapi.from_dict(load_spec(profile))
     # The suite sends the run's credentials itself; credential errors are judged by test_errors.py.
     schema.config.generation.update(with_security_parameters=False)
@@ -58,7 +62,10 @@ def _send(calls_suite: Suite, case: schemathesis.Case):
         k: v for k, v in prepared.headers.items() if k.lower() not in ("content-length", "authorization")
     }
     body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
-    return client.request(prepared.method, prepared.url, headers=headers, content=body)
+    # A prepared request always has its method and URL.
+    return client.request(
+        cast("str", prepared.method), cast("str", prepared.url), headers=headers, content=body
+    )
 
 
 def _judge(calls_suite: Suite, case: schemathesis.Case, response, checks) -> None:

@@ -244,7 +244,7 @@ def test_json_create_bodies_are_tolerated(endpoint: ReferenceEndpoint, api: Api)
 INVALID_CREATES = [
     ({"To": None}, 21211),
     ({"To": "12025550100"}, 21211),
-    ({"To": "+1202"}, 21211),
+    ({"To": "+1202"}, 21217),
     ({"To": "sip:nohost"}, 21211),
     ({"From": None}, 21213),
     ({"From": "abc"}, 21212),
