@@ -52,7 +52,8 @@ def test_clean_endpoint_passes_every_applicable_requirement(clean_run: SuiteRun)
     assert clean_run.returncode == 0, clean_run.stdout[-4000:]
     not_passed = {i: o for i, o in clean_run.outcomes().items() if o not in ("passed", "disabled")}
     assert not_passed == {}
-    assert "CONFORMANT" in clean_run.stdout and "calls-conformance verdict" in clean_run.stdout
+    assert clean_run.report is not None and clean_run.report["verdict"] == "conformant"
+    assert clean_run.stdout.rstrip().splitlines()[-1].startswith("calls-conformance verdict: CONFORMANT")
 
 
 def test_every_fault_breaks_requirements_that_exist() -> None:
@@ -75,4 +76,25 @@ def test_fault_fails_what_it_breaks(fault_runs: dict[str, SuiteRun], fault: str)
     assert outcomes == dict.fromkeys(breaks, "failed"), run.stdout[-3000:]
     must = any(CATALOG[i].level == "MUST" for i in breaks)
     assert run.returncode == (1 if must else 0), run.stdout[-3000:]
+    assert run.report is not None
+    assert run.report["verdict"] == ("not-conformant" if must else "conformant"), run.report["reason"]
     assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_fault_s_failures_show_how_to_see_them_again(fault_runs: dict[str, SuiteRun], fault: str) -> None:
+    """Each failure shows the request and a curl line repeating it, or the callback the endpoint sent; the
+    terminal shows the first occurrence in full, and credentials never."""
+    run = fault_runs[fault]
+    assert run.report is not None
+    messages = {r["id"]: r["message"] for r in run.report["requirements"] if r["id"] in FAULTS[fault].breaks}
+    for requirement, message in messages.items():
+        assert _shows_evidence(message), f"{requirement}: {message}"
+    if any(CATALOG[i].level == "MUST" for i in FAULTS[fault].breaks):
+        assert _shows_evidence(run.stdout), run.stdout[-3000:]
+        assert "Received: Received" not in run.stdout
+
+
+def _shows_evidence(text: str) -> bool:
+    request = "Request: " in text and "Repeat: curl -sS -X " in text
+    return request or " callback: " in text

@@ -133,7 +133,11 @@ class CallsEndpoint:
         state = self.state
         form = await read_form(request, state.config.max_body_bytes)
         self.screen_create(form)
-        created = parse_create(form, strict=self.behaviour.params_validated)
+        created = parse_create(
+            form,
+            strict=self.behaviour.params_validated,
+            extended=self.behaviour.extended_params_validated,
+        )
         store = state.store
         call = store.add(
             sid=store.new_sid(self.behaviour.sid_style),

@@ -132,13 +132,20 @@ class CreateRequest:
 
 
 class _Checker:
-    def __init__(self, form: Form, strict: bool) -> None:
+    """Collects a form's errors. `core` says whether the rules checked now are the contract's core (every
+    provider refuses them) or the spec's other constraints; `extended=False` skips the latter, `strict=False`
+    skips both (only To and From presence remain)."""
+
+    def __init__(self, form: Form, strict: bool, extended: bool = True) -> None:
         self.form = form
         self.strict = strict
+        self.extended = extended
+        self.core = True
         self.errors: list[tuple[int, str]] = []
 
-    def fail(self, code: int, message: str) -> None:
-        if self.strict:
+    def fail(self, code: int, message: str, *, core: bool | None = None) -> None:
+        core = self.core if core is None else core
+        if self.strict and (core or self.extended):
             self.errors.append((code, message))
 
     def url(self, name: str, code: int) -> str | None:
@@ -177,12 +184,19 @@ class _Checker:
             return default
         return value
 
-    def integer(self, name: str, low: int, high: int, default: int, code: int) -> int:
+    def integer(
+        self, name: str, low: int, high: int, default: int, code: int, *, core_type: bool = False
+    ) -> int:
+        """A whole number in [low, high]; `core_type`: a value that is no whole number breaks a core rule."""
         value = self.form.get(name)
         if value is None:
             return default
-        if not _INT.fullmatch(value) or not low <= int(value) <= high:
-            self.fail(code, f"{name} must be a whole number from {low} to {high}.")
+        message = f"{name} must be a whole number from {low} to {high}."
+        if not _INT.fullmatch(value):
+            self.fail(code, message, core=core_type or self.core)
+            return default
+        if not low <= int(value) <= high:
+            self.fail(code, message)
             return default
         return int(value)
 
@@ -195,8 +209,10 @@ def _address(check: _Checker, name: str, codes: tuple[int, int, int]) -> str:
         return ""
     if not has_address_form(value):
         check.fail(codes[1], f"The '{name}' number {value[:64]} is not a phone number, SIP URI or client.")
-    elif not is_valid_address(value):
-        check.fail(codes[2], f"The '{name}' number {value[:64]} is not a number of any numbering plan.")
+    elif not is_valid_address(value):  # of a number's form, but of no numbering plan: beyond the core
+        check.fail(
+            codes[2], f"The '{name}' number {value[:64]} is not a number of any numbering plan.", core=False
+        )
     return value
 
 
@@ -204,7 +220,7 @@ def _application_sid(check: _Checker) -> str | None:
     """``ApplicationSid``, and the rule that one of it and ``Url`` is given."""
     value = check.form.get("ApplicationSid")
     if value is not None and not is_sid(value):
-        check.fail(21218, "ApplicationSid is not valid.")
+        check.fail(21218, "ApplicationSid is not valid.", core=False)
         value = None
     if "Url" not in check.form and "ApplicationSid" not in check.form:
         check.fail(21205, "A call was attempted without a cXML Url or ApplicationSid.")
@@ -234,34 +250,38 @@ def _status_events(check: _Checker) -> frozenset[str]:
     bad_events = [event for event in events if event not in CALLBACK_EVENTS]
     if bad_events or not _event_lists_formed(values):
         shown = bad_events[0] if bad_events else ""
-        check.fail(21626, f"StatusCallbackEvent {shown[:40]!r} is not valid.")
+        # An unknown event is a core rule; a malformed list of known ones (an empty value) is not.
+        check.fail(21626, f"StatusCallbackEvent {shown[:40]!r} is not valid.", core=bool(bad_events))
     return frozenset(event for event in events if event in CALLBACK_EVENTS) or frozenset({"completed"})
 
 
-def parse_create(form: Form, *, strict: bool = True) -> CreateRequest:
+def parse_create(form: Form, *, strict: bool = True, extended: bool = True) -> CreateRequest:
     """The create's parameters, or ValidationFailed listing every invalid one.
 
-    ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present.
+    ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present;
+    ``extended=False`` (invalid-params-extended-accepted) checks only the contract's core rules.
     """
-    check = _Checker(form, strict)
+    check = _Checker(form, strict, extended)
     twice = repeated(form.pairs, CREATE_PARAMETERS)
     if twice is not None:
-        check.fail(10000, f"{twice} was given more than once.")
+        check.fail(10000, f"{twice} was given more than once.", core=False)
     to = _address(check, "To", (21211, 21211, 21217))
     from_ = _address(check, "From", (21213, 21212, 21210))
     url = check.url("Url", 21205)
     application_sid = _application_sid(check)
     fallback_url = check.url("FallbackUrl", 21402)
     status_callback = check.url("StatusCallback", 21402)
-    recording_callback = check.url("RecordingStatusCallback", 21402)
-    check.url("AsyncAmdStatusCallback", 21402)
     method = check.method("Method")
     fallback_method = check.method("FallbackMethod")
     status_callback_method = check.method("StatusCallbackMethod")
+    valid_events = _status_events(check)
+
+    check.core = False  # the spec's other constraints: a SHOULD to refuse (ERR-INVALID-PARAMS-EXTENDED)
+    timeout = check.integer("Timeout", 1, 600, 60, 21208, core_type=True)
+    recording_callback = check.url("RecordingStatusCallback", 21402)
+    check.url("AsyncAmdStatusCallback", 21402)
     recording_callback_method = check.method("RecordingStatusCallbackMethod")
     check.method("AsyncAmdStatusCallbackMethod")
-    timeout = check.integer("Timeout", 1, 600, 60, 21208)
-    valid_events = _status_events(check)
     _patterns(check)
     record = check.boolean("Record")
     check.boolean("AsyncAmd")
