@@ -13,6 +13,7 @@ import httpx
 
 from conformance.bodies import json_field
 from conformance.clock import Clock
+from conformance.evidence import AUTH_EXTENSION
 from conformance.failures import CallBudgetExhausted, EndpointUnavailable
 from conformance.graph import ENDED
 
@@ -118,10 +119,19 @@ class CallsClient:
         if self.dead:
             raise EndpointUnavailable(self.dead)
         chosen_auth: Any = self._auth if auth is True else (auth or None)
+        # How the request was authenticated, for a failure that shows it (never the credential itself).
+        kind = "account" if auth is True else ("other" if chosen_auth else "none")
         try:
-            response = self._http.request(
-                method, url, params=params, data=data, auth=chosen_auth, headers=headers, content=content
+            request = self._http.build_request(
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=headers,
+                content=content,
+                extensions={AUTH_EXTENSION: kind},
             )
+            response = self._http.send(request, auth=chosen_auth)
         except httpx.TimeoutException:
             self.dead = f"{method} {_path(url)}: the endpoint did not answer within {self._timeout:g} s"
             raise EndpointUnavailable(self.dead) from None
@@ -138,7 +148,11 @@ class CallsClient:
         return self.request("GET", self.calls_url(), params=filters or None)
 
     def get_uri(self, uri: str) -> httpx.Response:
-        return self.request("GET", self.resolve_uri(uri))
+        """GET a `uri`-style value from an answer; ValueError when it is no usable URL (the endpoint's data)."""
+        try:
+            return self.request("GET", self.resolve_uri(uri))
+        except httpx.InvalidURL as exc:
+            raise ValueError(f"not a usable URL: {exc}") from None
 
     def fetch_call(self, sid: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", self.calls_url(sid, **kwargs))

@@ -1,5 +1,6 @@
-"""`python -m conformance.compare DIR_A DIR_B`: compare two recordings of the suite, for example the same run
-recorded against Twilio and against a SignalWire space (`nox -s compare -- DIR_A DIR_B`).
+"""`calls-conformance compare DIR_A DIR_B` (or `python -m conformance.compare`): compare two recordings of the
+suite, for example the same run recorded against Twilio and against a SignalWire space (`nox -s compare -- DIR_A
+DIR_B`).
 
 Prints the requirements whose verdicts differ, then the answers and callbacks that differ field by field, and
 how much it ignored (`conformance.cassettes.comparison`). Exits 0 when it could compare, 2 when a directory holds

@@ -7,6 +7,7 @@
   state the endpoint never reached, the call budget spent: `CallBudgetExhausted`), and why; they are
   recorded as skipped.
 - `HarnessError` and its kinds: the run itself could not be carried out (exit status 2, one line).
+- `ConformanceFailure` shows what was judged (`conformance.evidence`): the request and answer, or the callback.
 
 They become pytest outcomes in one place, `conformance.pytest_outcomes`.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from conformance.evidence import Evidence
+
 __all__ = [
     "CallBudgetExhausted",
     "CallsLeftUp",
@@ -24,45 +27,98 @@ __all__ = [
     "CredentialsRefused",
     "EndpointUnavailable",
     "EndpointUnreachable",
+    "FailureGroup",
     "HarnessError",
+    "Interrupted",
     "NotApplicable",
     "NotJudged",
     "RecordingRefused",
     "StaleCassettes",
     "SuiteTestsErrored",
+    "UsageProblem",
     "Violation",
     "combine_failures",
 ]
 
 
 class ConformanceFailure(AssertionError):
-    """The endpoint broke a requirement; pytest reports it as *failed*."""
+    """The endpoint broke a requirement; pytest reports it as *failed*.
 
-    def __init__(self, requirement: str, title: str, *, received: Any = None, expected: Any = None) -> None:
+    `evidence` is what lets a reader see it again (the exchange or callback judged); `occurrence` counts the
+    failures of the requirement in the run (1: the first); `first` says whether this is the first one a reader
+    is shown (a test's, a scenario's or a warning), and `first_in` where that one is, so that later occurrences
+    can be shown as one line referring to it.
+    """
+
+    def __init__(
+        self,
+        requirement: str,
+        title: str,
+        *,
+        received: Any = None,
+        expected: Any = None,
+        detail: str | None = None,
+        evidence: Evidence | None = None,
+    ) -> None:
         self.requirement = requirement
         self.title = title
         self.received = received
         self.expected = expected
+        self.detail = detail
+        self.evidence = evidence
+        self.occurrence = 1
+        self.first = True
+        self.first_in: str | None = None
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        """Title with the Received / Expected lines, as one short message."""
+        """The full block: title, Received / Expected, detail, and the evidence (request, answer, curl)."""
         lines = [f"[{self.requirement}] {self.title}"]
         if self.received is not None:
             lines.append(f"  Received: {_short(self.received)}")
         if self.expected is not None:
             lines.append(f"  Expected: {_short(self.expected)}")
+        if self.detail:
+            lines += [f"  {line}" for line in self.detail.strip().splitlines() if line.strip()]
+        if self.evidence is not None:
+            lines += [f"  {line}" for line in self.evidence.lines()]
         return "\n".join(lines)
+
+    def line(self) -> str:
+        """One line for a later occurrence: the title, and where the first one (with its request) was shown."""
+        where = f", in {self.first_in}" if self.first_in else ""
+        return (
+            f"[{self.requirement}] {self.title} (occurrence {self.occurrence} of this requirement; "
+            f"the first{where}, shows the request)"
+        )
+
+    def shown(self) -> str:
+        """What a test's report shows: the full block for a requirement's first failure, else one line."""
+        return self.describe() if self.first else self.line()
 
 
 class Violation(Exception):
-    """Raised by a check function; the verifier turns it into a ConformanceFailure of the check's requirement."""
+    """Raised by a check function; the verifier turns it into a ConformanceFailure of the check's requirement.
 
-    def __init__(self, title: str, *, received: Any = None, expected: Any = None) -> None:
+    `detail` is free text shown as it is (say, a validator's own message); `evidence` names the exchange or
+    callback judged when the check knows it better than the verifier does.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        received: Any = None,
+        expected: Any = None,
+        detail: str | None = None,
+        evidence: Evidence | None = None,
+    ) -> None:
         super().__init__(title)
         self.title = title
         self.received = received
         self.expected = expected
+        self.detail = detail
+        self.evidence = evidence
 
 
 class NotApplicable(Exception):
@@ -100,6 +156,17 @@ class ConfigError(HarnessError):
     """A setting is missing or malformed, or the run's inputs (a recording, a fault name) are unusable."""
 
     prefix = "configuration"
+
+
+class UsageProblem(HarnessError):
+    """The suite was asked for something it cannot do: a --calls-only pattern that selects nothing, a waiver
+    file that is malformed or names an unknown requirement."""
+
+    prefix = "usage"
+
+
+class Interrupted(HarnessError):
+    """The run was stopped before its end (Ctrl-C, or pytest stopped it)."""
 
 
 class EndpointUnavailable(HarnessError):
@@ -150,12 +217,30 @@ def _short(value: Any, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class FailureGroup(ConformanceFailure):
+    """Several failures of one test, reported together: each first occurrence in full, later ones as a line."""
+
+    def __init__(self, failures: Sequence[ConformanceFailure]) -> None:
+        self.failures = tuple(failures)
+        first = self.failures[0]
+        super().__init__(first.requirement, first.title, received=first.received, expected=first.expected)
+
+    def describe(self) -> str:
+        """Per requirement, in the order they first failed here: its first failure here as `shown()`, and how
+        many more this test saw."""
+        by_requirement: dict[str, list[ConformanceFailure]] = {}
+        for failure in getattr(self, "failures", ()):
+            by_requirement.setdefault(failure.requirement, []).append(failure)
+        lines = []
+        for failures in by_requirement.values():
+            lines.append(failures[0].shown())
+            if len(failures) > 1:
+                lines.append(
+                    f"  (and {len(failures) - 1} more failure(s) of {failures[0].requirement} in this test)"
+                )
+        return "\n".join(lines)
+
+
 def combine_failures(failures: Sequence[ConformanceFailure]) -> ConformanceFailure:
-    """One failure reporting several: the first's requirement, every message."""
-    if len(failures) == 1:
-        return failures[0]
-    first = failures[0]
-    rest = "\n".join(f.describe() for f in failures[1:])
-    return ConformanceFailure(
-        first.requirement, f"{first.title}\n  …\n{rest}", received=first.received, expected=first.expected
-    )
+    """One failure reporting several (a test's): each shown once, its first occurrence in full."""
+    return FailureGroup(failures)

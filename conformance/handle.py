@@ -54,7 +54,9 @@ class Suite:
         if body is not _NO_JSON:
             return body
         title = f"{what} answered {response.status_code} without a JSON body"
-        self.verifier.expect(requirement, False, title, received=response.text[:200], expected="JSON")
+        self.verifier.expect(
+            requirement, False, title, received=response.text[:200], expected="JSON", response=response
+        )
         raise NotJudged(f"{title} (see {requirement})")
 
     def laml_url(self, scenario: str = "hangup", token: str | None = None) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from conformance import pytest_outcomes as outcomes
+from conformance import terminal
 from conformance.cassettes import LOOPBACK_HOSTS
 from conformance.handle import Suite
 from conformance.run import Run
@@ -39,8 +40,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--calls-only",
         action="append",
         default=[],
-        metavar="REQUIREMENT",
-        help="run only the suite tests that exercise these requirement ids (repeatable)",
+        metavar="PATTERN",
+        help="judge only these requirements: ids or glob patterns such as 'CB-*' (repeatable); only the suite "
+        "tests exercising them run, the other requirements report disabled; a pattern matching nothing "
+        "is a usage error",
     )
     group.addoption(
         "--calls-reference-timings",
@@ -65,7 +68,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--calls-cassettes",
         default=None,
-        choices=("record", "replay"),
         metavar="MODE",
         help="record: run against the endpoint and rewrite the cassettes (scrubbed: no credential, "
         "fixed hosts and account), printing what changed; replay: run from the cassettes with "
@@ -85,19 +87,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN] = outcomes.new_run(config)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Suite tests make the run active (before -k or -m deselect any); --calls-only keeps those exercising
+    the requirements it selects."""
     suite_items = [item for item in items if item.get_closest_marker(MARKER)]
     if not suite_items:
         return
     run = config.stash[RUN]
-    outcomes.activate(run, [(item.nodeid, _requirements(item)) for item in suite_items])
+    tests = [(item.nodeid, _requirements(item)) for item in suite_items]
+    kept = set(outcomes.activate(run, tests, config.getoption("calls_only")))
     if run.clock.replaying:
         _close_network(config)
-    only = set(config.getoption("calls_only"))
-    if only:
-        keep = [
-            item for item in items if not item.get_closest_marker(MARKER) or only & set(_requirements(item))
-        ]
+    if len(kept) < len(suite_items):
+        keep = [item for item in items if not item.get_closest_marker(MARKER) or item.nodeid in kept]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
 
@@ -180,6 +183,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.config.option.collectonly:
+        return  # listing the suite's tests is no run: no verdict, no reports
     session.exitstatus = session.config.stash[RUN].finish(exitstatus)
 
 
@@ -187,11 +192,18 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     run = config.stash[RUN]
     if not run.active:
         return
-    verdict = run.verdict_lines()
-    if verdict:
+    lines = terminal.summary_lines(run)
+    if run.conclusion is not None and run.conclusion.verdict.name != "not-carried-out":
         terminalreporter.section("calls-conformance verdict")
-    for line in [*verdict, *run.cassette_lines()]:
+    for line in lines:
         terminalreporter.write_line(line)
-    harness = run.harness_line()
-    if harness:
-        terminalreporter.write_line(harness, red=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The verdict is the terminal's last line (after pytest's own counts)."""
+    run = config.stash.get(RUN, None)
+    line = terminal.final_line(run) if run is not None else None
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if line is not None and reporter is not None:
+        reporter.write_line(line, bold=True)

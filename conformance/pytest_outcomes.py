@@ -26,6 +26,7 @@ from conformance.failures import (
 )
 from conformance.redact import redact
 from conformance.run import Run
+from conformance.selection import select_requirements, select_tests
 
 if TYPE_CHECKING:
     from conformance.handle import Suite
@@ -35,24 +36,27 @@ __all__ = ["abort", "activate", "judged_call", "new_run", "settle", "shape_repor
 
 
 def new_run(config: pytest.Config) -> Run:
-    """The session's run from its options; a malformed one is a usage error."""
-    try:
-        return Run.from_options(config.getoption)
-    except ConfigError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    """The session's run from its options (a bad one is noted, and stops the run once it is activated)."""
+    return Run.from_options(config.getoption)
 
 
-def activate(run: Run, tests: Iterable[tuple[str, Sequence[str]]]) -> None:
-    """Suite tests (nodeid, requirement ids) were collected: a usage error if one names an unknown
-    requirement; the run becomes active (or stops, when it cannot be made repeatable)."""
-    for nodeid, requirements in tests:
-        unknown = [i for i in requirements if i not in run.catalog]
-        if unknown:
-            raise pytest.UsageError(f"{nodeid} names requirements missing from the catalog: {unknown}")
+def activate(run: Run, tests: Iterable[tuple[str, Sequence[str]]], patterns: Sequence[str]) -> list[str]:
+    """Suite tests (nodeid, requirement ids) were collected: the run becomes active, judging the requirements
+    `patterns` select (--calls-only). Returns the node ids of the tests to run; a suite test naming an unknown
+    requirement, a pattern selecting nothing or a bad setting stops the session (exit 2, reports written)."""
+    tests = list(tests)
     try:
-        run.activate()
+        run.active = True
+        for nodeid, requirements in tests:
+            unknown = [i for i in requirements if i not in run.catalog]
+            if unknown:
+                raise ConfigError(f"{nodeid} names requirements missing from the catalog: {unknown}")
+        selected = select_requirements(patterns, run.catalog)
+        kept = select_tests(tests, selected, run.catalog)
+        run.activate(selected)
     except HarnessError as error:
         abort(run, error)
+    return kept
 
 
 def abort(run: Run, error: HarnessError) -> NoReturn:

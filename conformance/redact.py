@@ -1,8 +1,14 @@
-"""One redact() that every artefact (report, log line, cassette) passes through."""
+"""One redact() that every artefact (report, log line, cassette) passes through.
+
+It hides secret values (the auth token, the signing key, and their base64 forms), the value of any
+Authorization header, and HTTP Basic credentials (`Basic <base64 of user:password>`), and nothing else: words
+such as "HTTP Basic authentication" in a requirement's text stay as they are.
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
@@ -10,19 +16,38 @@ from urllib.parse import urlsplit, urlunsplit
 __all__ = ["PLACEHOLDER", "redact", "strip_userinfo"]
 
 PLACEHOLDER = "[REDACTED]"
-_BASIC = re.compile(r"(?i)\bBasic\s+[A-Za-z0-9+/=]{8,}")
+# `Authorization: <value>` as a header line, a Python or JSON mapping entry, or a YAML key.
+_AUTHORIZATION = re.compile(
+    r"""(?i)(\bauthorization["']?\s*[:=]\s*\[?\s*["']?)(?!\[REDACTED\])([^"'\r\n,}\]]+)"""
+)
+_BASIC = re.compile(r"(?i)\bBasic\s+([A-Za-z0-9+/]{4,}={0,2})")
 
 
 def _variants(secret: str) -> set[str]:
-    """A secret as it may appear: plain, base64 (alone or in a user:secret pair is caught by _BASIC)."""
-    variants = {secret}
-    variants.add(base64.b64encode(secret.encode()).decode())
+    """A secret as it may appear: plain, or base64 (in a user:secret pair it is caught as Basic credentials)."""
+    variants = {secret, base64.b64encode(secret.encode()).decode()}
     return {v for v in variants if len(v) >= 4}
 
 
+def _is_credential(encoded: str) -> bool:
+    """Whether `encoded` is base64 of `user:password` (so "Basic authentication" is not)."""
+    if len(encoded) % 4:
+        return False
+    try:
+        decoded = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return b":" in decoded
+
+
+def _basic(match: re.Match[str]) -> str:
+    return f"Basic {PLACEHOLDER}" if _is_credential(match[1]) else match[0]
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret, and every Basic credential, with a fixed placeholder."""
-    text = _BASIC.sub(f"Basic {PLACEHOLDER}", text)
+    """Replace every secret, Authorization header value and Basic credential with a fixed placeholder."""
+    text = _AUTHORIZATION.sub(lambda m: m[1] + PLACEHOLDER, text)
+    text = _BASIC.sub(_basic, text)
     for secret in sorted({v for s in secrets if s for v in _variants(s)}, key=len, reverse=True):
         text = text.replace(secret, PLACEHOLDER)
     return text

@@ -1,7 +1,12 @@
-"""The run's reports: conformance.json, junit.xml and report.md, and the verdict table for the terminal."""
+"""The run's reports: conformance.json, junit.xml and report.md, and the verdict table for the terminal.
+
+Every report states the verdict (`conformance.verdict`) and lists every requirement of the catalog exactly once;
+each passes through `redact()` before it is written.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -10,111 +15,158 @@ from typing import Any
 
 from conformance.outcomes import Outcome, Result
 from conformance.redact import redact
+from conformance.verdict import Verdict
+from conformance.waivers import WaiverStatus
 
-__all__ = ["exit_status", "summary", "verdict", "verdict_lines", "write_reports"]
+__all__ = ["REPORTS", "Facts", "summary", "verdict_lines", "write_reports"]
+
+REPORTS = ("conformance.json", "junit.xml", "report.md")
+
+
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    """What the reports say about the run besides its requirements."""
+
+    target: dict[str, str]
+    version: str
+    started: str
+    finished: str
+    waivers: tuple[WaiverStatus, ...] = ()
 
 
 def summary(results: Sequence[Result]) -> dict[str, int]:
-    """Counts for the report: failed is MUST failures, warned is SHOULD failures."""
+    """Counts for the report: failed is MUST failures, warned is SHOULD failures, waived is waived failures."""
     return {
         "passed": sum(r.outcome is Outcome.PASSED for r in results),
-        "failed": sum(r.outcome is Outcome.FAILED and not r.warned for r in results),
+        "failed": sum(r.must_failed for r in results),
         "warned": sum(r.warned for r in results),
         "skipped": sum(r.outcome is Outcome.SKIPPED for r in results),
+        "waived": sum(r.outcome is Outcome.WAIVED for r in results),
+        "disabled": sum(r.outcome is Outcome.DISABLED for r in results),
     }
 
 
-def exit_status(results: Sequence[Result]) -> int:
-    """0 when every MUST requirement held (SHOULD failures are warnings), else 1."""
-    return 1 if summary(results)["failed"] else 0
+def _label(result: Result) -> str:
+    return "warned" if result.warned else result.outcome.label
 
 
-def _document(results: Sequence[Result], target: dict[str, str]) -> dict[str, Any]:
+def _document(results: Sequence[Result], verdict: Verdict, facts: Facts) -> dict[str, Any]:
     return {
-        "target": target,
+        "verdict": verdict.name,
+        "exit_status": verdict.exit_status,
+        "reason": verdict.reason,
+        "strict": verdict.strict,
+        "target": facts.target,
+        "suite": {"version": facts.version},
+        "started": facts.started,
+        "finished": facts.finished,
         "summary": summary(results),
+        "unjudged": list(verdict.unjudged),
+        "waivers": [w.as_dict() for w in facts.waivers],
         "requirements": [
             {
                 "id": r.requirement.id,
                 "level": r.requirement.level,
                 "outcome": r.outcome.label,
                 "message": r.message,
+                "occurrences": r.failures,
+                "note": r.note,
             }
             for r in results
         ],
     }
 
 
-def _junit(results: Sequence[Result], target: dict[str, str]) -> str:
+def _junit(results: Sequence[Result], verdict: Verdict, facts: Facts) -> str:
     counts = summary(results)
+    carried_out = verdict.name != "not-carried-out"
     suite = ET.Element(
         "testsuite",
         {
             "name": "calls-conformance",
-            "tests": str(len(results)),
+            "tests": str(len(results) + (0 if carried_out else 1)),
             "failures": str(counts["failed"]),
-            "skipped": str(sum(r.outcome in (Outcome.SKIPPED, Outcome.DISABLED) for r in results)),
-            "errors": "0",
+            "errors": "0" if carried_out else "1",
+            "skipped": str(counts["skipped"] + counts["disabled"] + counts["waived"]),
+            "timestamp": facts.started,
         },
     )
     properties = ET.SubElement(suite, "properties")
-    for key, value in target.items():
+    about = {**facts.target, "verdict": verdict.name, "exit_status": str(verdict.exit_status)}
+    for key, value in {**about, "reason": verdict.reason, "suite_version": facts.version}.items():
         ET.SubElement(properties, "property", {"name": key, "value": value})
+    if not carried_out:
+        case = ET.SubElement(suite, "testcase", {"classname": "calls-conformance", "name": "run"})
+        ET.SubElement(
+            case, "error", {"message": verdict.reason, "type": "not-carried-out"}
+        ).text = verdict.reason
     for r in results:
-        case = ET.SubElement(
-            suite, "testcase", {"classname": f"requirements.{r.requirement.level}", "name": r.requirement.id}
-        )
-        if r.outcome is Outcome.FAILED and not r.warned:
-            ET.SubElement(
-                case, "failure", {"message": r.message.splitlines()[0] if r.message else ""}
-            ).text = r.message
-        elif r.outcome in (Outcome.SKIPPED, Outcome.DISABLED):
-            ET.SubElement(case, "skipped", {"message": r.message})
-        elif r.warned:
-            ET.SubElement(case, "system-out").text = f"SHOULD not met (warning): {r.message}"
+        _junit_case(suite, r)
     return ET.tostring(suite, encoding="unicode", xml_declaration=True)
+
+
+def _junit_case(suite: ET.Element, r: Result) -> None:
+    case = ET.SubElement(
+        suite, "testcase", {"classname": f"requirements.{r.requirement.level}", "name": r.requirement.id}
+    )
+    first = (r.message.splitlines() or [""])[0]
+    if r.must_failed:
+        ET.SubElement(case, "failure", {"message": first}).text = r.message
+    elif r.outcome is Outcome.WAIVED:
+        ET.SubElement(case, "skipped", {"message": r.note, "type": "waived"}).text = r.message
+    elif r.outcome in (Outcome.SKIPPED, Outcome.DISABLED):
+        ET.SubElement(case, "skipped", {"message": r.message})
+    elif r.warned:
+        ET.SubElement(case, "system-out").text = f"SHOULD not met (warning): {r.message}"
+    if r.note and r.outcome is not Outcome.WAIVED:
+        ET.SubElement(case, "system-err").text = f"warning: {r.note}"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def _markdown(results: Sequence[Result], target: dict[str, str]) -> str:
+def _markdown(results: Sequence[Result], verdict: Verdict, facts: Facts) -> str:
     counts = summary(results)
+    target = facts.target
     lines = [
         "# Calls conformance report",
         "",
-        f"Target: `{target['base_url']}` (profile {target['profile']}, {target['mode']})",
+        f"Target: `{target.get('base_url', '')}` (profile {target.get('profile', '')}, {target.get('mode', '')}); "
+        f"calls-conformance {facts.version}; {facts.started} to {facts.finished}",
         "",
-        f"**{verdict(results)}**: {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['warned']} warned, {counts['skipped']} skipped",
+        f"**{verdict.title}**: {verdict.reason} (exit status {verdict.exit_status})",
         "",
-        "| requirement | level | outcome | requirement text | message |",
-        "|---|---|---|---|---|",
+        f"{counts['passed']} passed, {counts['failed']} failed, {counts['warned']} warned, {counts['skipped']} skipped, "
+        f"{counts['waived']} waived, {counts['disabled']} disabled",
+        "",
     ]
+    if facts.waivers:
+        lines += ["| waiver | status | reason | note |", "|---|---|---|---|"]
+        lines += [
+            f"| {w.waiver.id} | {w.status} | {_cell(w.waiver.describe())} | {_cell(w.note)} |"
+            for w in facts.waivers
+        ]
+        lines.append("")
+    lines += ["| requirement | level | outcome | requirement text | message |", "|---|---|---|---|---|"]
     for r in results:
-        outcome = "warned" if r.warned else r.outcome.label
+        message = " ".join(part for part in (r.note, r.message) if part)
         lines.append(
-            f"| {r.requirement.id} | {r.requirement.level} | {outcome} | {_cell(r.requirement.text)} "
-            f"| {_cell(r.message)} |"
+            f"| {r.requirement.id} | {r.requirement.level} | {_label(r)} | {_cell(r.requirement.text)} | {_cell(message)} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def verdict(results: Sequence[Result]) -> str:
-    return "NOT CONFORMANT" if exit_status(results) else "CONFORMANT"
-
-
 def write_reports(
-    directory: Path, results: Sequence[Result], target: dict[str, str], secrets: Iterable[str]
+    directory: Path, results: Sequence[Result], verdict: Verdict, facts: Facts, secrets: Iterable[str]
 ) -> list[Path]:
-    """Write the three reports, each passed through redact(); returns their paths."""
+    """Write the three reports, each passed through redact(); returns their paths (OSError if it cannot)."""
     directory.mkdir(parents=True, exist_ok=True)
     secrets = tuple(secrets)
     contents = {
-        "conformance.json": json.dumps(_document(results, target), indent=2) + "\n",
-        "junit.xml": _junit(results, target),
-        "report.md": _markdown(results, target),
+        "conformance.json": json.dumps(_document(results, verdict, facts), indent=2) + "\n",
+        "junit.xml": _junit(results, verdict, facts),
+        "report.md": _markdown(results, verdict, facts),
     }
     paths = []
     for name, text in contents.items():
@@ -124,21 +176,32 @@ def write_reports(
     return paths
 
 
-def verdict_lines(results: Sequence[Result], secrets: Iterable[str], width: int = 100) -> list[str]:
-    """The requirement matrix as terminal lines, worst first within level, then the verdict."""
-    marks = {Outcome.PASSED: "pass", Outcome.FAILED: "FAIL", Outcome.SKIPPED: "skip", Outcome.DISABLED: "off"}
-    lines = [f"{'requirement':<30} {'level':<6} {'outcome':<7} message"]
-    for r in results:
-        mark = "warn" if r.warned else marks[r.outcome]
-        message = (r.message.splitlines() or [""])[0]
-        line = f"{r.requirement.id:<30} {r.requirement.level:<6} {mark:<7} {message}"
-        lines.append(line if len(line) <= width else line[: width - 1] + "…")
+def verdict_lines(
+    results: Sequence[Result], verdict: Verdict, secrets: Iterable[str], width: int = 100
+) -> list[str]:
+    """The requirement matrix as terminal lines, then the counts; a run not carried out shows no matrix."""
+    marks = {
+        Outcome.PASSED: "pass",
+        Outcome.FAILED: "FAIL",
+        Outcome.SKIPPED: "skip",
+        Outcome.DISABLED: "off",
+        Outcome.WAIVED: "waived",
+    }
+    lines: list[str] = []
+    if verdict.name != "not-carried-out":
+        lines.append(f"{'requirement':<30} {'level':<6} {'outcome':<7} message")
+        for r in results:
+            mark = "warn" if r.warned else marks[r.outcome]
+            message = (r.message.splitlines() or [""])[0]
+            if r.note:
+                message = f"{r.note}; {message}" if message else r.note
+            line = f"{r.requirement.id:<30} {r.requirement.level:<6} {mark:<7} {message}"
+            lines.append(line if len(line) <= width else line[: width - 1] + "…")
+        lines.append("")
     counts = summary(results)
-    lines.append("")
     lines.append(
-        f"{verdict(results)}: {counts['passed']} passed, {counts['failed']} failed, "
-        f"{counts['warned']} warned, {counts['skipped']} skipped "
-        f"({sum(r.outcome is Outcome.DISABLED for r in results)} disabled)"
+        f"{verdict.title}: {counts['passed']} passed, {counts['failed']} failed, {counts['warned']} warned, "
+        f"{counts['skipped']} skipped, {counts['waived']} waived ({counts['disabled']} disabled)"
     )
     secrets = tuple(secrets)
     return [redact(line, secrets) for line in lines]

@@ -1,9 +1,10 @@
 """One run of the suite: settings, the endpoint (started when embedded), the clock, the client, the ledger.
 
 The `Run` lives in the pytest config for the whole session (`conformance.plugin` keeps it there). It owns
-starting and stopping (`start`, `stop`), the harness errors that stop the run (`fail`, `errors`), whether a
-recording is kept, and the exit status (`finish`). It knows nothing of pytest's outcomes: those are made
-from its errors and the verifier's scopes in `conformance.pytest_outcomes`.
+what the run judges (`activate`: the selection and the waivers), starting and stopping (`start`, `stop`), the
+harness errors that stop the run (`fail`, `errors`), whether a recording is kept, and its end (`finish`): the
+verdict, the reports (written in every case, `conformance.conclusion`) and the exit status. It knows nothing of
+pytest's outcomes: those are made from its errors and the verifier's scopes in `conformance.pytest_outcomes`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,16 @@ from conformance.catalog import Catalog, load_catalog
 from conformance.client import CallsClient
 from conformance.clock import Clock
 from conformance.common.loopback import is_loopback
+from conformance.conclusion import (
+    Conclusion,
+    conclude,
+    raw_report_dir,
+    raw_secrets,
+    raw_target,
+    suite_version,
+    utc_now,
+    write_conclusion,
+)
 from conformance.embedded import EmbeddedEndpoint, start_embedded
 from conformance.failures import (
     CallsLeftUp,
@@ -33,6 +44,7 @@ from conformance.failures import (
     EndpointUnavailable,
     EndpointUnreachable,
     HarnessError,
+    Interrupted,
     StaleCassettes,
     SuiteTestsErrored,
 )
@@ -41,14 +53,20 @@ from conformance.hypothesis_seam import without_local_constants
 from conformance.outcomes import Ledger, Result
 from conformance.receiver import CallbackReceiver
 from conformance.redact import strip_userinfo
-from conformance.report import exit_status, verdict_lines, write_reports
-from conformance.settings import SETTINGS, Settings, resolve
+from conformance.report import Facts
+from conformance.settings import SETTINGS, Settings, raw_setting, resolve
 from conformance.verifier import Verifier
+from conformance.waivers import Waiver, load_waivers, today
 
 __all__ = ["Run"]
 
-# pytest's own statuses that a run never overrides: the user stopped it, or pytest could not run it.
-_PYTEST_STOPPED = (ExitCode.INTERRUPTED, ExitCode.INTERNAL_ERROR, ExitCode.USAGE_ERROR)
+# pytest's own statuses that mean the run was not carried out to its end, and why.
+_PYTEST_STOPPED = {
+    ExitCode.INTERRUPTED: "the run was interrupted",
+    ExitCode.INTERNAL_ERROR: "pytest stopped on an internal error",
+    ExitCode.USAGE_ERROR: "pytest usage error",
+    ExitCode.NO_TESTS_COLLECTED: "no suite test was run (every one deselected)",
+}
 
 
 class Run:
@@ -73,6 +91,11 @@ class Run:
         self.cassettes = Cassettes(self.clock, cassettes[1]) if cassettes else None
         self.catalog: Catalog = load_catalog()
         self.started_at = time.monotonic()
+        self.started = utc_now()
+        self.problem: HarnessError | None = None
+        self.selection: frozenset[str] | None = None
+        self.waivers: tuple[Waiver, ...] = ()
+        self.conclusion: Conclusion | None = None
         self.active = False
         self.suite: Suite | None = None
         self.settings: Settings | None = None
@@ -87,12 +110,15 @@ class Run:
 
     @classmethod
     def from_options(cls, option: Callable[[str], Any], environ: Mapping[str, str] = os.environ) -> Run:
-        """The run the command line asks for (`option(dest)` reads one); ConfigError for a bad cassette mode."""
+        """The run the command line asks for (`option(dest)` reads one); a bad cassette mode is noted, and
+        stops the run once it is activated."""
         mode = option("calls_cassettes") or environ.get("CALLS_CASSETTES") or None
+        problem = None
         if mode not in (None, "record", "replay"):
-            raise ConfigError(f"CALLS_CASSETTES={mode!r}: must be record or replay")
+            problem = ConfigError(f"CALLS_CASSETTES={mode!r}: must be record or replay")
+            mode = None
         directory = option("calls_cassette_dir") or environ.get("CALLS_CASSETTE_DIR") or "cassettes"
-        return cls(
+        run = cls(
             {setting.dest: option(setting.dest) for setting in SETTINGS},
             option("calls_reference_fault"),
             environ,
@@ -100,12 +126,21 @@ class Run:
             cassettes=(mode, Path(directory)) if mode else None,
             reference_profile=option("calls_reference_profile"),
         )
+        run.problem = problem
+        return run
 
-    def activate(self) -> None:
-        """Suite tests were collected: a run with cassettes draws no constant from the project's source."""
+    def activate(self, selection: frozenset[str] | None = None) -> None:
+        """Suite tests were collected, `selection` (None: all) the requirements the run judges: a run with
+        cassettes draws no constant from the project's source. HarnessError for a bad setting or waiver file."""
         self.active = True
+        self.selection = selection
+        if self.problem is not None:
+            raise self.problem
         if self.cassettes is not None:
             self._undo.append(without_local_constants())
+        path, _ = raw_setting("waivers", self.options, self.environ)
+        if path:
+            self.waivers = load_waivers(Path(path), self.catalog)
 
     def fail(self, error: HarnessError) -> None:
         """Note that the run could not be carried out (the first error noted is the one reported)."""
@@ -125,7 +160,8 @@ class Run:
         capabilities = {"create"} if settings.max_calls != 0 else set()
         if receiver is not None:
             capabilities.add("callbacks")
-        verifier = Verifier(Ledger(self.catalog, settings.profile, frozenset(capabilities)))
+        ledger = Ledger(self.catalog, settings.profile, frozenset(capabilities), self.selection)
+        verifier = Verifier(ledger, secrets=settings.secrets(), waived=self._waived())
         client = CallsClient(
             settings.base_url or "",
             settings.account_sid or "",
@@ -159,10 +195,12 @@ class Run:
         if self.cassettes is not None and self.clock.replaying:
             recording = self.cassettes.recording
             assert recording is not None  # prepare() read it
-            # Of the user's settings, a replay takes only where reports go.
+            # Of the user's settings, a replay takes only where reports go, the waivers and strictness.
+            own = ("report_dir", "waivers", "strict")
+            chosen = [s for s in SETTINGS if s.field in own]
             settings = resolve(
-                {"calls_report_dir": self.options.get("calls_report_dir")},
-                {k: v for k, v in self.environ.items() if k == "CALLS_REPORT_DIR"},
+                {s.dest: self.options.get(s.dest) for s in chosen},
+                {s.env: self.environ[s.env] for s in chosen if s.env in self.environ},
             )
             self.clock.replay_expiries(recording.expiries)
             return recording.settings(settings), dict(recording.to_numbers)
@@ -248,10 +286,10 @@ class Run:
 
     # ------------------------------------------------------------------ the end
     def finish(self, pytest_status: int) -> int:
-        """Stop, write the reports, keep or discard a recording; the session's exit status.
+        """Stop, keep or discard a recording, conclude and write the reports; the session's exit status.
 
-        pytest's own status stands when it was interrupted or misused; else 2 when the run could not be
-        carried out, else the verdict's (0, or 1 when a MUST requirement failed).
+        2 when the run could not be carried out (a harness error, or pytest interrupted, misused or stopped
+        with nothing run), else the verdict's: 0, or 1 when a MUST requirement failed (or, strict, was skipped).
         """
         if not self.active:
             return pytest_status
@@ -264,21 +302,33 @@ class Run:
     def _finish(self, pytest_status: int) -> int:
         self.stop()
         results = self.results()
-        if results is not None:
-            self.report_paths = write_reports(self.report_dir(), results, self.target(), self.secrets())
-            self.write_metrics()
         if self.cassettes is not None and self.cassettes.stale:
             stale = self.cassettes.stale
             self.fail(StaleCassettes(stale[0] + (f" (and {len(stale) - 1} more)" if len(stale) > 1 else "")))
         if self.errored:
             self.fail(SuiteTestsErrored(self.errored))
+        stopped = _PYTEST_STOPPED.get(ExitCode(pytest_status)) if pytest_status in set(ExitCode) else None
+        if stopped and not self.errors:
+            self.fail(Interrupted(stopped))
         if self.cassettes is not None and self.cassettes.recording_mode:
             self._keep_or_discard(results, interrupted=pytest_status == ExitCode.INTERRUPTED)
-        if pytest_status in _PYTEST_STOPPED:
-            return pytest_status
-        if self.errors:
-            return 2
-        return exit_status(results) if results is not None else pytest_status
+        strict = self.settings.strict if self.settings else False
+        self.conclusion = conclude(
+            results,
+            reason=self.errors[0].reason if self.errors else None,
+            strict=strict,
+            waivers=self.waivers,
+            catalog=self.catalog,
+            profile=self.target()["profile"],
+        )
+        facts = Facts(self.target(), suite_version(), self.started, utc_now(), self.conclusion.waivers)
+        self.report_paths = write_conclusion(self.report_dir(), self.conclusion, facts, self.secrets())
+        self.write_metrics()
+        return self.conclusion.verdict.exit_status
+
+    def _waived(self) -> frozenset[str]:
+        """The requirements whose failures fail no test: those of waivers that have not expired."""
+        return frozenset(w.id for w in self.waivers if not w.expired(today()))
 
     def _keep_or_discard(self, results: list[Result] | None, *, interrupted: bool) -> None:
         """A recording replaces the cassettes only when the run was carried out to its end."""
@@ -312,18 +362,21 @@ class Run:
 
     def target(self) -> dict[str, str]:
         settings = self.settings
-        target = {
-            "base_url": strip_userinfo(settings.base_url or "") if settings else "",
-            "profile": settings.profile if settings else "",
-            "mode": settings.mode if settings else "",
-        }
+        if settings is None:
+            target = raw_target(self.options, self.environ)
+        else:
+            target = {
+                "base_url": strip_userinfo(settings.base_url or ""),
+                "profile": settings.profile,
+                "mode": settings.mode,
+            }
         if self.cassettes is not None:
             target["cassettes"] = self.cassettes.mode
         return target
 
     def write_metrics(self) -> None:
         """Figures for benchmarks (metrics.json beside the reports): wall time, exchanges, calls, scenarios."""
-        if self.suite is None:
+        if self.suite is None or not self.report_paths:
             return
         metrics = {
             "wall_seconds": round(time.monotonic() - self.started_at, 3),
@@ -331,44 +384,12 @@ class Run:
             "calls_created": len(self.suite.client.created),
             **self.suite.metrics,
         }
-        path = self.report_dir() / "metrics.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self.report_paths[0].parent / "metrics.json"
         path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
     def report_dir(self) -> Path:
-        return (
-            self.settings.report_dir
-            if self.settings
-            else Path(self.options.get("calls_report_dir") or "reports")
-        )
+        return self.settings.report_dir if self.settings else raw_report_dir(self.options, self.environ)
 
     def secrets(self) -> tuple[str, ...]:
-        return self.settings.secrets() if self.settings else ()
-
-    # ------------------------------------------------------------------ what the terminal says
-    def verdict_lines(self) -> list[str]:
-        """The verdict table and the run's figures (empty when the run never started)."""
-        results = self.results()
-        if results is None or self.suite is None:
-            return []
-        client = self.suite.client
-        return [
-            *verdict_lines(results, self.secrets()),
-            f"HTTP exchanges: {client.exchanges}; calls created: {len(client.created)}; "
-            f"reports: {self.report_dir()}",
-        ]
-
-    def cassette_lines(self) -> list[str]:
-        """What the terminal says about the cassettes."""
-        note = [self.cassette_note] if self.cassette_note else []
-        if self.cassettes is None or self.suite is None:
-            return note
-        return [*note, *self.cassettes.lines(self.results() or [])]
-
-    def harness_line(self) -> str | None:
-        """Why the run could not be carried out (the first harness error), or None."""
-        return (
-            f"calls-conformance: the run could not be carried out: {self.errors[0].reason}"
-            if self.errors
-            else None
-        )
+        own = self.settings.secrets() if self.settings else ()
+        return (*own, *raw_secrets(self.options, self.environ))

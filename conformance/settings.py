@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from conformance.failures import ConfigError
 
-__all__ = ["DEFAULT_DEADLINE", "PROFILES", "SETTINGS", "Setting", "Settings", "resolve"]
+__all__ = ["DEFAULT_DEADLINE", "PROFILES", "SETTINGS", "Setting", "Settings", "raw_setting", "resolve"]
 
 PROFILES = ("signalwire", "twilio")
 # The reference endpoint's test numbers (fictional 555-01XX), the defaults interface.md names.
@@ -57,6 +57,15 @@ def _profile(text: str) -> str:
     return text
 
 
+def _flag(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be 1 or 0")
+
+
 def _http_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -96,6 +105,18 @@ SETTINGS: tuple[Setting, ...] = (
         _http_url,
     ),
     Setting("report_dir", "CALLS_REPORT_DIR", "where reports are written (default reports/)", Path),
+    Setting(
+        "waivers",
+        "CALLS_WAIVERS",
+        "YAML list of known deviations {id, reason, until}: a waived failure does not fail the run",
+        Path,
+    ),
+    Setting(
+        "strict",
+        "CALLS_STRICT",
+        "1: an applicable MUST requirement that was skipped fails the run (verdict partial exits 1)",
+        _flag,
+    ),
 )
 
 
@@ -114,6 +135,8 @@ class Settings:
     deadline: float = DEFAULT_DEADLINE
     callback_url: str | None = None
     report_dir: Path = Path("reports")
+    waivers: Path | None = None
+    strict: bool = False
     reference: bool = False
 
     @property
@@ -135,15 +158,22 @@ class Settings:
         return dataclasses.replace(self, reference=True, **filled)
 
 
+def raw_setting(name: str, options: Mapping[str, Any], environ: Mapping[str, str]) -> tuple[str | None, str]:
+    """The text of one setting (field `name`) as given, and where it came from: the option wins."""
+    setting = next(s for s in SETTINGS if s.field == name)
+    raw = options.get(setting.dest)
+    if raw not in (None, ""):
+        return str(raw), setting.option
+    raw = environ.get(setting.env)
+    return (raw if raw not in (None, "") else None), setting.env
+
+
 def resolve(options: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
     """Options win over environment variables; unset and empty values fall back to the defaults."""
     values: dict[str, Any] = {}
     for setting in SETTINGS:
-        raw = options.get(setting.dest)
-        origin = setting.option
-        if raw in (None, ""):
-            raw, origin = environ.get(setting.env), setting.env
-        if raw in (None, ""):
+        raw, origin = raw_setting(setting.field, options, environ)
+        if raw is None:
             continue
         try:
             values[setting.field] = setting.parse(str(raw))

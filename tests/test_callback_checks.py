@@ -51,6 +51,7 @@ CB_REQUIREMENTS = (
     "CB-DURATION-FINAL",
     "CB-STATUS-PATH",
     "CB-TIMESTAMP",
+    "CB-TIMESTAMP-GMT",
     "CB-SEQUENCE",
     "CB-RECORDING-PARAMS",
     "CB-SIGNATURE",
@@ -366,6 +367,10 @@ BROKEN: dict[str, tuple[str, Callable[[], tuple[CallbackContext, list[Capture]]]
     "cb-timestamp-gmt": (
         "CB-TIMESTAMP",
         _swap(1, lambda c: replace_param(c, "Timestamp", "Thu, 04 Apr 2024 18:32:15 GMT")),
+    ),
+    "cb-timestamp-offset": (
+        "CB-TIMESTAMP-GMT",
+        _swap(1, lambda c: replace_param(c, "Timestamp", "Thu, 04 Apr 2024 13:32:15 -0500")),
     ),
     "cb-timestamp-wrong-day": (
         "CB-TIMESTAMP",

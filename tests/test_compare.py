@@ -12,6 +12,7 @@ import yaml
 
 from conformance.cassettes.comparison import compare
 from conformance.cassettes.scrub import ACTOR_HEADER
+from conformance.cli import main as calls_conformance
 from conformance.compare import main
 
 ACTOR = "test_calls.py::test_created_calls_through_their_life"
@@ -149,6 +150,8 @@ def test_the_command_compares_or_says_what_is_missing(tmp_path: Path, capsys: An
     assert "  … and " in out and out.rstrip().splitlines()[-1].startswith("ignored: ")
     assert main([str(signalwire), str(tmp_path / "nowhere")]) == 2
     assert "no recording in" in capsys.readouterr().out
+    assert calls_conformance(["compare", str(signalwire), str(twilio)]) == 0  # the console command's subcommand
+    assert capsys.readouterr().out.startswith(f"compare {signalwire} (signalwire profile")
 
 
 def test_generated_and_session_requests_are_not_paired(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ TWILIO_JUDGED_OTHERWISE = frozenset({
     "CALL-SID-FORMAT", "CALL-DIRECTION-ENUM", "CREATE-STATUS-CODE", "LIST-ENVELOPE", "CB-PARAMS",
     "CB-RECORDING-PARAMS", "CB-SIGNATURE", "UPDATE-CANCEL-IN-PROGRESS", "TIME-DURATION-UNANSWERED-ZERO",
     "TIME-DURATION-BOUNDED", "SCHEMA-RESPONSE", "SCHEMA-STATUS-CODE", "ERR-INVALID-PARAMS",
+    "ERR-INVALID-PARAMS-EXTENDED",
 })  # fmt: skip
 # One fault of each other family under twilio too: create, lifecycle, listing, callbacks, errors, redirects.
 TWILIO_HANDFUL = (
@@ -88,7 +89,8 @@ def test_clean_endpoint_passes_every_applicable_requirement(
     assert not_passed == {}
     disabled = {i for i, o in run.outcomes().items() if o == "disabled"}
     assert disabled == {r.id for r in CATALOG if r.excluded or not r.applies_to(profile)}
-    assert "CONFORMANT" in run.stdout and "calls-conformance verdict" in run.stdout
+    assert run.report["verdict"] == "conformant"
+    assert run.stdout.rstrip().splitlines()[-1].startswith("calls-conformance verdict: CONFORMANT")
 
 
 def test_every_fault_breaks_requirements_that_exist() -> None:
@@ -123,4 +125,27 @@ def test_fault_fails_what_it_breaks(
     assert outcomes == dict.fromkeys(breaks, "failed"), run.stdout[-3000:]
     must = any(CATALOG[i].level == "MUST" for i in breaks)
     assert run.returncode == (1 if must else 0), run.stdout[-3000:]
+    assert run.report is not None
+    assert run.report["verdict"] == ("not-conformant" if must else "conformant"), run.report["reason"]
     assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize(("fault", "profile"), RUNS)
+def test_a_fault_s_failures_show_how_to_see_them_again(
+    fault_runs: dict[tuple[str, str], SuiteRun], fault: str, profile: str
+) -> None:
+    """Each failure shows the request and a curl line repeating it, or the callback the endpoint sent; the
+    terminal shows the first occurrence in full, and credentials never."""
+    run = fault_runs[fault, profile]
+    assert run.report is not None
+    messages = {r["id"]: r["message"] for r in run.report["requirements"] if r["id"] in FAULTS[fault].breaks}
+    for requirement, message in messages.items():
+        assert _shows_evidence(message), f"{requirement}: {message}"
+    if any(CATALOG[i].level == "MUST" for i in FAULTS[fault].breaks):
+        assert _shows_evidence(run.stdout), run.stdout[-3000:]
+        assert "Received: Received" not in run.stdout
+
+
+def _shows_evidence(text: str) -> bool:
+    request = "Request: " in text and "Repeat: curl -sS -X " in text
+    return request or " callback: " in text

@@ -1,7 +1,9 @@
-"""Ctrl-C in the middle of a run leaves no call the run created un-ended on the endpoint."""
+"""Ctrl-C in the middle of a run leaves no call the run created un-ended on the endpoint, exits 2 and writes the
+reports of a run not carried out."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -40,6 +42,10 @@ def test_interrupted_run_ends_its_calls(tmp_path) -> None:
         suite.send_signal(signal.SIGINT)
         output, _ = suite.communicate(timeout=60)
         assert suite.returncode == 2, output[-3000:]
+        report = json.loads((tmp_path / "conformance.json").read_text())
+        assert (report["verdict"], report["exit_status"]) == ("not-carried-out", 2)
+        assert "interrupted" in report["reason"], report["reason"]
+        assert {r["outcome"] for r in report["requirements"]} <= {"skipped", "disabled"}
         calls = _calls(settings)
         assert calls, "the run created no call"
         assert [c["sid"] for c in calls if c["status"] in ACTIVE] == [], output[-3000:]

@@ -146,10 +146,7 @@ def test_a_harness_error_stops_the_session_and_is_the_runs() -> None:
         pytest.raises(pytest.exit.Exception, match="endpoint unavailable: gone"),
     ):
         settle(run, _suite(verifier), scope, [MUST], EndpointUnavailable("gone"))
-    assert (
-        run.harness_line()
-        == "calls-conformance: the run could not be carried out: endpoint unavailable: gone"
-    )
+    assert [error.reason for error in run.errors] == ["endpoint unavailable: gone"]
 
 
 def test_a_bug_of_the_suite_is_left_as_it_is_even_with_failures() -> None:

@@ -23,3 +23,21 @@ def test_basic_header_is_replaced_without_knowing_the_secret() -> None:
 def test_userinfo_is_stripped_from_urls() -> None:
     assert strip_userinfo("https://user:pw@host/x?y=1") == "https://host/x?y=1"
     assert strip_userinfo("https://host/x") == "https://host/x"
+
+
+def test_words_that_are_no_secret_survive() -> None:
+    """A requirement text naming HTTP Basic authentication is not a credential."""
+    text = (
+        "Auth is HTTP Basic authentication (account sid / project id : token); the Authorization header too."
+    )
+    assert redact(text, ["s3cr3t-token"]) == text
+
+
+def test_authorization_values_are_hidden_in_every_form() -> None:
+    for text in (
+        "Authorization: Bearer abc.def.ghi",
+        "{'authorization': 'Basic dXNlcjpwYXNz'}",
+        '"Authorization": ["Basic dXNlcjpwYXNz"]',
+    ):
+        cleaned = redact(text, [])
+        assert "abc.def.ghi" not in cleaned and "dXNlcjpwYXNz" not in cleaned and PLACEHOLDER in cleaned

@@ -58,6 +58,7 @@ def test_external_endpoint_needs_credentials(missing: str) -> None:
         ("CALLS_MAX_CALLS", "many", "invalid literal"),
         ("CALLS_DEADLINE", "0", "more than 0"),
         ("CALLS_BASE_URL", "ftp://host/x", "http"),
+        ("CALLS_STRICT", "maybe", "1 or 0"),
     ],
 )
 def test_bad_values_are_one_line_config_errors(variable: str, value: str, message: str) -> None:
@@ -80,6 +81,8 @@ def test_every_interface_variable_has_an_option() -> None:
         "CALLS_DEADLINE",
         "CALLS_CALLBACK_URL",
         "CALLS_REPORT_DIR",
+        "CALLS_WAIVERS",
+        "CALLS_STRICT",
     }
     assert all(s.option == "--" + s.env.lower().replace("_", "-") for s in SETTINGS)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 
 from conformance.checks import applicable, check
-from conformance.checks.values import parse_gmt_date
+from conformance.checks.values import parse_gmt_date, parse_rfc2822_date
 from conformance.failures import Violation
 from conformance.graph import (
     ALLOWED,
@@ -196,9 +196,21 @@ def status_callback_timestamp(ctx: CallbackContext, capture: Capture) -> None:
     applicable(
         capture.kind == "status" and timestamp is not None
     )  # a missing Timestamp is CB-PARAMS' to judge
+    if parse_rfc2822_date(timestamp) is None:
+        raise Violation(
+            "Timestamp is not an RFC 2822 date",
+            received=timestamp,
+            expected="e.g. 'Thu, 04 Apr 2024 18:32:15 +0000'",
+        )
+
+
+@check("CB-TIMESTAMP-GMT", "callback")
+def status_callback_timestamp_gmt(ctx: CallbackContext, capture: Capture) -> None:
+    timestamp = capture.get("Timestamp")
+    applicable(capture.kind == "status" and parse_rfc2822_date(timestamp) is not None)  # else CB-TIMESTAMP's
     if parse_gmt_date(timestamp) is None:
         raise Violation(
-            "Timestamp is not RFC 2822 with a +0000 offset",
+            "Timestamp is not in GMT (+0000)",
             received=timestamp,
             expected="e.g. 'Thu, 04 Apr 2024 18:32:15 +0000'",
         )

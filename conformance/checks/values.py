@@ -1,4 +1,4 @@
-"""Value rules shared by checks: RFC 2822 GMT dates, same-number comparison, identifier forms."""
+"""Value rules shared by checks: RFC 2822 dates (GMT or any offset), same-number comparison, identifier forms."""
 
 from __future__ import annotations
 
@@ -11,39 +11,57 @@ from typing import Any, TypeGuard
 
 import phonenumbers
 
-__all__ = ["Call", "is_number", "parse_gmt_date", "parse_time", "same_address", "sid_pattern", "status_in"]
+__all__ = [
+    "Call",
+    "is_number",
+    "parse_gmt_date",
+    "parse_rfc2822_date",
+    "parse_time",
+    "same_address",
+    "sid_pattern",
+    "status_in",
+]
 
 Call = Mapping[str, Any]
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_RFC2822_GMT = re.compile(
+_RFC2822 = re.compile(
     rf"^(?P<day>{'|'.join(_DAYS)}), (?P<date>\d{{1,2}}) (?P<month>{'|'.join(_MONTHS)}) (?P<year>\d{{4}}) "
-    r"(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2}) \+0000$"
+    r"(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2}) (?P<zone>[+-]\d{4})$"
 )
 _TWILIO_SID = {"sid": "CA", "account_sid": "AC", "parent_call_sid": "CA", "phone_number_sid": "PN"}
 
 
-def parse_gmt_date(value: object) -> dt.datetime | None:
-    """The instant of a strict RFC 2822 `+0000` date with the right day name, else None."""
+def parse_rfc2822_date(value: object) -> dt.datetime | None:
+    """The instant of a strict RFC 2822 date (numeric offset, English names, the right day name), else None."""
     if not isinstance(value, str):
         return None
-    match = _RFC2822_GMT.match(value)
+    match = _RFC2822.match(value)
     if not match:
         return None
+    zone = match["zone"]
+    offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * (-1 if zone[0] == "-" else 1)
     try:
-        moment = dt.datetime(
+        local = dt.datetime(
             int(match["year"]),
             _MONTHS.index(match["month"]) + 1,
             int(match["date"]),
             int(match["h"]),
             int(match["m"]),
             int(match["s"]),
-            tzinfo=dt.UTC,
+            tzinfo=dt.timezone(offset),
         )
     except ValueError:
         return None
-    return moment if _DAYS[moment.weekday()] == match["day"] else None
+    return local.astimezone(dt.UTC) if _DAYS[local.weekday()] == match["day"] else None
+
+
+def parse_gmt_date(value: object) -> dt.datetime | None:
+    """The instant of a strict RFC 2822 `+0000` date with the right day name, else None."""
+    if not isinstance(value, str) or not value.endswith(" +0000"):
+        return None
+    return parse_rfc2822_date(value)
 
 
 def parse_time(value: object) -> dt.datetime | None:

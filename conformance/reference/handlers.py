@@ -138,7 +138,12 @@ class CallsEndpoint:
         state = self.state
         form = await read_form(request, state.config.max_body_bytes)
         self.screen_create(form)
-        created = parse_create(form, self.profile, strict=self.behaviour.params_validated)
+        created = parse_create(
+            form,
+            self.profile,
+            strict=self.behaviour.params_validated,
+            extended=self.behaviour.extended_params_validated,
+        )
         store = state.store
         call = store.add(
             sid=self.profile.new_sid("CA", other=self.behaviour.sid_form == "other"),

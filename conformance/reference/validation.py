@@ -3,9 +3,8 @@
 The correct endpoint accepts exactly what the spec's request schemas accept (see ``syntax``): an empty
 value is judged like any other, and a one-valued parameter sent twice is refused. Both profiles check the
 same parameters the same way, except where the profile says otherwise (``profiles.py``): the form of an
-``ApplicationSid``, twilio's inline ``Twiml`` (create: at most 4000 characters, and instructions enough
-without ``Url``; update: a redirect to it), and the parameters only twilio takes (``TimeLimit``, ``Byoc``,
-``ClientNotificationUrl``, and ``CallReason`` and ``CallToken``, free text).
+``ApplicationSid``, and twilio's own parameters (``own_params.py``), its inline ``Twiml`` among them
+(create: instructions enough without ``Url``; update: a redirect to it).
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from .answers import ApiError, ValidationFailed
 from .calls_db import CallParams
 from .numbers import has_address_form, is_valid_address
+from .own_params import create_params, whole_number
 from .profiles import SIGNALWIRE, Profile
 from .syntax import is_http_url, repeated
 
@@ -41,9 +41,7 @@ _METHODS = frozenset({"GET", "POST"})
 _SEND_DIGITS = re.compile(r"[0-9#*wWA-D]{1,32}")
 _PRICE = re.compile(r"[0-9]+\.?[0-9]{0,4}")
 _INT = re.compile(r"[0-9]{1,9}")
-_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")  # an integer of the spec's (no range): twilio's TimeLimit
 _EVENT_LIST = re.compile(r"[a-z_-]+( [a-z_-]+)*")
-MAX_TWIML = 4000
 # The parameters of each operation's spec, one value each; StatusCallbackEvent (an array) may repeat, and
 # so may RecordingStatusCallbackEvent (an array under twilio, and what Twilio's SDK sends).
 CREATE_PARAMETERS = frozenset(
@@ -139,13 +137,20 @@ class CreateRequest:
 
 
 class _Checker:
-    def __init__(self, form: Form, strict: bool) -> None:
+    """Collects a form's errors. `core` says whether the rules checked now are the contract's core (every
+    provider refuses them) or the spec's other constraints; `extended=False` skips the latter, `strict=False`
+    skips both (only To and From presence remain)."""
+
+    def __init__(self, form: Form, strict: bool, extended: bool = True) -> None:
         self.form = form
         self.strict = strict
+        self.extended = extended
+        self.core = True
         self.errors: list[tuple[int, str]] = []
 
-    def fail(self, code: int, message: str) -> None:
-        if self.strict:
+    def fail(self, code: int, message: str, *, core: bool | None = None) -> None:
+        core = self.core if core is None else core
+        if self.strict and (core or self.extended):
             self.errors.append((code, message))
 
     def url(self, name: str, code: int) -> str | None:
@@ -184,12 +189,19 @@ class _Checker:
             return default
         return value
 
-    def integer(self, name: str, low: int, high: int, default: int, code: int) -> int:
+    def integer(
+        self, name: str, low: int, high: int, default: int, code: int, *, core_type: bool = False
+    ) -> int:
+        """A whole number in [low, high]; `core_type`: a value that is no whole number breaks a core rule."""
         value = self.form.get(name)
         if value is None:
             return default
-        if not _INT.fullmatch(value) or not low <= int(value) <= high:
-            self.fail(code, f"{name} must be a whole number from {low} to {high}.")
+        message = f"{name} must be a whole number from {low} to {high}."
+        if not _INT.fullmatch(value):
+            self.fail(code, message, core=core_type or self.core)
+            return default
+        if not low <= int(value) <= high:
+            self.fail(code, message)
             return default
         return int(value)
 
@@ -202,8 +214,10 @@ def _address(check: _Checker, name: str, codes: tuple[int, int, int]) -> str:
         return ""
     if not has_address_form(value):
         check.fail(codes[1], f"The '{name}' number {value[:64]} is not a phone number, SIP URI or client.")
-    elif not is_valid_address(value):
-        check.fail(codes[2], f"The '{name}' number {value[:64]} is not a number of any numbering plan.")
+    elif not is_valid_address(value):  # of a number's form, but of no numbering plan: beyond the core
+        check.fail(
+            codes[2], f"The '{name}' number {value[:64]} is not a number of any numbering plan.", core=False
+        )
     return value
 
 
@@ -211,32 +225,12 @@ def _application_sid(check: _Checker, profile: Profile) -> str | None:
     """``ApplicationSid``, and the rule that one of it and ``Url`` (twilio: or ``Twiml``) is given."""
     value = check.form.get("ApplicationSid")
     if value is not None and not profile.sid_matches("AP", value):
-        check.fail(21218, "ApplicationSid is not valid.")
+        check.fail(21218, "ApplicationSid is not valid.", core=False)
         value = None
     inline = profile.inline_documents and "Twiml" in check.form
     if "Url" not in check.form and "ApplicationSid" not in check.form and not inline:
         check.fail(21205, "A call was attempted without a cXML Url or ApplicationSid.")
     return value
-
-
-def _profile_params(check: _Checker, profile: Profile) -> str | None:
-    """Check the create parameters only the profile takes; the inline document (twilio's Twiml), if any."""
-    form = check.form
-    for name in profile.create_integers:
-        value = form.get(name)
-        if value is not None and not _WHOLE.fullmatch(value):
-            check.fail(10000, f"{name} must be a whole number.")
-    for name in profile.create_urls:
-        check.url(name, 21402)
-    for name, pattern in profile.create_patterns.items():
-        value = form.get(name)
-        if value is not None and not re.fullmatch(pattern, value):
-            check.fail(10000, f"{name} is not valid.")
-    twiml = form.get("Twiml") if profile.inline_documents else None
-    if twiml is not None and len(twiml) > MAX_TWIML:
-        check.fail(10000, f"Twiml may hold at most {MAX_TWIML} characters.")
-        return None
-    return twiml
 
 
 def _patterns(check: _Checker) -> None:
@@ -262,35 +256,41 @@ def _status_events(check: _Checker) -> frozenset[str]:
     bad_events = [event for event in events if event not in CALLBACK_EVENTS]
     if bad_events or not _event_lists_formed(values):
         shown = bad_events[0] if bad_events else ""
-        check.fail(21626, f"StatusCallbackEvent {shown[:40]!r} is not valid.")
+        # An unknown event is a core rule; a malformed list of known ones (an empty value) is not.
+        check.fail(21626, f"StatusCallbackEvent {shown[:40]!r} is not valid.", core=bool(bad_events))
     return frozenset(event for event in events if event in CALLBACK_EVENTS) or frozenset({"completed"})
 
 
-def parse_create(form: Form, profile: Profile = SIGNALWIRE, *, strict: bool = True) -> CreateRequest:
+def parse_create(
+    form: Form, profile: Profile = SIGNALWIRE, *, strict: bool = True, extended: bool = True
+) -> CreateRequest:
     """The create's parameters, or ValidationFailed listing every invalid one.
 
-    ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present.
+    ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present;
+    ``extended=False`` (invalid-params-extended-accepted) checks only the contract's core rules.
     """
-    check = _Checker(form, strict)
+    check = _Checker(form, strict, extended)
     twice = repeated(form.pairs, CREATE_PARAMETERS | profile.create_parameters)
     if twice is not None:
-        check.fail(10000, f"{twice} was given more than once.")
+        check.fail(10000, f"{twice} was given more than once.", core=False)
     to = _address(check, "To", (21211, 21211, 21217))
     from_ = _address(check, "From", (21213, 21212, 21210))
     url = check.url("Url", 21205)
     application_sid = _application_sid(check, profile)
-    twiml = _profile_params(check, profile)
     fallback_url = check.url("FallbackUrl", 21402)
     status_callback = check.url("StatusCallback", 21402)
-    recording_callback = check.url("RecordingStatusCallback", 21402)
-    check.url("AsyncAmdStatusCallback", 21402)
     method = check.method("Method")
     fallback_method = check.method("FallbackMethod")
     status_callback_method = check.method("StatusCallbackMethod")
+    valid_events = _status_events(check)
+
+    check.core = False  # the spec's other constraints: a SHOULD to refuse (ERR-INVALID-PARAMS-EXTENDED)
+    timeout = check.integer("Timeout", 1, 600, 60, 21208, core_type=True)
+    twiml = create_params(check, profile)
+    recording_callback = check.url("RecordingStatusCallback", 21402)
+    check.url("AsyncAmdStatusCallback", 21402)
     recording_callback_method = check.method("RecordingStatusCallbackMethod")
     check.method("AsyncAmdStatusCallbackMethod")
-    timeout = check.integer("Timeout", 1, 600, 60, 21208)
-    valid_events = _status_events(check)
     _patterns(check)
     record = check.boolean("Record")
     if "AsyncAmd" not in profile.create_texts:  # twilio: a string ("true" or "false" in its words)
@@ -382,7 +382,7 @@ def parse_update(
         raise ApiError(400, 10000, "Status must be canceled or completed.")
     for name in profile.update_integers:
         value = form.get(name)
-        if value is not None and not _WHOLE.fullmatch(value) and strict:
+        if value is not None and not whole_number(value) and strict:
             raise ApiError(400, 10000, f"{name} must be a whole number.")
     return UpdateRequest(
         status=status if status in UPDATE_STATUSES else None,

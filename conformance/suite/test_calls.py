@@ -62,6 +62,7 @@ def test_created_calls_through_their_life(calls_suite: Suite) -> None:
             "a valid create was not accepted",
             received=f"{response.status_code} {response.text[:200]}",
             expected="2xx with a Call object",
+            response=response,
         )
         if response.is_success:
             calls_suite.verifier.expect(
@@ -70,6 +71,7 @@ def test_created_calls_through_their_life(calls_suite: Suite) -> None:
                 "create answered another 2xx code than the profile's",
                 received=response.status_code,
                 expected=CREATED_STATUS[calls_suite.profile],
+                response=response,
             )
         if isinstance(call, dict) and isinstance(call.get("sid"), str):
             sids.append(call["sid"])
@@ -99,6 +101,7 @@ def test_repeated_status_callback_events_accepted(calls_suite: Suite) -> None:
         "a create with repeated StatusCallbackEvent keys was refused",
         received=f"{response.status_code} {response.text[:200]}",
         expected="2xx",
+        response=response,
     )
 
 

@@ -261,6 +261,11 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "invalid-params-accepted": lambda api: (
         api.create(Method="PUT", Timeout="0", SendDigits="xyz").status_code == 200
     ),
+    "invalid-params-extended-accepted": lambda api: (
+        api.create(RecordingChannels="quad", Timeout="601", MachineDetectionTimeout="121").status_code == 200
+        and api.create(Method="PUT").status_code == 400
+        and api.create(Timeout="soon").status_code == 400
+    ),
     "server-error-on-bad-input": lambda api: (
         api.create(Timeout="abc").status_code == 500
         and api.http.get(api.calls_path(), params={"PageSize": "x"}).status_code == 500
@@ -298,6 +303,9 @@ PROBES: dict[str, Callable[[Api], bool]] = {
         == ["initiated", "ringing", "in-progress"]
     ),
     "cb-timestamp-iso": lambda api: bool(ISO8601.match(final_status(callbacks_of(api)).params["Timestamp"])),
+    "cb-timestamp-not-gmt": lambda api: (
+        final_status(callbacks_of(api)).params["Timestamp"].endswith(" -0500")
+    ),
     "cb-status-path": lambda api: (
         final_status(callbacks_of(api, To=BUSY_NUMBER)).params["CallStatus"] == "completed"
     ),

@@ -32,6 +32,7 @@ class Behaviour:
     unknown_sid_status: Literal[404, 400] = 404
     # Reading input
     params_validated: bool = True  # create and update check every parameter, not only To/From presence
+    extended_params_validated: bool = True  # create checks the spec's constraints beyond the contract's core
     bad_integers: Literal["refuse", "crash"] = "refuse"  # a non-integer Timeout (create) or PageSize (list)
     # Create
     creates_accepted: bool = True

@@ -49,6 +49,7 @@ __all__ = [
     "iso_timestamp",
     "legacy_names",
     "media_min_above_max",
+    "minus_five_timestamp",
     "missing_field",
     "named",
     "no_first_page_uri",
@@ -325,6 +326,10 @@ def skip_one(value: str, pairs: Pairs) -> str:
 
 def iso_timestamp(value: str, pairs: Pairs) -> str:
     return parsedate_to_datetime(value).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def minus_five_timestamp(value: str, pairs: Pairs) -> str:
+    return to_minus_five(value)
 
 
 def final_completed(value: str, pairs: Pairs) -> str:

@@ -1,0 +1,97 @@
+"""`calls-conformance [pytest args]`: run the suite and exit 0, 1 or 2 (interface.md); `calls-conformance compare
+DIR_A DIR_B`: compare two recordings (`conformance.compare`).
+
+It runs `pytest --pyargs conformance.suite` with the arguments `nox -s conformance` uses, then the user's. The
+suite sets the exit status itself (0 conformant or partial, 1 not conformant or strict partial, 2 not carried
+out); pytest's own usage and internal errors, and a run that collected no suite test, become 2 with one line,
+and the reports of a run not carried out are written when pytest stopped before the suite could write them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from conformance import compare
+from conformance.conclusion import (
+    conclude,
+    raw_report_dir,
+    raw_secrets,
+    raw_target,
+    suite_version,
+    utc_now,
+    write_conclusion,
+)
+from conformance.report import Facts
+
+__all__ = ["PYTEST_ARGS", "main"]
+
+PYTEST_ARGS = (
+    "--pyargs",
+    "conformance.suite",
+    "-p",
+    "no:cacheprovider",
+    "-o",
+    "addopts=",
+    "-q",
+    "--tb=short",
+    "-W",
+    "ignore::pytest.PytestAssertRewriteWarning",
+)
+_VERDICT_STATUSES = (0, 1, 2)
+_WHY: dict[int, str] = {
+    pytest.ExitCode.USAGE_ERROR: "pytest usage error (see above)",
+    pytest.ExitCode.INTERNAL_ERROR: "pytest internal error (see above)",
+    pytest.ExitCode.NO_TESTS_COLLECTED: "no suite test was collected",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the suite with `argv` (default: the command line's arguments) after the default pytest arguments; or,
+    given `compare DIR_A DIR_B`, compare two recordings."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["compare"]:
+        return compare.main(args[1:])
+    started_at, started = time.time(), utc_now()
+    status = int(pytest.main([*PYTEST_ARGS, *args]))
+    if status in _VERDICT_STATUSES:
+        if status == 2:  # stopped before the suite could conclude (Ctrl-C while collecting, say)
+            _write_reports_if_missing(args, started_at, started, "the run was stopped before it started")
+        return status
+    why = _WHY.get(status, f"pytest exited {status}")
+    _write_reports_if_missing(args, started_at, started, why)
+    print(f"calls-conformance: the run could not be carried out: {why}", file=sys.stderr)
+    return 2
+
+
+def _write_reports_if_missing(args: Sequence[str], started_at: float, started: str, why: str) -> None:
+    """The reports of a run not carried out, unless the suite wrote this run's own."""
+    options = _report_options(args)
+    directory = raw_report_dir(options, os.environ)
+    written = directory / "conformance.json"
+    if written.exists() and written.stat().st_mtime >= started_at:
+        return
+    conclusion = conclude(None, reason=why, strict=False, profile=raw_target(options, os.environ)["profile"])
+    facts = Facts(raw_target(options, os.environ), suite_version(), started, utc_now())
+    try:
+        write_conclusion(directory, conclusion, facts, raw_secrets(options, os.environ))
+    except OSError as exc:
+        print(f"calls-conformance: reports not written: {exc}", file=sys.stderr)
+
+
+def _report_options(args: Sequence[str]) -> dict[str, str | None]:
+    """The few settings the reports of an unstarted run need, read from the arguments as pytest would."""
+    parser = argparse.ArgumentParser(add_help=False)
+    for name in ("report-dir", "base-url", "profile", "auth-token", "signing-key"):
+        parser.add_argument(f"--calls-{name}", dest=f"calls_{name.replace('-', '_')}")
+    known, _ = parser.parse_known_args(list(args))
+    return {key: value for key, value in vars(known).items()}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
