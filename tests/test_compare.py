@@ -150,7 +150,9 @@ def test_the_command_compares_or_says_what_is_missing(tmp_path: Path, capsys: An
     assert "  … and " in out and out.rstrip().splitlines()[-1].startswith("ignored: ")
     assert main([str(signalwire), str(tmp_path / "nowhere")]) == 2
     assert "no recording in" in capsys.readouterr().out
-    assert calls_conformance(["compare", str(signalwire), str(twilio)]) == 0  # the console command's subcommand
+    assert (
+        calls_conformance(["compare", str(signalwire), str(twilio)]) == 0
+    )  # the console command's subcommand
     assert capsys.readouterr().out.startswith(f"compare {signalwire} (signalwire profile")
 
 
