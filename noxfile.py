@@ -1,8 +1,9 @@
-"""Sessions CI and people use: the conformance run, recording and replaying it, the project's tests, lint, the
-standard spec tools, and the reference endpoint alone."""
+"""Sessions CI and people use: the conformance run, recording and replaying it, comparing two recordings, the
+project's tests, lint, the standard spec tools, and the reference endpoint alone."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,8 @@ SUITE = "calls-conformance"
 REDOCLY = "@redocly/cli@2"
 CODE = ("conformance", "tests", "noxfile.py", "benchmarks", "spec-tools")
 PRISM = "@stoplight/prism-cli@5"
-CASSETTES = "cassettes"
+# The committed recordings, one per profile: the twilio one lives inside the signalwire one's directory.
+CASSETTES = {"signalwire": "cassettes", "twilio": "cassettes/twilio"}
 
 
 def _install(session: nox.Session, *extras: str) -> None:
@@ -35,18 +37,45 @@ def conformance(session: nox.Session) -> None:
     session.run(SUITE, *session.posargs)
 
 
+def _profile(session: nox.Session) -> str:
+    """The profile a session's run uses: `-- --calls-profile=P`, else CALLS_PROFILE, else signalwire."""
+    for arg in session.posargs:
+        if arg.startswith("--calls-profile="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("CALLS_PROFILE") or "signalwire"
+
+
+def _names_directory(session: nox.Session) -> bool:
+    return any(arg.startswith("--calls-cassette-dir") for arg in session.posargs)
+
+
 @nox.session(python=PYTHON)
 def record(session: nox.Session) -> None:
-    """Run the suite against CALLS_BASE_URL (or the embedded endpoint) and rewrite cassettes/, printing the drift."""
+    """Run the suite against CALLS_BASE_URL (or the embedded endpoint) and rewrite the profile's cassettes
+    (cassettes/, or cassettes/twilio/ under CALLS_PROFILE=twilio), printing the drift."""
     _install(session)
-    session.run(SUITE, "--calls-cassettes=record", f"--calls-cassette-dir={CASSETTES}", *session.posargs)
+    directory = [] if _names_directory(session) else [f"--calls-cassette-dir={CASSETTES[_profile(session)]}"]
+    session.run(SUITE, "--calls-cassettes=record", *directory, *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def replay(session: nox.Session) -> None:
-    """Run the suite from cassettes/ with the network closed but to loopback: no endpoint, no credentials."""
+    """Run the suite from each committed recording (cassettes/, then cassettes/twilio/), or from the one
+    `-- --calls-cassette-dir=DIR` names, with the network closed but to loopback: no endpoint, no credentials."""
     _install(session)
-    session.run(SUITE, "--calls-cassettes=replay", f"--calls-cassette-dir={CASSETTES}", *session.posargs)
+    directories = (
+        [[]] if _names_directory(session) else [[f"--calls-cassette-dir={d}"] for d in CASSETTES.values()]
+    )
+    for directory in directories:
+        session.run(SUITE, "--calls-cassettes=replay", *directory, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def compare(session: nox.Session) -> None:
+    """Compare two recordings (-- DIR_A DIR_B; default: the committed signalwire and twilio ones): the requirements
+    whose verdicts differ, then the answers and callbacks that differ field by field."""
+    _install(session)
+    session.run(SUITE, "compare", *(session.posargs or CASSETTES.values()))
 
 
 @nox.session(python=PYTHON)
@@ -101,6 +130,6 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def reference(session: nox.Session) -> None:
-    """Start the embedded reference endpoint alone (-- --port N) and print its CALLS_* settings."""
+    """Start the embedded reference endpoint alone (-- --port N [--profile twilio]) and print its CALLS_* settings."""
     _install(session)
     session.run("python", "-m", "conformance.reference", *session.posargs)

@@ -11,7 +11,7 @@ __all__ = ["Capture"]
 class Capture:
     """One callback request as received: enough to validate, verify its signature and order it."""
 
-    kind: str  # "status" or "recording"
+    kind: str  # "status" or "recording" (callbacks), or "document" (a request for a LaML document)
     token: str
     method: str
     url: str  # the public URL the endpoint called, query string included

@@ -1,4 +1,5 @@
-"""`calls-conformance [pytest args]`: run the suite and exit 0, 1 or 2 (interface.md).
+"""`calls-conformance [pytest args]`: run the suite and exit 0, 1 or 2 (interface.md); `calls-conformance compare
+DIR_A DIR_B`: compare two recordings (`conformance.compare`).
 
 It runs `pytest --pyargs conformance.suite` with the arguments `nox -s conformance` uses, then the user's. The
 suite sets the exit status itself (0 conformant or partial, 1 not conformant or strict partial, 2 not carried
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from conformance import compare
 from conformance.conclusion import (
     conclude,
     raw_report_dir,
@@ -50,8 +52,11 @@ _WHY: dict[int, str] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the suite with `argv` (default: the command line's arguments) after the default pytest arguments."""
+    """Run the suite with `argv` (default: the command line's arguments) after the default pytest arguments; or,
+    given `compare DIR_A DIR_B`, compare two recordings."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["compare"]:
+        return compare.main(args[1:])
     started_at, started = time.time(), utc_now()
     status = int(pytest.main([*PYTEST_ARGS, *args]))
     if status in _VERDICT_STATUSES:

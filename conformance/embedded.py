@@ -28,8 +28,11 @@ class EmbeddedEndpoint:
         self.server.stop()
 
 
-def start_embedded(settings: Settings, faults: Sequence[str], timings: str) -> EmbeddedEndpoint:
-    """Start the reference endpoint (with `faults`, at `timings`); ConfigError for an unknown fault or timing."""
+def start_embedded(
+    settings: Settings, faults: Sequence[str], timings: str, profile: str = "signalwire"
+) -> EmbeddedEndpoint:
+    """Start the reference endpoint in `profile`'s form (with `faults`, at `timings`); ConfigError for an unknown
+    fault or timing, or a fault that does not apply to the profile."""
     from conformance.reference import (
         BUSY_NUMBER,
         FAILED_NUMBER,
@@ -39,7 +42,7 @@ def start_embedded(settings: Settings, faults: Sequence[str], timings: str) -> E
     )
 
     try:
-        server = ReferenceEndpoint(faults=faults, timings=Timings.named(timings))
+        server = ReferenceEndpoint(faults=faults, timings=Timings.named(timings), profile=profile)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     server.start()

@@ -59,10 +59,11 @@ class Suite:
         )
         raise NotJudged(f"{title} (see {requirement})")
 
-    def laml_url(self, scenario: str = "hangup") -> str:
-        """A LaML document the call runs: `hangup`, or `pause-N` (up N seconds, then hang up)."""
+    def laml_url(self, scenario: str = "hangup", token: str | None = None) -> str:
+        """A LaML document the call runs: `hangup`, or `pause-N` (up N seconds, then hang up); under a receiver
+        `token`, the receiver captures each request for it."""
         if self.receiver is not None:
-            return self.receiver.laml_url(scenario)
+            return self.receiver.laml_url(scenario, token)
         return f"http://127.0.0.1:9/laml/{scenario}"  # nothing listens: the endpoint's fetch fails fast
 
     def create_form(self, to: str | None = None, *, scenario: str = "hangup", **extra: Any) -> dict[str, Any]:

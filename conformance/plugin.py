@@ -52,6 +52,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="call timings of the embedded reference endpoint (live: ring 1 s, answer 2 s, talk 5 s)",
     )
     group.addoption(
+        "--calls-reference-profile",
+        default=None,
+        choices=("signalwire", "twilio"),
+        help="the API form of the embedded reference endpoint (default: the run's CALLS_PROFILE)",
+    )
+    group.addoption(
         "--calls-reference-fault",
         action="append",
         default=[],

@@ -80,10 +80,12 @@ class Run:
         *,
         timings: str = "fast",
         cassettes: tuple[str, Path] | None = None,
+        reference_profile: str | None = None,
     ) -> None:
         self.options = options
         self.faults = tuple(faults)
         self.timings = timings
+        self.reference_profile = reference_profile
         self.environ = environ
         self.clock = Clock(cassettes[0] if cassettes else "live")
         self.cassettes = Cassettes(self.clock, cassettes[1]) if cassettes else None
@@ -122,6 +124,7 @@ class Run:
             environ,
             timings=option("calls_reference_timings"),
             cassettes=(mode, Path(directory)) if mode else None,
+            reference_profile=option("calls_reference_profile"),
         )
         run.problem = problem
         return run
@@ -203,7 +206,9 @@ class Run:
             return recording.settings(settings), dict(recording.to_numbers)
         settings = resolve(self.options, self.environ)
         if settings.embedded:
-            self.endpoint = start_embedded(settings, self.faults, self.timings)
+            self.endpoint = start_embedded(
+                settings, self.faults, self.timings, self.reference_profile or settings.profile
+            )
             return self.endpoint.settings, dict(self.endpoint.to_numbers)
         if self.faults:
             raise ConfigError("--calls-reference-fault needs the embedded endpoint (unset CALLS_BASE_URL)")

@@ -94,6 +94,12 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     return run_suite(tmp_path_factory.mktemp("clean"))
 
 
+@pytest.fixture(scope="session")
+def clean_twilio_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    """The whole suite under the twilio profile against the embedded endpoint in twilio mode, with no fault."""
+    return run_suite(tmp_path_factory.mktemp("clean-twilio"), env={"CALLS_PROFILE": "twilio"})
+
+
 @pytest.fixture
 def hanging_endpoint() -> Iterator[str]:
     """Accepts connections and never answers."""

@@ -1,7 +1,11 @@
 """Every check can fail: each named fault of the reference endpoint fails the requirements it breaks.
 
-The clean endpoint passes every applicable requirement; each fault, switched on alone, fails exactly what its
-registry entry says it breaks (the run limited with --calls-only to the tests exercising those requirements).
+The clean endpoint passes every applicable requirement, under each profile; each fault, switched on alone,
+fails exactly what its registry entry says it breaks (the run limited with --calls-only to the tests exercising
+those requirements), under each profile it is run under. Every fault runs under signalwire when it applies
+there; under twilio run the faults that apply only to twilio, those breaking a requirement twilio judges
+otherwise (TWILIO_JUDGED_OTHERWISE), and a handful more, one of each family (TWILIO_HANDFUL): running them
+all twice would double the matrix's time for checks whose judgment does not depend on the profile.
 """
 
 from __future__ import annotations
@@ -18,23 +22,49 @@ from tests.conftest import ROOT, SuiteRun, clean_environ, finish, suite_command
 
 CATALOG = load_catalog()
 WORKERS = 3
+# Requirements whose judgment under twilio differs from signalwire's: another field set, types, spec, codes,
+# envelope, callback parameters, signature header and key, or the cancel decision.
+TWILIO_JUDGED_OTHERWISE = frozenset({
+    "CALL-FIELDS", "CALL-TYPES", "CALL-EXTRA-FIELDS", "CALL-SUBRESOURCE-URIS", "CALL-PRICE-UNIT",
+    "CALL-SID-FORMAT", "CALL-DIRECTION-ENUM", "CREATE-STATUS-CODE", "LIST-ENVELOPE", "CB-PARAMS",
+    "CB-RECORDING-PARAMS", "CB-SIGNATURE", "UPDATE-CANCEL-IN-PROGRESS", "TIME-DURATION-UNANSWERED-ZERO",
+    "TIME-DURATION-BOUNDED", "SCHEMA-RESPONSE", "SCHEMA-STATUS-CODE", "ERR-INVALID-PARAMS",
+    "ERR-INVALID-PARAMS-EXTENDED",
+})  # fmt: skip
+# One fault of each other family under twilio too: create, lifecycle, listing, callbacks, errors, redirects.
+TWILIO_HANDFUL = (
+    "create-rejects", "life-illegal-path", "list-filter-to-ignored", "cb-no-duration", "auth-missing-accepted",
+    "update-redirect-wrong-method",
+)  # fmt: skip
 
 
-def _fault_args(name: str) -> list[str]:
-    args = ["--calls-reference-fault", name, "--calls-deadline=5"]
+def _profiles_run(name: str) -> tuple[str, ...]:
+    """The profiles a fault is run under (see the module's docstring)."""
+    fault = FAULTS[name]
+    twilio = fault.profiles == ("twilio",) or bool(set(fault.breaks) & TWILIO_JUDGED_OTHERWISE)
+    chosen = {"signalwire"} | ({"twilio"} if twilio or name in TWILIO_HANDFUL else set())
+    return tuple(p for p in fault.profiles if p in chosen)
+
+
+RUNS = sorted((name, profile) for name in FAULTS for profile in _profiles_run(name))
+
+
+def _fault_args(name: str, profile: str) -> list[str]:
+    args = ["--calls-reference-fault", name, "--calls-deadline=5", f"--calls-profile={profile}"]
     for requirement in FAULTS[name].breaks:
         args += ["--calls-only", requirement]
     return args
 
 
 @pytest.fixture(scope="session")
-def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SuiteRun]:
-    """One suite run per fault, a few at a time."""
+def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], SuiteRun]:
+    """One suite run per fault and profile it is run under, a few at a time."""
 
-    def run(name: str) -> tuple[str, SuiteRun]:
-        report_dir = Path(tmp_path_factory.mktemp(f"fault-{name}"))
+    def run(case: tuple[str, str]) -> tuple[tuple[str, str], SuiteRun]:
+        name, profile = case
+        report_dir = Path(tmp_path_factory.mktemp(f"fault-{name}-{profile}"))
         process = subprocess.run(
-            suite_command(report_dir, _fault_args(name)),
+            suite_command(report_dir, _fault_args(name, profile)),
             cwd=ROOT,
             env=clean_environ(),
             capture_output=True,
@@ -42,18 +72,25 @@ def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SuiteRun]:
             timeout=600,
             check=False,
         )
-        return name, finish(process, report_dir)
+        return case, finish(process, report_dir)
 
     with ThreadPoolExecutor(WORKERS) as pool:
-        return dict(pool.map(run, sorted(FAULTS)))
+        return dict(pool.map(run, RUNS))
 
 
-def test_clean_endpoint_passes_every_applicable_requirement(clean_run: SuiteRun) -> None:
-    assert clean_run.returncode == 0, clean_run.stdout[-4000:]
-    not_passed = {i: o for i, o in clean_run.outcomes().items() if o not in ("passed", "disabled")}
+@pytest.mark.parametrize("profile", ["signalwire", "twilio"])
+def test_clean_endpoint_passes_every_applicable_requirement(
+    profile: str, clean_run: SuiteRun, clean_twilio_run: SuiteRun
+) -> None:
+    run = clean_run if profile == "signalwire" else clean_twilio_run
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert run.report is not None and run.report["target"]["profile"] == profile
+    not_passed = {i: o for i, o in run.outcomes().items() if o not in ("passed", "disabled")}
     assert not_passed == {}
-    assert clean_run.report is not None and clean_run.report["verdict"] == "conformant"
-    assert clean_run.stdout.rstrip().splitlines()[-1].startswith("calls-conformance verdict: CONFORMANT")
+    disabled = {i for i, o in run.outcomes().items() if o == "disabled"}
+    assert disabled == {r.id for r in CATALOG if r.excluded or not r.applies_to(profile)}
+    assert run.report["verdict"] == "conformant"
+    assert run.stdout.rstrip().splitlines()[-1].startswith("calls-conformance verdict: CONFORMANT")
 
 
 def test_every_fault_breaks_requirements_that_exist() -> None:
@@ -62,15 +99,27 @@ def test_every_fault_breaks_requirements_that_exist() -> None:
     assert all(f.breaks for f in FAULTS.values())
 
 
-def test_every_exercised_requirement_has_a_fault() -> None:
-    broken = {i for f in FAULTS.values() for i in f.breaks}
-    judged = [r.id for r in CATALOG if not r.excluded and r.applies_to("signalwire")]
+@pytest.mark.parametrize("profile", ["signalwire", "twilio"])
+def test_every_exercised_requirement_has_a_fault_run_under_the_profile(profile: str) -> None:
+    broken = {i for name, run_profile in RUNS if run_profile == profile for i in FAULTS[name].breaks}
+    judged = [r.id for r in CATALOG if not r.excluded and r.applies_to(profile)]
+    assert set(judged) >= TWILIO_JUDGED_OTHERWISE or profile == "signalwire"
+    if profile == "twilio":  # what twilio judges otherwise, and what only twilio has
+        judged = [i for i in judged if i in TWILIO_JUDGED_OTHERWISE or CATALOG[i].profiles == ("twilio",)]
     assert [i for i in judged if i not in broken] == []
 
 
-@pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_fault_fails_what_it_breaks(fault_runs: dict[str, SuiteRun], fault: str) -> None:
-    run = fault_runs[fault]
+def test_faults_that_apply_only_to_twilio_run_there() -> None:
+    only = {name for name, fault in FAULTS.items() if fault.profiles == ("twilio",)}
+    assert only and only <= {name for name, profile in RUNS if profile == "twilio"}
+    assert set(TWILIO_HANDFUL) <= {name for name, fault in FAULTS.items() if "twilio" in fault.profiles}
+
+
+@pytest.mark.parametrize(("fault", "profile"), RUNS)
+def test_fault_fails_what_it_breaks(
+    fault_runs: dict[tuple[str, str], SuiteRun], fault: str, profile: str
+) -> None:
+    run = fault_runs[fault, profile]
     breaks = FAULTS[fault].breaks
     outcomes = {i: run.outcome(i) for i in breaks}
     assert outcomes == dict.fromkeys(breaks, "failed"), run.stdout[-3000:]
@@ -81,11 +130,13 @@ def test_fault_fails_what_it_breaks(fault_runs: dict[str, SuiteRun], fault: str)
     assert "Traceback" not in run.stdout + run.stderr
 
 
-@pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_a_fault_s_failures_show_how_to_see_them_again(fault_runs: dict[str, SuiteRun], fault: str) -> None:
+@pytest.mark.parametrize(("fault", "profile"), RUNS)
+def test_a_fault_s_failures_show_how_to_see_them_again(
+    fault_runs: dict[tuple[str, str], SuiteRun], fault: str, profile: str
+) -> None:
     """Each failure shows the request and a curl line repeating it, or the callback the endpoint sent; the
     terminal shows the first occurrence in full, and credentials never."""
-    run = fault_runs[fault]
+    run = fault_runs[fault, profile]
     assert run.report is not None
     messages = {r["id"]: r["message"] for r in run.report["requirements"] if r["id"] in FAULTS[fault].breaks}
     for requirement, message in messages.items():

@@ -448,7 +448,11 @@ def test_paths_and_servers_per_profile(profile: str) -> None:
 def test_declared_statuses(profile: str, operation_id: str) -> None:
     doc = load_spec(profile)
     responses = _operation(doc, operation_id)["responses"]
-    assert set(responses) == SUCCESS_STATUSES[operation_id] | ERROR_STATUSES[operation_id]
+    # Twilio documents 201 alone for a create (SignalWire's 200 is a warning there: SCHEMA-STATUS-CODE).
+    success = (
+        {"201"} if (profile, operation_id) == ("twilio", "createCall") else SUCCESS_STATUSES[operation_id]
+    )
+    assert set(responses) == success | ERROR_STATUSES[operation_id]
     for status in ERROR_STATUSES[operation_id]:
         schema = _resolve(doc, responses[status])["content"]["application/json"]["schema"]
         assert _resolve(doc, schema)["anyOf"] == [

@@ -293,11 +293,15 @@ class Cassettes:
         return found
 
     def replace_directory(self) -> None:
-        """Make the staging directory the cassette directory (the previous cassettes are removed)."""
+        """Make the staging directory the cassette directory. The previous cassettes are removed; recordings in
+        its subdirectories (another profile's, as cassettes/twilio/) are other recordings, and stay."""
         previous = self.directory.with_name(f".{self.directory.name}.previous")
         shutil.rmtree(previous, ignore_errors=True)
         if self.directory.exists():
             self.directory.rename(previous)
+            for child in previous.iterdir():
+                if child.is_dir() and not (self.staging / child.name).exists():
+                    child.rename(self.staging / child.name)
         self.staging.rename(self.directory)
         shutil.rmtree(previous, ignore_errors=True)
 

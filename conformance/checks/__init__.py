@@ -2,7 +2,8 @@
 
 A check is `fn(ctx, subject) -> None` that raises `Violation` when the subject breaks its requirement.
 Kinds: "call" (a Call object), "list" (a list envelope), "response" (any HTTP answer), "callback" (one
-captured callback request) and "callback-set" (every callback of one call).
+captured callback request), "callback-set" (every callback of one call) and "document-set" (every request
+the endpoint made for a document a redirect named).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from conformance.failures import NotApplicable
 
 __all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "applicable", "check"]
 
-KINDS = ("call", "list", "response", "callback", "callback-set")
+KINDS = ("call", "list", "response", "callback", "callback-set", "document-set")
 
-# A check's context depends on its kind (CheckContext, or CallbackContext for callbacks): typed per function.
+# A check's context depends on its kind (CheckContext, CallbackContext for callbacks, RedirectContext for
+# documents): typed per function.
 _CheckFn = TypeVar("_CheckFn", bound=Callable[[Any, Any], None])
 
 
@@ -62,6 +64,7 @@ def all_checks() -> dict[str, Check]:
         call_times,
         callback_sets,
         callbacks,
+        documents,
         listing,
         responses,
         spec_conformance,

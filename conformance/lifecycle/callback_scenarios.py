@@ -1,9 +1,12 @@
-"""Callback scenarios: calls whose StatusCallback and RecordingStatusCallback reach the receiver.
+"""Callback scenarios: calls whose StatusCallback and RecordingStatusCallback reach the receiver, and a
+redirect whose new document must be fetched from it.
 
-Each scenario creates one call pointing its callbacks at a fresh receiver token, follows the call through
-the API until it ends, waits (bounded, on the receiver's log) for the callbacks, then runs every
+Each callback scenario creates one call pointing its callbacks at a fresh receiver token, follows the call
+through the API until it ends, waits (bounded, on the receiver's log) for the callbacks, then runs every
 "callback" check on each capture and every "callback-set" check on them all. A call that does not end
-within the deadline, or cannot be created, leaves its requirements skipped, never failed.
+within the deadline, or cannot be created, leaves its requirements skipped, never failed. The redirect
+scenario points an answered call at a document under a fresh token and runs the "document-set" checks on
+the requests the receiver saw for it.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from conformance.checks.callbacks import (
     is_final,
     sequence_complete,
 )
+from conformance.checks.documents import RedirectContext
 from conformance.clock import Deadline
 from conformance.failures import NotJudged
 from conformance.graph import ENDED
 from conformance.handle import Suite
+from conformance.lifecycle.actions import Story, not_judged
 from conformance.lifecycle.runner import scenario
+from conformance.lifecycle.story import answer
 from conformance.polling import backoff, poll
 
 if TYPE_CHECKING:
@@ -52,6 +58,8 @@ STATUS_REQUIREMENTS = (
 )
 FINAL_ONLY_REQUIREMENTS = tuple(r for r in STATUS_REQUIREMENTS if r != "CB-MEDIA-EARLY")
 RECORDING_REQUIREMENTS = ("CB-RECORDING-PARAMS", "CB-SIGNATURE")
+CALLBACK_KINDS = ("status", "recording")
+REDIRECT = "UPDATE-REDIRECT-FETCH"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,6 +146,28 @@ def busy(suite: Suite) -> None:
     _story(suite, STATUS_REQUIREMENTS, Asked(laml="hangup", events=ALL_EVENTS, method="POST", to=number))
 
 
+@scenario("redirect-fetch", REDIRECT, needs=("create", "callbacks"))
+def redirect_fetch(suite: Suite) -> None:
+    """A Url update (Method=GET) of an answered call: the endpoint fetches the new document with GET in time."""
+    receiver = suite.receiver
+    if receiver is None:
+        raise NotJudged("no callback receiver in this run")
+    with Story(suite) as story:
+        record = story.create_or_skip(REDIRECT, long=True)
+        story.reach_or_skip(record, "in-progress", REDIRECT)
+        token = receiver.new_token()
+        url = suite.laml_url(story.document(record), token=token)
+        response = story.update(record, {"Url": url, "Method": "GET"})
+        if not response.is_success:
+            not_judged(REDIRECT, f"the Url update answered {answer(response)} (UPDATE-REDIRECT judges that)")
+        context = RedirectContext("GET", suite.clock.time(), suite.settings.deadline)
+        _wait(suite, receiver, token, lambda caps: any(c.kind == "document" for c in caps), context.deadline)
+        captures = receiver.captures(token)
+        for item in all_checks().values():
+            if item.kind == "document-set":
+                suite.verifier.verify(item.requirement, item.fn, context, captures)
+
+
 # ---------------------------------------------------------------- the story every scenario tells
 
 
@@ -162,7 +192,8 @@ def _story(suite: Suite, requirements: Sequence[str], asked: Asked) -> None:
         _wait(suite, receiver, token, lambda caps: any(_final_recording(c) for c in caps), deadline)
     if asked.status_callback:
         _wait(suite, receiver, token, sequence_complete, GRACE)
-    _judge(suite, asked.context(suite, sid, observed, final, ended_at + deadline), receiver.captures(token))
+    captures = [c for c in receiver.captures(token) if c.kind in CALLBACK_KINDS]
+    _judge(suite, asked.context(suite, sid, observed, final, ended_at + deadline), captures)
 
 
 def _pause(suite: Suite, receiver: CallbackReceiver, token: str) -> Callable[[float], None]:

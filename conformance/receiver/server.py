@@ -45,9 +45,10 @@ class CallbackReceiver:
     def base_url(self) -> str:
         return self._public_url or self._server.origin
 
-    def laml_url(self, scenario: str) -> str:
-        """URL of a LaML document: `hangup`, or `pause-N` (up N seconds, then hang up)."""
-        return f"{self.base_url}/laml/{scenario}"
+    def laml_url(self, scenario: str, token: str | None = None) -> str:
+        """URL of a LaML document: `hangup`, or `pause-N` (up N seconds, then hang up); under a `token`, each
+        request for it is captured (kind "document")."""
+        return f"{self.base_url}/laml/{token}/{scenario}" if token else f"{self.base_url}/laml/{scenario}"
 
     def new_token(self) -> str:
         """A token for one call's callback URLs (repeatable: see conformance.clock)."""

@@ -16,6 +16,7 @@ from .destinations import (
 from .endpoint import ReferenceEndpoint
 from .faults import FAULTS, Fault, FaultSet, validate_faults
 from .outbound import Refusal
+from .profiles import PROFILES, SIGNALWIRE, TWILIO, Profile
 from .progress import TRANSITIONS
 
 __all__ = [
@@ -27,10 +28,14 @@ __all__ = [
     "HOLD_NUMBER",
     "MACHINE_NUMBER",
     "NO_ANSWER_NUMBER",
+    "PROFILES",
+    "SIGNALWIRE",
     "TRANSITIONS",
+    "TWILIO",
     "Account",
     "Fault",
     "FaultSet",
+    "Profile",
     "ReferenceConfig",
     "ReferenceEndpoint",
     "ReferenceState",

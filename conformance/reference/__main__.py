@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from .config import Timings
 from .endpoint import ReferenceEndpoint
 from .faults import FAULTS
+from .profiles import PROFILES
 
 __all__ = ["main"]
 
@@ -33,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timings", choices=("fast", "live"), default="fast", help="lifecycle speed (default fast)"
     )
+    parser.add_argument(
+        "--profile",
+        choices=tuple(PROFILES),
+        default="signalwire",
+        help="the API form it speaks: signalwire (default) or twilio (/2010-04-01, AC/CA sids, 201, ...)",
+    )
     parser.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     return parser
 
@@ -41,11 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.list_faults:
         for fault in FAULTS.values():
-            print(f"{fault.name}\t{','.join(fault.breaks)}\t{fault.description}")
+            print(f"{fault.name}\t{','.join(fault.breaks)}\t{','.join(fault.profiles)}\t{fault.description}")
         return 0
     try:
         endpoint = ReferenceEndpoint(
-            faults=args.fault, timings=Timings.named(args.timings), host=args.host, port=args.port
+            faults=args.fault,
+            timings=Timings.named(args.timings),
+            host=args.host,
+            port=args.port,
+            profile=args.profile,
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -47,11 +47,22 @@ class ReferenceState:
 
     @classmethod
     def build(cls, config: ReferenceConfig) -> ReferenceState:
-        faults = FaultSet(config.faults)
+        profile = config.profile
+        faults = FaultSet(config.faults, profile)
         store = Store(config.accounts)
-        http = HttpOut(config.callback_allow, config.timings.http_timeout)
+        headers = (
+            profile.signature_headers
+            if faults.behaviour.signature_header == "profile"
+            else (profile.foreign_signature_header,)
+        )
+        http = HttpOut(config.callback_allow, config.timings.http_timeout, headers)
         lifecycle = Lifecycle(
-            store, http, config.timings, lambda sid: store.accounts[sid].signing_key, faults
+            store,
+            http,
+            config.timings,
+            lambda sid: config.callback_key(store.accounts[sid]),
+            faults,
+            profile,
         )
         return cls(
             config=config,
@@ -60,12 +71,12 @@ class ReferenceState:
             store=store,
             http=http,
             lifecycle=lifecycle,
-            respond=Responder(faults),
+            respond=Responder(faults, profile),
         )
 
 
 def create_app(config: ReferenceConfig | None = None) -> Starlette:
-    """The ASGI app serving the Calls resource under both prefixes, with and without ``.json``."""
+    """The ASGI app serving the Calls resource under its profile's prefixes, with and without ``.json``."""
     state = ReferenceState.build(config or ReferenceConfig())
 
     @contextlib.asynccontextmanager

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from .config import Account
 from .dates import utcnow
@@ -50,6 +48,7 @@ class CallParams:
     recording_status_callback_method: str = "POST"
     recording_status_callback_events: frozenset[str] = frozenset({"completed"})
     machine_detection: str = "none"
+    twiml: str | None = None  # twilio: instructions given inline instead of a Url
 
 
 @dataclass(frozen=True)
@@ -122,11 +121,6 @@ class Store:
         """The current instant, never earlier than one already handed out (dates stay ordered)."""
         self._last = max(utcnow(), self._last)
         return self._last
-
-    def new_sid(self, style: Literal["uuid", "twilio"] = "uuid") -> str:
-        """A fresh call sid: a UUID, or in the Twilio form, ``CA`` + 32 hex."""
-        value = uuid.uuid4()
-        return "CA" + value.hex if style == "twilio" else str(value)
 
     def add(
         self,

@@ -1,11 +1,12 @@
-"""Settings of one reference endpoint: accounts, timings, faults and the callback allow-list."""
+"""Settings of one reference endpoint: its profile, accounts, timings, faults and the callback allow-list."""
 
 from __future__ import annotations
 
 import secrets
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from .profiles import SIGNALWIRE, Profile
 
 __all__ = ["DEFAULT_CALLBACK_ALLOW", "Account", "ReferenceConfig", "Timings"]
 
@@ -44,35 +45,50 @@ class Timings:
 
 @dataclass(frozen=True)
 class Account:
-    """One project: its sid (Basic user), API token (Basic password) and callback signing key."""
+    """One project or account: its sid (Basic user), API or auth token (Basic password) and signing key."""
 
     sid: str
     auth_token: str
     signing_key: str
 
     @classmethod
-    def generate(cls) -> Account:
+    def generate(cls, profile: Profile = SIGNALWIRE) -> Account:
+        """A fresh account with a sid of the profile's form (a UUID, or AC + 32 hex)."""
         return cls(
-            sid=str(uuid.uuid4()),
+            sid=profile.new_sid("AC"),
             auth_token=secrets.token_hex(16),
             signing_key="PSK_" + secrets.token_hex(16),
         )
 
 
+# Stands for "a fresh account of the config's profile" (filled in when the config is made).
+_GENERATED = Account(sid="", auth_token="", signing_key="")
+
+
 @dataclass(frozen=True)
 class ReferenceConfig:
-    """Everything ``create_app`` needs; ``faults`` must already be validated names."""
+    """Everything ``create_app`` needs; ``faults`` must already be validated names (for ``profile``)."""
 
-    primary: Account = field(default_factory=Account.generate)
-    other: Account = field(default_factory=Account.generate)
+    profile: Profile = SIGNALWIRE
+    primary: Account = _GENERATED
+    other: Account = _GENERATED
     timings: Timings = field(default_factory=Timings.fast)
     faults: frozenset[str] = frozenset()
     callback_allow: frozenset[str] = frozenset(DEFAULT_CALLBACK_ALLOW)
     max_body_bytes: int = 64 * 1024
 
+    def __post_init__(self) -> None:
+        for name in ("primary", "other"):
+            if getattr(self, name) is _GENERATED:
+                object.__setattr__(self, name, Account.generate(self.profile))
+
     @property
     def accounts(self) -> tuple[Account, ...]:
         return (self.primary, self.other)
+
+    def callback_key(self, account: Account) -> str:
+        """What the account's callbacks are signed with: its signing key, or (twilio) its auth token."""
+        return account.auth_token if self.profile.callback_key == "auth-token" else account.signing_key
 
     @staticmethod
     def allow_set(names: Iterable[str]) -> frozenset[str]:

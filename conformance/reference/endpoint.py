@@ -15,15 +15,18 @@ from .config import DEFAULT_CALLBACK_ALLOW, Account, ReferenceConfig, Timings
 from .destinations import ANSWER_NUMBER, FROM_NUMBER
 from .faults import validate_faults
 from .outbound import Refusal
+from .profiles import Profile, profile_named
 
 __all__ = ["ReferenceEndpoint"]
 
 
 class ReferenceEndpoint:
-    """A correct (or deliberately faulty) Calls endpoint on ``http://127.0.0.1:PORT``.
+    """A correct (or deliberately faulty) Calls endpoint on ``http://127.0.0.1:PORT``, in one profile's form.
 
     >>> with ReferenceEndpoint() as endpoint:
     ...     endpoint.base_url  # http://127.0.0.1:PORT/api/laml/2010-04-01
+    >>> with ReferenceEndpoint(profile="twilio") as endpoint:
+    ...     endpoint.base_url  # http://127.0.0.1:PORT/2010-04-01
     """
 
     from_number = FROM_NUMBER
@@ -40,19 +43,22 @@ class ReferenceEndpoint:
         signing_key: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        profile: str | Profile = "signalwire",
     ) -> None:
         if not is_loopback(host):
             raise ValueError(f"the reference endpoint only listens on loopback, not {host!r}")
-        generated = Account.generate()
+        chosen = profile_named(profile) if isinstance(profile, str) else profile
+        generated = Account.generate(chosen)
         primary = Account(
             sid=account_sid or generated.sid,
             auth_token=auth_token or generated.auth_token,
             signing_key=signing_key or generated.signing_key,
         )
         self.config = ReferenceConfig(
+            profile=chosen,
             primary=primary,
             timings=timings or Timings.fast(),
-            faults=validate_faults(faults),
+            faults=validate_faults(faults, chosen.name),
             callback_allow=ReferenceConfig.allow_set(callback_allow),
         )
         self.host = host
@@ -72,6 +78,10 @@ class ReferenceEndpoint:
         return self.config.faults
 
     @property
+    def profile(self) -> Profile:
+        return self.config.profile
+
+    @property
     def port(self) -> int | None:
         return self._server.port
 
@@ -81,7 +91,7 @@ class ReferenceEndpoint:
 
     @property
     def base_url(self) -> str:
-        return f"{self.origin}/api/laml/2010-04-01"
+        return f"{self.origin}{self.profile.prefix}"
 
     @property
     def account_sid(self) -> str:
@@ -93,7 +103,8 @@ class ReferenceEndpoint:
 
     @property
     def signing_key(self) -> str:
-        return self.config.primary.signing_key
+        """The key callbacks are signed with: the signing key, or under twilio the auth token."""
+        return self.config.callback_key(self.config.primary)
 
     @property
     def other_account(self) -> Account:
@@ -131,4 +142,4 @@ class ReferenceEndpoint:
     def __repr__(self) -> str:
         where = self.base_url if self.port is not None else "not started"
         faults = f", faults={sorted(self.faults)}" if self.faults else ""
-        return f"ReferenceEndpoint({where}{faults})"
+        return f"ReferenceEndpoint({where}, profile={self.profile.name}{faults})"

@@ -1,4 +1,9 @@
-"""The parameters the endpoint sends to the application: status, recording and document requests."""
+"""The parameters the endpoint sends to the application: status, recording and document requests.
+
+Status callbacks carry SignalWire's voice status parameters (the seed's) under signalwire; under twilio
+those of the twilio overlay's statusCallback webhook: no media counters, and ``SipResponseCode`` where
+SignalWire says ``SipResultCode``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import datetime as dt
 
 from .calls_db import Call
 from .dates import rfc2822
-from .serialize import API_PREFIX
+from .profiles import SIGNALWIRE, Profile
 
 __all__ = ["AUDIO_COUNTERS", "document_params", "recording_params", "status_params"]
 
@@ -52,7 +57,9 @@ def _audio(call: Call) -> Pairs:
     return [(name, str(values[name])) for name in AUDIO_COUNTERS]
 
 
-def status_params(call: Call, call_status: str, sequence: int, when: dt.datetime) -> Pairs:
+def status_params(
+    call: Call, call_status: str, sequence: int, when: dt.datetime, profile: Profile = SIGNALWIRE
+) -> Pairs:
     """A StatusCallback request (seed "StatusCallback parameters"); the final one adds CallDuration."""
     pairs = _base(call, call_status)
     pairs += [
@@ -60,20 +67,21 @@ def status_params(call: Call, call_status: str, sequence: int, when: dt.datetime
         ("SequenceNumber", str(sequence)),
         ("Timestamp", rfc2822(when)),
     ]
-    pairs += _audio(call)
+    if profile.media_counters:
+        pairs += _audio(call)
     if call.answered_by is not None:
         pairs.append(("AnsweredBy", call.answered_by))
     if call.ended:
         pairs.append(("CallDuration", str(call.duration)))
         if call.sip_result_code is not None:
-            pairs.append(("SipResultCode", call.sip_result_code))
+            pairs.append((profile.sip_code_param, call.sip_result_code))
     return pairs
 
 
-def recording_params(call: Call, status: str) -> Pairs:
-    """A RecordingStatusCallback request. RecordingSource is SignalWire's spelling for Record=true on create."""
+def recording_params(call: Call, status: str, profile: Profile = SIGNALWIRE) -> Pairs:
+    """A RecordingStatusCallback request; RecordingSource in the profile's spelling for Record=true on create."""
     recording_sid = call.recording_sid or ""
-    url = f"{call.api_origin}{API_PREFIX}/Accounts/{call.account_sid}/Recordings/{recording_sid}"
+    url = f"{call.api_origin}{profile.prefix}/Accounts/{call.account_sid}/Recordings/{recording_sid}"
     return [
         ("AccountSid", call.account_sid),
         ("CallSid", call.sid),
@@ -82,7 +90,7 @@ def recording_params(call: Call, status: str) -> Pairs:
         ("RecordingStatus", status),
         ("RecordingDuration", str(call.duration if status == "completed" else 0)),
         ("RecordingChannels", "2" if call.params.recording_channels == "dual" else "1"),
-        ("RecordingSource", "OutBoundApi"),
+        ("RecordingSource", profile.recording_source),
     ]
 
 

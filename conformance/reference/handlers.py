@@ -25,7 +25,7 @@ from .paging import list_calls
 from .reading import basic_credentials, read_form, read_query
 from .routes import match
 from .serialize import serialize_call
-from .validation import Form, parse_create, parse_update
+from .validation import Form, UpdateRequest, parse_create, parse_update
 
 if TYPE_CHECKING:
     from .asgi import ReferenceState
@@ -50,6 +50,7 @@ class CallsEndpoint:
     def __init__(self, state: ReferenceState) -> None:
         self.state = state
         self.behaviour = state.behaviour
+        self.profile = state.config.profile
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -70,7 +71,11 @@ class CallsEndpoint:
     async def handle(self, request: Request) -> Response:
         path = request.scope.get("path", "")
         target = match(path)
-        if target is None or (target.json_suffix and not self.behaviour.json_suffix_served):
+        if (
+            target is None
+            or target.prefix not in self.profile.prefixes
+            or (target.json_suffix and not self.behaviour.json_suffix_served)
+        ):
             raise _not_found(path)
         operation = target.operation(request.method)
         if operation is None:
@@ -125,7 +130,7 @@ class CallsEndpoint:
 
     def shown(self, call: Call) -> dict[str, Any]:
         """The Call as the answers show it."""
-        return serialize_call(call, self.state.faults)
+        return serialize_call(call, self.profile, self.state.faults)
 
     # ------------------------------------------------------------------ operations
 
@@ -135,12 +140,13 @@ class CallsEndpoint:
         self.screen_create(form)
         created = parse_create(
             form,
+            self.profile,
             strict=self.behaviour.params_validated,
             extended=self.behaviour.extended_params_validated,
         )
         store = state.store
         call = store.add(
-            sid=store.new_sid(self.behaviour.sid_style),
+            sid=self.profile.new_sid("CA", other=self.behaviour.sid_form == "other"),
             account_sid=account.sid,
             to=created.to,
             from_=created.from_,
@@ -150,7 +156,7 @@ class CallsEndpoint:
             api_origin=_origin(request),
         )
         state.lifecycle.start(call)
-        return state.respond.json(state.faults.create_answer(self.shown(call), call))
+        return state.respond.created(state.faults.create_answer(self.shown(call), call))
 
     def screen_create(self, form: Form) -> None:
         """The refusals a create meets before its parameters are read (none, on the correct endpoint)."""
@@ -166,7 +172,7 @@ class CallsEndpoint:
     async def list(self, request: Request, account: Account) -> Response:
         query, raw = read_query(request)
         envelope = list_calls(
-            self.state.store, account.sid, query, request.scope["path"], raw, self.state.faults
+            self.state.store, account.sid, query, request.scope["path"], raw, self.profile, self.state.faults
         )
         return self.state.respond.json(envelope)
 
@@ -176,6 +182,7 @@ class CallsEndpoint:
         form = await read_form(request, state.config.max_body_bytes)
         change = parse_update(
             form,
+            self.profile,
             strict=behaviour.params_validated,
             accept_any_status=behaviour.unknown_update_status == "ignore",
         )
@@ -203,17 +210,30 @@ class CallsEndpoint:
         if change.status is not None:
             if action == "end":
                 state.lifecycle.end(call, "completed" if answered else "canceled")
-        elif change.url is not None or change.method is not None:
-            params.url = change.url or params.url
-            params.method = change.method or params.method
+        elif change.url is not None or change.twiml is not None or change.method is not None:
             changed = True
-            if change.url is not None and answered and behaviour.redirect_in_progress == "end":
-                state.lifecycle.end(call, "completed")
-            elif change.url is not None:
-                state.lifecycle.redirect(call)
+            self.redirect(call, change, answered=answered)
         if changed and change.status is None:
             call.date_updated = state.store.now()
         return state.respond.json(self.shown(call))
+
+    def redirect(self, call: Call, change: UpdateRequest, *, answered: bool) -> None:
+        """New instructions for a live call (a Url, or twilio's inline Twiml; a Url wins): an answered call
+        fetches and runs them at once."""
+        behaviour = self.behaviour
+        params = call.params
+        if behaviour.redirect_method_honoured:
+            params.method = change.method or params.method
+        if change.url is not None:
+            params.url, params.twiml = change.url, None
+        elif change.twiml is not None:
+            params.url, params.twiml = None, change.twiml
+        else:
+            return
+        if answered and behaviour.redirect_in_progress == "end":
+            self.state.lifecycle.end(call, "completed")
+        elif behaviour.redirect_fetched:
+            self.state.lifecycle.redirect(call)
 
     def delete(self, call: Call) -> Response:
         behaviour = self.behaviour

@@ -4,8 +4,9 @@ Every request first passes the allow-list, checked on the URL's host *literally*
 network activity (no DNS lookup): an IP literal in 127.0.0.0/8 or ::1, or exactly a name in the
 allow-list. Anything else is refused, recorded in ``refusals`` and logged at INFO; the API call that
 asked for it still succeeds. Delivery is best effort: errors are logged, never raised, and never
-block the API. Requests are signed (``X-SignalWire-Signature`` and ``X-Twilio-Signature``, same value)
-with the account's signing key.
+block the API. Requests are signed, in the headers the profile names (signalwire:
+``X-SignalWire-Signature`` and ``X-Twilio-Signature``, same value; twilio: ``X-Twilio-Signature``), with
+the key the caller gives (the account's signing key, or under twilio its auth token).
 """
 
 from __future__ import annotations
@@ -76,9 +77,15 @@ def check_host(url: str, allow: frozenset[str]) -> tuple[str, str | None]:
 class HttpOut:
     """The endpoint's only way out: allow-listed, signed, bounded, best-effort HTTP."""
 
-    def __init__(self, allow: frozenset[str], timeout: float) -> None:
+    def __init__(
+        self,
+        allow: frozenset[str],
+        timeout: float,
+        signature_headers: tuple[str, ...] = ("X-SignalWire-Signature", "X-Twilio-Signature"),
+    ) -> None:
         self.allow = allow
         self.timeout = timeout
+        self.signature_headers = signature_headers
         self.refusals: list[Refusal] = []
         self.deliveries: list[Delivery] = []
         self._client: httpx.AsyncClient | None = None
@@ -122,11 +129,8 @@ class HttpOut:
         if not self.allowed(signed_url, kind):
             return None
         signature = compute_signature(key, signed_url, signed_params)
-        headers = {
-            "X-SignalWire-Signature": signature,
-            "X-Twilio-Signature": signature,
-            "User-Agent": "calls-conformance-reference/0.1",
-        }
+        headers = dict.fromkeys(self.signature_headers, signature)
+        headers["User-Agent"] = "calls-conformance-reference/0.1"
         if content is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:

@@ -3,7 +3,9 @@
 A page token is ``PA<sid>`` (the items after that call) or ``PB<sid>`` (the items before it), so
 paging stays stable while calls are created: new calls go to the front and never shift later pages.
 As for creates, the query is judged as sent: an empty filter is an invalid value, not a missing one,
-and a parameter given twice is refused.
+and a parameter given twice is refused. Under twilio the envelope also says where the page sits in the
+whole list (``start``, ``end``: the positions of its first and last call, both 0 on an empty page, as in
+Twilio's examples).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from .answers import ApiError
 from .calls_db import STATUSES, Call, Store
 from .dates import parse_filter_date
 from .faults import Behaviour, FaultSet
+from .profiles import Profile
 from .serialize import serialize_call
-from .syntax import is_sid, repeated
+from .syntax import repeated
 from .validation import Form
 
 __all__ = ["DEFAULT_PAGE_SIZE", "LIST_PARAMETERS", "MAX_PAGE_SIZE", "list_calls"]
@@ -28,7 +31,7 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 _PAGING_KEYS = frozenset({"Page", "PageSize", "PageToken"})
 _TOKEN = re.compile(r"P([AB])(.{1,64})")
-_INT = re.compile(r"[0-9]{1,9}")
+_INT = re.compile(r"[0-9]{1,30}")  # the spec bounds PageSize, not Page
 _TIME_FILTERS = ("StartTime", "StartTime<", "StartTime>", "EndTime", "EndTime<", "EndTime>")
 LIST_PARAMETERS = frozenset({"To", "From", "ParentCallSid", "Status", *_TIME_FILTERS, *_PAGING_KEYS})
 
@@ -58,7 +61,7 @@ def _time_filter(name: str, value: str) -> Callable[[Call], bool]:
     return keep
 
 
-def _screen(query: Form) -> None:
+def _screen(query: Form, profile: Profile) -> None:
     """Refuse a parameter given twice, an empty To or From, and a ParentCallSid that is no sid."""
     twice = repeated(query.pairs, LIST_PARAMETERS)
     if twice is not None:
@@ -67,15 +70,15 @@ def _screen(query: Form) -> None:
         if query.get(name) == "":
             raise ApiError(400, 10000, f"{name} must not be empty; leave the filter out instead.")
     parent = query.get("ParentCallSid")
-    if parent is not None and not is_sid(parent):
+    if parent is not None and not profile.sid_matches("CA", parent):
         raise ApiError(400, 10000, "ParentCallSid must be a call sid.")
     status = query.get("Status")
     if status is not None and status not in STATUSES:
         raise ApiError(400, 10000, f"Status must be one of {', '.join(STATUSES)}.")
 
 
-def _filters(query: Form, behaviour: Behaviour) -> list[Callable[[Call], bool]]:
-    _screen(query)
+def _filters(query: Form, behaviour: Behaviour, profile: Profile) -> list[Callable[[Call], bool]]:
+    _screen(query, profile)
     keep: list[Callable[[Call], bool]] = []
     to, from_, status, parent = (
         query.get("To"),
@@ -112,7 +115,13 @@ def _int_param(query: Form, name: str, default: int, behaviour: Behaviour) -> in
 
 
 def list_calls(
-    store: Store, account_sid: str, query: Form, path: str, raw_query: str, faults: FaultSet
+    store: Store,
+    account_sid: str,
+    query: Form,
+    path: str,
+    raw_query: str,
+    profile: Profile,
+    faults: FaultSet,
 ) -> dict[str, Any]:
     """The list envelope for one request."""
     behaviour = faults.behaviour
@@ -135,7 +144,7 @@ def list_calls(
             raise ApiError(400, 21481, "The page token supplied was invalid.")
         direction = match.group(1)
 
-    keep = _filters(query, behaviour)
+    keep = _filters(query, behaviour, profile)
     ordered = [call for call in store.calls_of(account_sid) if all(test(call) for test in keep)]
     oldest_first = behaviour.list_order == "oldest-first"
     if oldest_first:
@@ -180,6 +189,9 @@ def list_calls(
         "previous_page_uri": previous_uri,
         "page": page,
         "page_size": page_size,
-        "calls": [serialize_call(call, faults) for call in items],
+        "calls": [serialize_call(call, profile, faults) for call in items],
     }
+    if profile.list_positions:
+        envelope["start"] = page * page_size
+        envelope["end"] = page * page_size + max(0, len(items) - 1)
     return faults.envelope(envelope)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -21,8 +20,9 @@ from .calls_db import ENDED, Call, Store
 from .config import Timings
 from .destinations import answered_by_for, media_for, outcome_for, sip_code_for
 from .faults import FaultSet
-from .laml import load_document
+from .laml import Step, load_document, parse_document
 from .outbound import HttpOut
+from .profiles import SIGNALWIRE, Profile
 
 __all__ = ["PRICE_PER_MINUTE", "TRANSITIONS", "IllegalTransition", "Lifecycle"]
 
@@ -54,11 +54,13 @@ class Lifecycle:
         timings: Timings,
         signing_key_of: Callable[[str], str],
         faults: FaultSet | None = None,
+        profile: Profile = SIGNALWIRE,
     ) -> None:
         self.store = store
         self.http = http
         self.timings = timings
-        self.faults = faults if faults is not None else FaultSet()
+        self.profile = profile
+        self.faults = faults if faults is not None else FaultSet(profile=profile)
         self.behaviour = self.faults.behaviour
         self._key_of = signing_key_of
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -107,7 +109,7 @@ class Lifecycle:
             call.answered_at = now
             call.answered_by = answered_by_for(call.to, call.params.machine_detection)
             if call.params.record:
-                call.recording_sid = str(uuid.uuid4())
+                call.recording_sid = self.profile.new_sid("RE")
                 self._recording_callback(call, "in-progress")
             self._status_callback(call, "answered", "in-progress")
         else:
@@ -183,7 +185,7 @@ class Lifecycle:
     async def _play(self, call: Call) -> None:
         key = self._key_of(call.account_sid)
         params = call.params
-        steps = None
+        steps = _inline(params.twiml)
         if params.url:
             steps = await load_document(
                 self.http, params.url, params.method, events.document_params(call), key
@@ -216,9 +218,9 @@ class Lifecycle:
     # ------------------------------------------------------------------ callbacks
 
     def _callback_key(self, call: Call) -> str:
-        """The key callbacks are signed with: the account's signing key (or, as a fault, another)."""
+        """The key callbacks are signed with: the profile's key of the account (or, as a fault, another)."""
         key = self._key_of(call.account_sid)
-        return key if self.behaviour.callbacks_signed_with == "signing-key" else key[::-1] + "-wrong"
+        return key if self.behaviour.callbacks_signed_with == "profile-key" else key[::-1] + "-wrong"
 
     def _status_callback(self, call: Call, event: str, call_status: str) -> None:
         params = call.params
@@ -231,7 +233,7 @@ class Lifecycle:
             return
         sequence = call.callbacks_sent
         call.callbacks_sent += 1
-        pairs = events.status_params(call, call_status, sequence, self.store.now())
+        pairs = events.status_params(call, call_status, sequence, self.store.now(), self.profile)
         self.http.send(
             call.sid,
             "status",
@@ -245,7 +247,7 @@ class Lifecycle:
         params = call.params
         if not params.recording_status_callback or status not in params.recording_status_callback_events:
             return
-        pairs = events.recording_params(call, status)
+        pairs = events.recording_params(call, status, self.profile)
         self.http.send(
             call.sid,
             "recording",
@@ -254,3 +256,13 @@ class Lifecycle:
             self.faults.callback("recording", pairs),
             self._callback_key(call),
         )
+
+
+def _inline(document: str | None) -> list[Step] | None:
+    """The steps of an inline document (twilio's Twiml); None when there is none or it is not one."""
+    if not document:
+        return None
+    try:
+        return parse_document(document.encode("utf-8"))
+    except ValueError:
+        return None

@@ -1,7 +1,8 @@
 """The paths the endpoint serves and the operation a request names.
 
-``{prefix}/Accounts/{AccountSid}/Calls[/{Sid}][.json]`` under both prefixes. Read by the handlers
-(to serve a request) and by the output faults (to tell a fetch or a create from other answers).
+``{prefix}/Accounts/{AccountSid}/Calls[/{Sid}][.json]`` under either prefix (which prefixes an endpoint
+serves is its profile's: ``profiles.py``). Read by the handlers (to serve a request) and by the output
+faults (to tell a fetch or a create from other answers).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ _ON_CALL: dict[str, Operation] = {"GET": "fetch", "POST": "update", "DELETE": "d
 
 @dataclass(frozen=True)
 class Target:
-    """What a Calls path names: the account, the call (None: the list) and whether it ends in ``.json``."""
+    """What a Calls path names: its prefix, the account, the call (None: the list) and whether it ends in
+    ``.json``."""
 
+    prefix: str
     account: str
     sid: str | None
     json_suffix: bool
@@ -46,7 +49,9 @@ def match(path: str) -> Target | None:
     found = _ROUTE.match(path)
     if found is None:
         return None
-    return Target(account=found["account"], sid=found["sid"], json_suffix=bool(found["json"]))
+    return Target(
+        prefix=found["prefix"], account=found["account"], sid=found["sid"], json_suffix=bool(found["json"])
+    )
 
 
 def operation_of(method: str, path: str) -> Operation | None:

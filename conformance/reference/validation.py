@@ -1,7 +1,10 @@
 """Create and update parameters: parsing and validation with SignalWire's error codes (facts §6.2).
 
 The correct endpoint accepts exactly what the spec's request schemas accept (see ``syntax``): an empty
-value is judged like any other, and a one-valued parameter sent twice is refused.
+value is judged like any other, and a one-valued parameter sent twice is refused. Both profiles check the
+same parameters the same way, except where the profile says otherwise (``profiles.py``): the form of an
+``ApplicationSid``, and twilio's own parameters (``own_params.py``), its inline ``Twiml`` among them
+(create: instructions enough without ``Url``; update: a redirect to it).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from dataclasses import dataclass
 from .answers import ApiError, ValidationFailed
 from .calls_db import CallParams
 from .numbers import has_address_form, is_valid_address
-from .syntax import is_http_url, is_sid, repeated
+from .own_params import create_params, whole_number
+from .profiles import SIGNALWIRE, Profile
+from .syntax import is_http_url, repeated
 
 __all__ = [
     "CALLBACK_EVENTS",
@@ -216,13 +221,14 @@ def _address(check: _Checker, name: str, codes: tuple[int, int, int]) -> str:
     return value
 
 
-def _application_sid(check: _Checker) -> str | None:
-    """``ApplicationSid``, and the rule that one of it and ``Url`` is given."""
+def _application_sid(check: _Checker, profile: Profile) -> str | None:
+    """``ApplicationSid``, and the rule that one of it and ``Url`` (twilio: or ``Twiml``) is given."""
     value = check.form.get("ApplicationSid")
-    if value is not None and not is_sid(value):
+    if value is not None and not profile.sid_matches("AP", value):
         check.fail(21218, "ApplicationSid is not valid.", core=False)
         value = None
-    if "Url" not in check.form and "ApplicationSid" not in check.form:
+    inline = profile.inline_documents and "Twiml" in check.form
+    if "Url" not in check.form and "ApplicationSid" not in check.form and not inline:
         check.fail(21205, "A call was attempted without a cXML Url or ApplicationSid.")
     return value
 
@@ -255,20 +261,22 @@ def _status_events(check: _Checker) -> frozenset[str]:
     return frozenset(event for event in events if event in CALLBACK_EVENTS) or frozenset({"completed"})
 
 
-def parse_create(form: Form, *, strict: bool = True, extended: bool = True) -> CreateRequest:
+def parse_create(
+    form: Form, profile: Profile = SIGNALWIRE, *, strict: bool = True, extended: bool = True
+) -> CreateRequest:
     """The create's parameters, or ValidationFailed listing every invalid one.
 
     ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present;
     ``extended=False`` (invalid-params-extended-accepted) checks only the contract's core rules.
     """
     check = _Checker(form, strict, extended)
-    twice = repeated(form.pairs, CREATE_PARAMETERS)
+    twice = repeated(form.pairs, CREATE_PARAMETERS | profile.create_parameters)
     if twice is not None:
         check.fail(10000, f"{twice} was given more than once.", core=False)
     to = _address(check, "To", (21211, 21211, 21217))
     from_ = _address(check, "From", (21213, 21212, 21210))
     url = check.url("Url", 21205)
-    application_sid = _application_sid(check)
+    application_sid = _application_sid(check, profile)
     fallback_url = check.url("FallbackUrl", 21402)
     status_callback = check.url("StatusCallback", 21402)
     method = check.method("Method")
@@ -278,13 +286,15 @@ def parse_create(form: Form, *, strict: bool = True, extended: bool = True) -> C
 
     check.core = False  # the spec's other constraints: a SHOULD to refuse (ERR-INVALID-PARAMS-EXTENDED)
     timeout = check.integer("Timeout", 1, 600, 60, 21208, core_type=True)
+    twiml = create_params(check, profile)
     recording_callback = check.url("RecordingStatusCallback", 21402)
     check.url("AsyncAmdStatusCallback", 21402)
     recording_callback_method = check.method("RecordingStatusCallbackMethod")
     check.method("AsyncAmdStatusCallbackMethod")
     _patterns(check)
     record = check.boolean("Record")
-    check.boolean("AsyncAmd")
+    if "AsyncAmd" not in profile.create_texts:  # twilio: a string ("true" or "false" in its words)
+        check.boolean("AsyncAmd")
     check.boolean("AsyncAmdPartialResults")
     channels = check.choice("RecordingChannels", ("mono", "dual"), "mono", 10000)
     check.choice("RecordingTrack", ("inbound", "outbound", "both"), "both", 10000)
@@ -318,6 +328,7 @@ def parse_create(form: Form, *, strict: bool = True, extended: bool = True) -> C
             recording_status_callback_events=frozenset(e for e in recording_events if e in RECORDING_EVENTS)
             or frozenset({"completed"}),
             machine_detection=machine_detection,
+            twiml=None if url else twiml,
         ),
     )
 
@@ -331,15 +342,18 @@ class UpdateRequest:
     fallback_method: str | None
     status_callback: str | None
     status_callback_method: str | None
+    twiml: str | None = None
 
     @property
     def changes_anything(self) -> bool:
         return any(value is not None for value in vars(self).values())
 
 
-def parse_update(form: Form, *, strict: bool = True, accept_any_status: bool = False) -> UpdateRequest:
+def parse_update(
+    form: Form, profile: Profile = SIGNALWIRE, *, strict: bool = True, accept_any_status: bool = False
+) -> UpdateRequest:
     """The update's parameters, or ApiError (400) for the first invalid one. No parameter at all is valid."""
-    twice = repeated(form.pairs, UPDATE_PARAMETERS)
+    twice = repeated(form.pairs, UPDATE_PARAMETERS | profile.update_parameters)
     if twice is not None and strict:
         raise ApiError(400, 10000, f"{twice} was given more than once.")
 
@@ -366,6 +380,10 @@ def parse_update(form: Form, *, strict: bool = True, accept_any_status: bool = F
     status = form.get("Status")
     if status is not None and status not in UPDATE_STATUSES and strict and not accept_any_status:
         raise ApiError(400, 10000, "Status must be canceled or completed.")
+    for name in profile.update_integers:
+        value = form.get(name)
+        if value is not None and not whole_number(value) and strict:
+            raise ApiError(400, 10000, f"{name} must be a whole number.")
     return UpdateRequest(
         status=status if status in UPDATE_STATUSES else None,
         url=url("Url", 21205),
@@ -374,4 +392,5 @@ def parse_update(form: Form, *, strict: bool = True, accept_any_status: bool = F
         fallback_method=method("FallbackMethod"),
         status_callback=url("StatusCallback", 21402),
         status_callback_method=method("StatusCallbackMethod"),
+        twiml=form.get("Twiml") if profile.inline_documents else None,
     )

@@ -34,9 +34,9 @@ def endpoint() -> Iterator[ReferenceEndpoint]:
 
 
 class Api:
-    """A thin httpx wrapper speaking to one account of an endpoint."""
+    """A thin httpx wrapper speaking to one account of an endpoint (under its profile's prefix by default)."""
 
-    def __init__(self, endpoint: ReferenceEndpoint, prefix: str = "/api/laml/2010-04-01") -> None:
+    def __init__(self, endpoint: ReferenceEndpoint, prefix: str | None = None) -> None:
         self.endpoint = endpoint
         self.account = endpoint.account_sid
         self.http = httpx.Client(
@@ -45,7 +45,7 @@ class Api:
             timeout=10,
             trust_env=False,
         )
-        self.prefix = prefix
+        self.prefix = prefix or endpoint.profile.prefix
 
     def calls_path(self, sid: str | None = None, *, json: bool = True, account: str | None = None) -> str:
         path = f"{self.prefix}/Accounts/{account or self.account}/Calls"
@@ -68,7 +68,7 @@ class Api:
 
     def create_call(self, **params: Any) -> dict[str, Any]:
         response = self.create(**params)
-        assert response.status_code == 200, response.text
+        assert response.status_code == self.endpoint.profile.create_status, response.text
         return response.json()
 
     def fetch(self, sid: str) -> dict[str, Any]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from conformance.reference import HOLD_NUMBER
+from conformance.common.signature import signature_matches
+from conformance.reference import BUSY_NUMBER, HOLD_NUMBER
 
 from .conftest import ENDED, Api, Captured, Receiver
 
@@ -17,11 +19,17 @@ __all__ = [
     "digits",
     "ended",
     "ended_answered",
+    "filter_ignored",
     "final_status",
+    "foreign_header_only",
     "in_progress",
     "listing",
+    "oldest_first",
+    "pages_overlap",
+    "redirected",
     "seconds",
     "status_only",
+    "two_numbers",
 ]
 
 
@@ -94,3 +102,60 @@ def status_only(found: list[Captured]) -> list[Captured]:
 
 def final_status(found: list[Captured]) -> Captured:
     return next(r for r in status_only(found) if r.params["CallStatus"] in ENDED)
+
+
+def redirected(api: Api) -> list[str]:
+    """The methods the new document was fetched with after a Url update (Method=GET) of an answered call."""
+    receiver = Receiver()
+    try:
+        receiver.documents["/doc/long"] = b'<Response><Pause length="30"/></Response>'
+        receiver.documents["/doc/next"] = b'<Response><Pause length="30"/></Response>'
+        sid = api.create_call(Url=f"{receiver.url}/doc/long")["sid"]
+        api.wait_status(sid, "in-progress")
+        receiver.wait_for(lambda r: r.path == "/doc/long")
+        api.update(sid, Url=f"{receiver.url}/doc/next", Method="GET")
+        time.sleep(0.3)
+        api.update(sid, Status="completed")
+        return [r.method for r in receiver.matching(lambda r: r.path == "/doc/next")]
+    finally:
+        receiver.close()
+
+
+def foreign_header_only(api: Api) -> bool:
+    """Every callback's (right) signature travels in X-SignalWire-Signature alone."""
+    found = callbacks_of(api)
+    key = api.endpoint.signing_key
+    return bool(found) and all(
+        "x-twilio-signature" not in r.headers
+        and signature_matches(key, r.url, r.form, r.headers["x-signalwire-signature"])
+        for r in found
+    )
+
+
+def pages_overlap(api: Api) -> bool:
+    created(api)
+    created(api)
+    first = listing(api, PageSize=1)
+    second = api.http.get(first["next_page_uri"]).json()
+    return second["calls"][0]["sid"] == first["calls"][0]["sid"]
+
+
+def filter_ignored(key: str, value: str, setup: Callable[[Api], None]) -> Callable[[Api], bool]:
+    def probe(api: Api) -> bool:
+        setup(api)
+        calls = listing(api, **{key: value, "PageSize": 1000})["calls"]
+        return any(call[key.lower()] != value for call in calls)
+
+    return probe
+
+
+def two_numbers(api: Api) -> None:
+    created(api, To=BUSY_NUMBER)
+    created(api)
+    created(api, From="+12025550198")
+
+
+def oldest_first(api: Api) -> bool:
+    first, second = created(api)["sid"], created(api)["sid"]
+    sids = [call["sid"] for call in listing(api, PageSize=1000)["calls"]]
+    return sids.index(first) < sids.index(second)

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from conformance.reference import FAULTS, ReferenceConfig, ReferenceEndpoint, create_app
+from conformance.reference import FAULTS, PROFILES, ReferenceConfig, ReferenceEndpoint, create_app
 from conformance.reference.faults import Behaviour, FaultSet, OutputFaults
 from conformance.reference.faults.behaviour import changed_fields
 from conformance.reference.faults.middleware import (
@@ -67,11 +67,22 @@ def test_the_correct_endpoint_is_the_default_behaviour_with_no_rewrites() -> Non
     assert not [layer for layer in create_app().user_middleware if layer.cls is OutputFaults]
 
 
+def test_a_profile_changes_only_its_decisions_and_every_fault_names_its_profiles() -> None:
+    twilio = FaultSet(profile=PROFILES["twilio"]).behaviour
+    assert changed_fields(twilio) == {"cancel_in_progress": "ignore"} == dict(PROFILES["twilio"].decisions)
+    assert changed_fields(FaultSet(profile=PROFILES["signalwire"]).behaviour) == {}
+    assert all(fault.profiles and set(fault.profiles) <= set(PROFILES) for fault in FAULTS.values())
+    with pytest.raises(ValueError, match="create-200 applies to twilio"):
+        FaultSet(["create-200"])
+
+
 @pytest.mark.parametrize("name", BEHAVIOURAL)
 def test_a_behavioural_fault_changes_only_its_own_fields(name: str) -> None:
     own = changed_fields(_behaviour_of(name))
     assert own, f"{name}: its Behaviour is the correct one"
-    assert changed_fields(FaultSet([name]).behaviour) == own
+    for profile in FAULTS[name].profiles:
+        correct = changed_fields(FaultSet(profile=PROFILES[profile]).behaviour)
+        assert changed_fields(FaultSet([name], PROFILES[profile]).behaviour) == {**correct, **own}
 
 
 def test_no_two_faults_change_the_same_field_and_every_field_has_a_fault() -> None:
@@ -104,7 +115,7 @@ def test_status_update_decisions_read_their_fields() -> None:
 
 @pytest.mark.parametrize("name", OUTPUT)
 def test_an_output_fault_wraps_the_app_only_when_on(name: str) -> None:
-    app = create_app(ReferenceConfig(faults=frozenset({name})))
+    app = create_app(ReferenceConfig(PROFILES[FAULTS[name].profiles[0]], faults=frozenset({name})))
     layers = [layer for layer in app.user_middleware if layer.cls is OutputFaults]
     assert len(layers) == 1 and layers[0].kwargs["hooks"] == (FAULTS[name].on_output,)
 

@@ -63,3 +63,21 @@ def test_list_faults_and_bad_arguments() -> None:
     remote = _spawn("--host", "0.0.0.0")
     _, err = remote.communicate(timeout=20)
     assert remote.returncode == 2 and "loopback" in err
+
+
+def test_serves_the_twilio_profile_when_asked() -> None:
+    process = _spawn("--port", "0", "--profile", "twilio")
+    try:
+        settings = dict(process.stdout.readline().rstrip("\n").split("=", 1) for _ in KEYS)
+        assert (
+            settings["CALLS_BASE_URL"].endswith("/2010-04-01")
+            and "/api/laml" not in settings["CALLS_BASE_URL"]
+        )
+        assert settings["CALLS_ACCOUNT_SID"].startswith("AC") and len(settings["CALLS_ACCOUNT_SID"]) == 34
+        assert settings["CALLS_SIGNING_KEY"] == settings["CALLS_AUTH_TOKEN"]
+        url = f"{settings['CALLS_BASE_URL']}/Accounts/{settings['CALLS_ACCOUNT_SID']}/Calls.json"
+        auth = (settings["CALLS_ACCOUNT_SID"], settings["CALLS_AUTH_TOKEN"])
+        assert httpx.get(url, auth=auth, trust_env=False).json()["start"] == 0
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0

@@ -145,7 +145,7 @@ def test_create_spec_and_endpoint_agree(api: Api, name: str) -> None:
         (_create_pairs(StatusCallbackEvent="initiated ringing answered completed"), "space-separated events"),
         (_create_pairs(Method="get", FallbackMethod="post"), "lower-case methods"),
         (_create_pairs(Record="True"), "a capitalised boolean"),
-        # An array under twilio; the endpoint serves both profiles' clients until it has a twilio mode.
+        # An array under twilio, and what Twilio's SDK sends: the signalwire mode serves that SDK too.
         (
             _create_pairs(RecordingStatusCallbackEvent=["in-progress", "completed"]),
             "repeated recording events",

@@ -1,15 +1,17 @@
 """``FaultSet``: the faults switched on for one endpoint, resolved once into what the endpoint reads.
 
-``behaviour`` is the merged ``Behaviour`` (the correct one when no behavioural fault is on); the
-hook methods apply the active rows' hooks in registry order; ``outputs`` are the output rewrites
-``OutputFaults`` applies to finished answers.
+``behaviour`` is the merged ``Behaviour``: the profile's correct one (the defaults with the profile's
+``decisions``) when no behavioural fault is on; the hook methods apply the active rows' hooks in
+registry order; ``outputs`` are the output rewrites ``OutputFaults`` applies to finished answers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from ..calls_db import Call
+from ..profiles import SIGNALWIRE, Profile
 from .behaviour import Behaviour, merge
 from .hooks import Doc, Pairs
 from .middleware import OutputHook
@@ -19,12 +21,19 @@ __all__ = ["FaultSet"]
 
 
 class FaultSet:
-    """The faults switched on for one endpoint: their merged behaviour, hooks and output rewrites."""
+    """The faults switched on for one endpoint of ``profile``: their merged behaviour, hooks and output rewrites.
 
-    def __init__(self, names: Iterable[str] = ()) -> None:
-        self.names = validate_faults(names)
+    ValueError when a name is unknown or its fault does not apply to the profile.
+    """
+
+    def __init__(self, names: Iterable[str] = (), profile: Profile = SIGNALWIRE) -> None:
+        self.names = validate_faults(names, profile.name)
+        self.profile = profile
         active = [fault for name, fault in FAULTS.items() if name in self.names]
-        self.behaviour: Behaviour = merge(fault.behaviour for fault in active if fault.behaviour is not None)
+        correct = dataclasses.replace(Behaviour(), **profile.decisions)
+        self.behaviour: Behaviour = merge(
+            (fault.behaviour for fault in active if fault.behaviour is not None), base=correct
+        )
         self.outputs: tuple[OutputHook, ...] = tuple(
             fault.on_output for fault in active if fault.on_output is not None
         )

@@ -1,9 +1,11 @@
 """``Behaviour``: every decision the endpoint's logic leaves open, as one frozen, typed object.
 
-The correct endpoint is ``Behaviour()``, its defaults. A behavioural fault is a row of the registry
-that changes one or more fields (``behaviour=Behaviour(field=value)``); the set of faults switched on
-is merged into one object once, when the endpoint is built, and the handlers, the paging, the
-lifecycle and the callbacks read its fields at their decision points.
+The correct endpoint is ``Behaviour()``, its defaults, with the few decisions its profile takes
+otherwise (``Profile.behaviour``: a twilio-mode endpoint answers ``Status=canceled`` on an answered
+call with 200 and leaves it up). A behavioural fault is a row of the registry that changes one or more
+fields (``behaviour=Behaviour(field=value)``); the set of faults switched on is merged over the
+profile's behaviour once, when the endpoint is built, and the handlers, the paging, the lifecycle and
+the callbacks read its fields at their decision points.
 """
 
 from __future__ import annotations
@@ -35,14 +37,16 @@ class Behaviour:
     # Create
     creates_accepted: bool = True
     repeated_keys_accepted: bool = True  # StatusCallbackEvent given more than once
-    sid_style: Literal["uuid", "twilio"] = "uuid"
+    sid_form: Literal["profile", "other"] = "profile"  # "other": the other profile's sid form
     # Update of a live call; "refuse" answers 400, "ignore" answers 200 and changes nothing
     unknown_update_status: Literal["refuse", "ignore"] = "refuse"
     cancel_unanswered: Literal["end", "ignore"] = "end"  # Status=canceled while queued or ringing
-    cancel_in_progress: Literal["refuse", "end"] = "refuse"  # Status=canceled once answered
+    cancel_in_progress: Literal["refuse", "ignore", "end"] = "refuse"  # Status=canceled once answered
     complete_unanswered: Literal["end", "ignore"] = "end"  # Status=completed while queued or ringing
     complete_in_progress: Literal["end", "ignore"] = "end"  # Status=completed once answered
     redirect_in_progress: Literal["redirect", "end"] = "redirect"  # a Url update once answered
+    redirect_fetched: bool = True  # after a Url update, the new document is fetched
+    redirect_method_honoured: bool = True  # ... with the update's Method (else the call's former one)
     # Update and delete of an ended call, delete of a live one
     ended_call_update: Literal["refuse", "ignore"] = "refuse"
     delete_unfinished: Literal["refuse", "remove"] = "refuse"
@@ -57,7 +61,8 @@ class Behaviour:
     status_filter_honoured: bool = True
     # The lifecycle and its callbacks
     rings_until_ended: frozenset[str] = frozenset()  # To numbers that ring until ended through the API
-    callbacks_signed_with: Literal["signing-key", "another-key"] = "signing-key"
+    callbacks_signed_with: Literal["profile-key", "another-key"] = "profile-key"
+    signature_header: Literal["profile", "other"] = "profile"  # "other": the other profile's header only
     status_callback_method_honoured: bool = True  # StatusCallbackMethod=GET is sent as GET
     status_events_sent: Literal["requested", "all"] = "requested"
     final_status_callback_sent: bool = True
@@ -81,9 +86,9 @@ def changed_fields(behaviour: Behaviour) -> dict[str, Any]:
     }
 
 
-def merge(deviations: Iterable[Behaviour]) -> Behaviour:
-    """The correct behaviour with every deviation's changed fields applied (later ones win)."""
+def merge(deviations: Iterable[Behaviour], base: Behaviour = _CORRECT) -> Behaviour:
+    """`base` (a profile's correct behaviour) with every deviation's changed fields applied (later ones win)."""
     changes: dict[str, Any] = {}
     for deviation in deviations:
         changes.update(changed_fields(deviation))
-    return dataclasses.replace(_CORRECT, **changes)
+    return dataclasses.replace(base, **changes)

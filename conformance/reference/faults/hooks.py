@@ -4,7 +4,8 @@ Four seams, one signature each: a serialised Call (``CallHook``, on every answer
 or ``on_create_answer`` on the create's answer only), an error body or a list envelope
 (``DocHook``), and the parameters of a status or recording callback (``CallbackHook``). The
 factories (``set_field``, ``shift_date``, ``rerender_dates``, ``drop_params``, ``rewrite_param``)
-build the hooks the registry's rows share.
+build the hooks the registry's rows share. A hook of a fault that applies to both profiles reads the
+profile's shape from what it rewrites (which fields are there, a number or a string), never the profile.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ __all__ = [
     "audio_counter",
     "claims_answered",
     "drop_params",
-    "duration_string",
     "duration_too_long",
     "duration_unanswered",
+    "duration_wrong_type",
     "end_while_active",
     "ended",
     "ended_changes",
@@ -52,8 +53,10 @@ __all__ = [
     "missing_field",
     "named",
     "no_first_page_uri",
+    "no_positions",
     "no_recordings",
     "not_final",
+    "other_account",
     "rerender_dates",
     "rewrite_param",
     "set_field",
@@ -76,8 +79,9 @@ CallbackHook = Callable[[str, Pairs], None]  # (kind: "status" or "recording", p
 
 _DATE_FIELDS = ("date_created", "date_updated", "start_time", "end_time")
 _ACTIVE = ("ringing", "in-progress")
-# A fixed stranger, so the mismatch is stable across answers.
+# A fixed stranger of each form, so the mismatch is stable across answers.
 OTHER_ACCOUNT = str(uuid.UUID("00000000-0000-4000-8000-00000000beef"))
+_OTHER_TWILIO_ACCOUNT = "AC" + "0" * 28 + "beef"
 
 
 # ---------------------------------------------------------------- hooks on the serialised Call
@@ -98,12 +102,24 @@ def alias_from(doc: Doc, call: Call) -> None:
     doc["from_formatted"] = _different(doc["formatted_from"], call.from_)
 
 
+def _show_other_number(doc: Doc, names: tuple[str, str], address: str) -> None:
+    """Every formatted field of the Call (those it has) shows another number: the last digit changed."""
+    for name in names:
+        if name in doc:
+            doc[name] = format_address(shift_last_digit(address))
+
+
 def wrong_to(doc: Doc, call: Call) -> None:
-    doc["formatted_to"] = doc["to_formatted"] = format_address(shift_last_digit(call.to))
+    _show_other_number(doc, ("formatted_to", "to_formatted"), call.to)
 
 
 def wrong_from(doc: Doc, call: Call) -> None:
-    doc["formatted_from"] = doc["from_formatted"] = format_address(shift_last_digit(call.from_))
+    _show_other_number(doc, ("formatted_from", "from_formatted"), call.from_)
+
+
+def _like_duration(doc: Doc, seconds: int) -> int | str:
+    """``seconds`` in the JSON type the Call's duration has: a number, or (twilio) a string."""
+    return seconds if isinstance(doc.get("duration"), int) else str(seconds)
 
 
 def set_field(key: str, value: Any) -> CallHook:
@@ -116,11 +132,18 @@ def set_field(key: str, value: Any) -> CallHook:
 
 
 def missing_field(doc: Doc, call: Call) -> None:
-    doc.pop("sip_result_code", None)
+    doc.pop("api_version", None)
 
 
-def duration_string(doc: Doc, call: Call) -> None:
-    doc["duration"] = str(doc["duration"])
+def duration_wrong_type(doc: Doc, call: Call) -> None:
+    """A number becomes a string of digits; a string (or a null) becomes a number."""
+    value = doc["duration"]
+    doc["duration"] = str(value) if isinstance(value, int) else call.duration
+
+
+def other_account(doc: Doc, call: Call) -> None:
+    """account_sid names a fixed stranger of the same form."""
+    doc["account_sid"] = _OTHER_TWILIO_ACCOUNT if call.account_sid.startswith("AC") else OTHER_ACCOUNT
 
 
 def extra_field(doc: Doc, call: Call) -> None:
@@ -222,12 +245,12 @@ def end_while_active(doc: Doc, call: Call) -> None:
 
 def duration_unanswered(doc: Doc, call: Call) -> None:
     if call.ended and call.answered_at is None:
-        doc["duration"] = 7
+        doc["duration"] = _like_duration(doc, 7)
 
 
 def duration_too_long(doc: Doc, call: Call) -> None:
     if call.answered_at is not None:
-        doc["duration"] = call.duration + 60
+        doc["duration"] = _like_duration(doc, call.duration + 60)
 
 
 # Ended calls change this long after their end (life-ended-changes), by this much.
@@ -241,7 +264,7 @@ def ended_changes(doc: Doc, call: Call) -> None:
         return
     doc["end_time"] = rfc2822(call.end_time + _LATE_CHANGE)
     if call.answered_at is not None:
-        doc["duration"] = call.duration + int(_LATE_CHANGE.total_seconds())
+        doc["duration"] = _like_duration(doc, call.duration + int(_LATE_CHANGE.total_seconds()))
 
 
 def claims_answered(doc: Doc, call: Call) -> None:
@@ -323,3 +346,9 @@ def error_status_400(body: Doc) -> None:
 
 def no_first_page_uri(envelope: Doc) -> None:
     envelope.pop("first_page_uri", None)
+
+
+def no_positions(envelope: Doc) -> None:
+    """The envelope lacks twilio's ``start`` and ``end``."""
+    envelope.pop("start", None)
+    envelope.pop("end", None)

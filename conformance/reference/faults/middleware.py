@@ -21,6 +21,7 @@ __all__ = [
     "OutputFaults",
     "OutputHook",
     "content_type_html",
+    "create_200",
     "create_201",
     "fetch_203",
     "plain_text_404",
@@ -56,9 +57,15 @@ def plain_text_404(answer: Answer) -> None:
 
 
 def create_201(answer: Answer) -> None:
-    """A successful create answers 201."""
+    """A successful create answers 201 (the signalwire profile's is 200)."""
     if answer.operation == "create" and answer.status == 200:
         answer.status = 201
+
+
+def create_200(answer: Answer) -> None:
+    """A successful create answers 200 (the twilio profile's is 201)."""
+    if answer.operation == "create" and answer.status == 201:
+        answer.status = 200
 
 
 def fetch_203(answer: Answer) -> None:

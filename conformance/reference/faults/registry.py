@@ -1,8 +1,10 @@
 """The fault registry: one table of named, deliberate deviations from the contract.
 
 Each row names the catalog requirements (``spec/requirements.yaml`` ids) it breaks, so the project
-can prove that each check fails against an endpoint that breaks its requirement. A fault changes one
-thing and leaves the rest correct, through exactly one of three mechanisms:
+can prove that each check fails against an endpoint that breaks its requirement, and the profiles it
+applies to (an endpoint of another profile refuses to switch it on: a signalwire-only field, say, is
+not there to break under twilio). A fault changes one thing and leaves the rest correct, through
+exactly one of three mechanisms:
 
 - a hook (``hooks.py``) rewriting what is about to be sent: ``on_call`` a serialised Call,
   ``on_create_answer`` the Call in a create's answer, ``on_error`` an error body, ``on_envelope`` a
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..destinations import ANSWER_NUMBER
+from ..profiles import PROFILES
 from . import hooks, middleware
 from .behaviour import Behaviour, changed_fields
 from .hooks import CallbackHook, CallHook, DocHook
@@ -44,6 +47,7 @@ class Fault:
     name: str
     breaks: tuple[str, ...]
     description: str
+    profiles: tuple[str, ...] = ("signalwire", "twilio")
     on_call: CallHook | None = None
     on_create_answer: CallHook | None = None
     on_error: DocHook | None = None
@@ -58,22 +62,26 @@ class Fault:
         return tuple(name for name in _MECHANISMS if getattr(self, name) is not None)
 
 
+SW = ("signalwire",)
+TW = ("twilio",)
+
 # fmt: off
 _REGISTRY: tuple[Fault, ...] = (
     Fault("call-alias-to", ("CALL-ALIAS-TO",), "to_formatted differs from formatted_to (E.164 vs national).",
-          on_call=hooks.alias_to),
+          SW, on_call=hooks.alias_to),
     Fault("call-alias-from", ("CALL-ALIAS-FROM",), "from_formatted differs from formatted_from.",
-          on_call=hooks.alias_from),
+          SW, on_call=hooks.alias_from),
     Fault("call-formatted-to-wrong-number", ("CALL-FORMATTED-TO-NUMBER",),
-          "formatted_to and to_formatted (equal) show another number: the last digit changed.",
+          "formatted_to and to_formatted (those the profile has) show another number: the last digit changed.",
           on_call=hooks.wrong_to),
     Fault("call-formatted-from-wrong-number", ("CALL-FORMATTED-FROM-NUMBER",),
-          "formatted_from and from_formatted (equal) show another number: the last digit changed.",
-          on_call=hooks.wrong_from),
-    Fault("call-missing-field", ("CALL-FIELDS", "SCHEMA-RESPONSE"), "The sip_result_code key is absent.",
+          "formatted_from and from_formatted (those the profile has) show another number: the last digit "
+          "changed.", on_call=hooks.wrong_from),
+    Fault("call-missing-field", ("CALL-FIELDS", "SCHEMA-RESPONSE"), "The api_version key is absent.",
           on_call=hooks.missing_field),
-    Fault("call-duration-string", ("CALL-TYPES", "SCHEMA-RESPONSE"), "duration is serialised as a string.",
-          on_call=hooks.duration_string),
+    Fault("call-duration-wrong-type", ("CALL-TYPES", "SCHEMA-RESPONSE"),
+          "duration has the other profile's JSON type: a string of digits (signalwire), a number (twilio).",
+          on_call=hooks.duration_wrong_type),
     Fault("call-extra-field", ("CALL-EXTRA-FIELDS",), "An extra key `url` (the call's Url).",
           on_call=hooks.extra_field),
     Fault("call-status-unknown", ("CALL-STATUS-ENUM", "SCHEMA-RESPONSE"),
@@ -83,9 +91,10 @@ _REGISTRY: tuple[Fault, ...] = (
     Fault("call-answered-by-unknown", ("CALL-ANSWERED-BY-ENUM", "SCHEMA-RESPONSE"),
           'answered_by is "person", always.', on_call=hooks.set_field("answered_by", "person")),
     Fault("call-forwarded-from-set", ("CALL-ALWAYS-NULL",), "forwarded_from is the From number.",
-          on_call=hooks.forwarded_from),
+          SW, on_call=hooks.forwarded_from),
     Fault("call-subresource-no-recordings", ("CALL-SUBRESOURCE-URIS", "SCHEMA-RESPONSE"),
-          "subresource_uris lacks `recordings`.", on_call=hooks.no_recordings),
+          "subresource_uris is {notifications: null}: no `recordings`, and a null where twilio has strings.",
+          on_call=hooks.no_recordings),
     Fault("call-date-not-gmt", ("CALL-DATE-FORMAT",), "Dates carry a -0500 offset (same instant).",
           on_call=hooks.rerender_dates(hooks.to_minus_five)),
     Fault("call-date-bad-names", ("CALL-DATE-FORMAT",),
@@ -93,18 +102,18 @@ _REGISTRY: tuple[Fault, ...] = (
           on_call=hooks.rerender_dates(hooks.legacy_names)),
     Fault("call-price-unit-lower", ("CALL-PRICE-UNIT",), 'price_unit is "usd".',
           on_call=hooks.set_field("price_unit", "usd")),
-    Fault("call-sid-not-uuid", ("CALL-SID-FORMAT",),
-          "Call sids are CA + 32 hex (consistently: fetching by that sid works).",
-          behaviour=Behaviour(sid_style="twilio")),
-    Fault("call-account-mismatch", ("CALL-ACCOUNT-SID",), "account_sid is another UUID.",
-          on_call=hooks.set_field("account_sid", hooks.OTHER_ACCOUNT)),
+    Fault("call-sid-other-form", ("CALL-SID-FORMAT",),
+          "Call sids have the other profile's form: CA + 32 hex (signalwire), a UUID (twilio); consistently "
+          "(fetching by that sid works).", behaviour=Behaviour(sid_form="other")),
+    Fault("call-account-mismatch", ("CALL-ACCOUNT-SID",), "account_sid is another account's, of the same form.",
+          on_call=hooks.other_account),
     Fault("call-uri-wrong", ("CALL-URI",), "uri lacks the .json suffix.", on_call=hooks.uri_wrong),
     Fault("call-media-min-above-max", ("CALL-MEDIA-ORDER",),
-          "audio_rtt_min > audio_rtt_max on ended answered calls.", on_call=hooks.media_min_above_max),
+          "audio_rtt_min > audio_rtt_max on ended answered calls.", SW, on_call=hooks.media_min_above_max),
     Fault("call-media-lost-negative", ("CALL-MEDIA-LOST",), "audio_out_lost is -1.",
-          on_call=hooks.set_field("audio_out_lost", -1)),
+          SW, on_call=hooks.set_field("audio_out_lost", -1)),
     Fault("call-mos-out-of-range", ("CALL-MOS-RANGE",), "audio_in_mos is 6.2.",
-          on_call=hooks.set_field("audio_in_mos", 6.2)),
+          SW, on_call=hooks.set_field("audio_in_mos", 6.2)),
     # Time fields across the lifecycle
     Fault("time-updated-before-created", ("TIME-UPDATED-AFTER-CREATED",),
           "date_updated is 1 hour before date_created.",
@@ -121,7 +130,8 @@ _REGISTRY: tuple[Fault, ...] = (
     Fault("time-end-before-start", ("TIME-END-AFTER-START",), "end_time is 30 s before start_time.",
           on_call=hooks.shift_date("end_time", "start_time", -30, when=hooks.ended)),
     Fault("time-duration-unanswered", ("TIME-DURATION-UNANSWERED-ZERO",),
-          "busy, failed, no-answer and canceled calls report duration 7.", on_call=hooks.duration_unanswered),
+          "busy, failed, no-answer and canceled calls report duration 7 (twilio: \"7\").",
+          on_call=hooks.duration_unanswered),
     Fault("time-duration-too-long", ("TIME-DURATION-BOUNDED",), "duration is the real one + 60 s.",
           on_call=hooks.duration_too_long),
     # The lifecycle
@@ -139,13 +149,15 @@ _REGISTRY: tuple[Fault, ...] = (
     Fault("create-rejects", ("CREATE-2XX",), "Every create answers 400 (array error body).",
           behaviour=Behaviour(creates_accepted=False)),
     Fault("create-201", ("CREATE-STATUS-CODE",), "Create answers 201 instead of 200.",
-          on_output=middleware.create_201),
+          SW, on_output=middleware.create_201),
+    Fault("create-200", ("CREATE-STATUS-CODE",), "Create answers 200 instead of 201.",
+          TW, on_output=middleware.create_200),
     Fault("create-rejects-repeated-events", ("CREATE-FORM-ARRAYS",),
           "Create answers 400 (21626) when StatusCallbackEvent is repeated.",
           behaviour=Behaviour(repeated_keys_accepted=False)),
     # Paths, errors, auth
     Fault("json-suffix-missing", ("PATH-JSON-SUFFIX",), "Paths ending in .json answer 404 (both prefixes).",
-          behaviour=Behaviour(json_suffix_served=False)),
+          SW, behaviour=Behaviour(json_suffix_served=False)),
     Fault("error-plain-text", ("ERR-JSON-BODY",), '404 answers are text/plain "Not Found".',
           on_output=middleware.plain_text_404),
     Fault("error-status-mismatch", ("ERR-BODY-STATUS",),
@@ -193,6 +205,12 @@ _REGISTRY: tuple[Fault, ...] = (
     Fault("update-redirect-ends-call", ("UPDATE-REDIRECT",),
           "A Url update of an in-progress call answers 200 and completes the call.",
           behaviour=Behaviour(redirect_in_progress="end")),
+    Fault("update-redirect-not-fetched", ("UPDATE-REDIRECT-FETCH",),
+          "A Url update of an in-progress call answers 200, but the new document is never fetched "
+          "(the call goes on with the one it had).", behaviour=Behaviour(redirect_fetched=False)),
+    Fault("update-redirect-wrong-method", ("UPDATE-REDIRECT-FETCH",),
+          "After a Url update the new document is fetched with the call's former Method, not the update's.",
+          behaviour=Behaviour(redirect_method_honoured=False)),
     # Delete
     Fault("delete-unfinished-accepted", ("DELETE-UNFINISHED",),
           "Deleting a call that has not ended answers 204 and removes it (its lifecycle stops).",
@@ -204,6 +222,9 @@ _REGISTRY: tuple[Fault, ...] = (
     Fault("cb-bad-signature", ("CB-SIGNATURE",),
           "Status and recording callbacks are signed with another key (Url fetches keep the right one).",
           behaviour=Behaviour(callbacks_signed_with="another-key")),
+    Fault("cb-signature-foreign-header", ("CB-SIGNATURE",),
+          "The (right) signature travels only in X-SignalWire-Signature, a header the twilio profile does not "
+          "read.", TW, behaviour=Behaviour(signature_header="other")),
     Fault("cb-sequence-gap", ("CB-SEQUENCE",), "SequenceNumber skips 1: 0, 2, 3, ...",
           on_callback=hooks.rewrite_param("status", "SequenceNumber", hooks.skip_one)),
     Fault("cb-no-duration", ("CB-DURATION-FINAL",), "The final status callback lacks CallDuration.",
@@ -227,10 +248,10 @@ _REGISTRY: tuple[Fault, ...] = (
           "(wrong for busy, failed, no-answer, canceled).",
           on_callback=hooks.rewrite_param("status", "CallStatus", hooks.final_completed)),
     Fault("cb-no-media-final", ("CB-MEDIA-FINAL",), "The final status callback lacks the Audio* counters.",
-          on_callback=hooks.drop_params("status", hooks.audio_counter, when=hooks.is_final)),
+          SW, on_callback=hooks.drop_params("status", hooks.audio_counter, when=hooks.is_final)),
     Fault("cb-no-media-early", ("CB-MEDIA-EARLY",),
           "Status callbacks before the final one lack the Audio* counters.",
-          on_callback=hooks.drop_params("status", hooks.audio_counter, when=hooks.not_final)),
+          SW, on_callback=hooks.drop_params("status", hooks.audio_counter, when=hooks.not_final)),
     Fault("cb-recording-missing-field", ("CB-RECORDING-PARAMS",),
           "Recording callbacks lack RecordingChannels.",
           on_callback=hooks.drop_params("recording", hooks.named("RecordingChannels"))),
@@ -248,6 +269,8 @@ _REGISTRY: tuple[Fault, ...] = (
           behaviour=Behaviour(last_page_links_next=True)),
     Fault("list-envelope-missing-key", ("LIST-ENVELOPE", "SCHEMA-RESPONSE"), "first_page_uri is absent.",
           on_envelope=hooks.no_first_page_uri),
+    Fault("list-no-positions", ("LIST-ENVELOPE", "SCHEMA-RESPONSE"),
+          "The list envelope lacks twilio's start and end.", TW, on_envelope=hooks.no_positions),
     Fault("list-filter-to-ignored", ("LIST-FILTER-TO",), "The To filter is ignored.",
           behaviour=Behaviour(to_filter_honoured=False)),
     Fault("list-filter-from-ignored", ("LIST-FILTER-FROM",), "The From filter is ignored.",
@@ -268,11 +291,14 @@ FAULTS: Mapping[str, Fault] = MappingProxyType({fault.name: fault for fault in _
 
 
 def _check_registry() -> None:
-    """Unique names, one mechanism a row, and each Behaviour row changes fields no other row changes."""
+    """Unique names, known profiles, one mechanism a row, and each Behaviour row changes fields no other row
+    changes."""
     if len(FAULTS) != len(_REGISTRY):
         raise RuntimeError("fault names must be unique")
     owner: dict[str, str] = {}
     for fault in _REGISTRY:
+        if not fault.profiles or not set(fault.profiles) <= set(PROFILES):
+            raise RuntimeError(f"fault {fault.name} names profiles outside {sorted(PROFILES)}")
         if len(fault.mechanisms) != 1:
             raise RuntimeError(f"fault {fault.name} must have exactly one mechanism, not {fault.mechanisms}")
         changed = changed_fields(fault.behaviour) if fault.behaviour is not None else {}
@@ -287,10 +313,15 @@ def _check_registry() -> None:
 _check_registry()
 
 
-def validate_faults(names: Iterable[str]) -> frozenset[str]:
-    """The names as a set; ValueError naming the valid ones if any is unknown."""
+def validate_faults(names: Iterable[str], profile: str | None = None) -> frozenset[str]:
+    """The names as a set; ValueError naming the valid ones if any is unknown, or (given a profile) if any
+    does not apply to it."""
     chosen = frozenset(names)
     unknown = sorted(chosen - FAULTS.keys())
     if unknown:
         raise ValueError(f"unknown fault(s) {', '.join(unknown)}; valid names: {', '.join(sorted(FAULTS))}")
+    foreign = sorted(name for name in chosen if profile is not None and profile not in FAULTS[name].profiles)
+    if foreign:
+        applies = "; ".join(f"{name} applies to {', '.join(FAULTS[name].profiles)}" for name in foreign)
+        raise ValueError(f"fault(s) {', '.join(foreign)} do not apply to the {profile} profile ({applies})")
     return chosen
