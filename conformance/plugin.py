@@ -1,7 +1,9 @@
-"""The pytest plugin: options, the `requirements` marker, the `calls_suite` fixture, and hooks that delegate
-to the session's run (`conformance.run`) and to where outcomes become pytest's (`conformance.pytest_outcomes`).
+"""The pytest plugin: options, the `requirements` and `needs` markers, the `calls_suite` fixture, and hooks that
+delegate to the session's run (`conformance.run`), to where outcomes become pytest's (`conformance.pytest_outcomes`)
+and to what the terminal says (`conformance.terminal`: the start, progress, the plan and the verdict).
 
-It stays inert in sessions that collect no suite test (tests marked `requirements`).
+It stays inert in sessions that collect no suite test (tests marked `requirements`). With `--calls-plan` the
+suite's tests are collected, the plan is printed, and nothing runs.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pytest
 from conformance import pytest_outcomes as outcomes
 from conformance import terminal
 from conformance.cassettes import LOOPBACK_HOSTS
+from conformance.failures import HarnessError
 from conformance.handle import Suite
 from conformance.run import Run
 from conformance.settings import DEFAULT_DEADLINE, SETTINGS
@@ -80,11 +83,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="where the cassettes are (default cassettes/) [env CALLS_CASSETTE_DIR]",
     )
+    group.addoption(
+        "--calls-plan",
+        action="store_true",
+        default=False,
+        help="print what a run with these settings would do (calls it would create, numbers it would dial, "
+        "requirements it would judge or skip, and why) and run nothing: no endpoint is contacted",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}(*ids): catalog requirements this suite test exercises")
+    config.addinivalue_line(
+        "markers",
+        f"{outcomes.NEEDS}(needs, actor=None): what this suite test needs of the run (capabilities, the calls it "
+        "creates at most); the plan and the call budget read it",
+    )
     config.stash[RUN] = outcomes.new_run(config)
+    config.stash[RUN].planning = bool(config.getoption("calls_plan"))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -103,6 +119,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         keep = [item for item in items if not item.get_closest_marker(MARKER) or item.nodeid in kept]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The suite tests that will run (after every deselection) are the plan's consumers."""
+    run = session.config.stash[RUN]
+    if run.active:
+        run.consumers = [
+            outcomes.consumer_of(item, _actor(item), _requirements(item))
+            for item in session.items
+            if item.get_closest_marker(MARKER)
+        ]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    """With --calls-plan: print the plan and run nothing."""
+    run = session.config.stash[RUN]
+    if not (run.active and run.planning):
+        return None
+    try:
+        lines = terminal.plan_lines(run)
+    except HarnessError as error:
+        outcomes.abort(run, error)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.section("calls-conformance plan (nothing was contacted)")
+        for line in lines:
+            reporter.write_line(line)
+    return True
 
 
 def _requirements(item: pytest.Item) -> list[str]:
@@ -159,7 +204,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.fixture(scope="session")
 def calls_suite(request: pytest.FixtureRequest) -> Generator[Suite, None, None]:
     """The run's client, verifier, settings and clock; ends every call it created when the session ends."""
-    with outcomes.suite_of(request.config.stash[RUN]) as suite:
+    run = request.config.stash[RUN]
+    with outcomes.suite_of(run) as suite:
+        plugins = request.config.pluginmanager
+        reporter = plugins.get_plugin("terminalreporter")
+        if reporter is not None:
+            screen = terminal.Terminal(reporter, plugins.get_plugin("capturemanager"))
+            screen.lines(run.announcements)
+            suite.progress.sink = terminal.ProgressLine(screen)
         yield suite
 
 
@@ -169,7 +221,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     run = _suite_test(item)
     if run is None or run.suite is None:
         return (yield)
-    return (yield from outcomes.judged_call(run, run.suite, item.nodeid, _requirements(item)))
+    actor = outcomes.consumer_of(item, _actor(item), ()).actor
+    return (yield from outcomes.judged_call(run, run.suite, item.nodeid, _requirements(item), actor))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -190,7 +243,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     run = config.stash[RUN]
-    if not run.active:
+    if not run.active or run.planning:
         return
     lines = terminal.summary_lines(run)
     if run.conclusion is not None and run.conclusion.verdict.name != "not-carried-out":

@@ -17,6 +17,7 @@ import pytest
 from conformance.catalog import load_catalog
 from conformance.client import CallsClient
 from conformance.clock import Clock
+from conformance.conditions import CAPABILITIES
 from conformance.failures import NotApplicable, Violation
 from conformance.handle import Suite
 from conformance.lifecycle import scenarios  # noqa: F401  (registers the scenarios)
@@ -274,7 +275,7 @@ def make_suite(
             deadline=LIVE_DEADLINE,
             reference=True,
         )
-        verifier = Verifier(Ledger(load_catalog(), "signalwire", frozenset({"create", "callbacks"})))
+        verifier = Verifier(Ledger(load_catalog(), "signalwire", frozenset(CAPABILITIES)))
         client = CallsClient(
             endpoint.base_url,
             endpoint.account_sid,

@@ -1,7 +1,9 @@
 """The receiver's ASGI app: LaML documents under /laml/, callbacks captured under /status/ and /recording/.
 
 A document asked for under a token (``/laml/{token}/{scenario}``) is served and its request captured too
-(kind "document"), so that a scenario can see that, when and how the endpoint fetched it.
+(kind "document"), so that a scenario can see that, when and how the endpoint fetched it. A request to
+``/preflight/{nonce}`` is captured (kind "preflight"): the run's pre-flight proves that `CALLS_CALLBACK_URL`
+leads here before any callback requirement is judged.
 """
 
 from __future__ import annotations
@@ -122,5 +124,6 @@ def create_receiver_app(log: CaptureLog, public_base: Callable[[], str]) -> Star
             Route("/laml/{token}/{scenario}", document, methods=methods),
             Route("/status/{token}", capture("status"), methods=methods),
             Route("/recording/{token}", capture("recording"), methods=methods),
+            Route("/preflight/{token}", capture("preflight"), methods=methods),
         ]
     )
