@@ -10,11 +10,11 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from conformance.board import Board
 from conformance.bodies import json_body
 from conformance.clock import Clock
 from conformance.failures import NotAdmitted, NotJudged
 from conformance.plan import Plan
-from conformance.board import Board
 
 if TYPE_CHECKING:
     import httpx

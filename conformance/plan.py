@@ -96,7 +96,9 @@ class Plan:
         """The plan as a reader sees it before a paid run."""
         lines = [self.budget_line(), *self._numbers(), self._longest()]
         creating = [p for p in self.parts if p.runs and p.calls]
-        lines.append("parts that create calls, in the order the budget serves them (tier, calls given/asked):")
+        lines.append(
+            "parts that create calls, in the order the budget serves them (tier, calls given/asked):"
+        )
         for part in creating:
             calls = f"{part.allowance}/{part.calls}" if part.allowance != part.calls else str(part.calls)
             lines.append(f"  {part.consumer.needs.tier:<8} {calls:>5}  {part.consumer.label}")
@@ -201,7 +203,9 @@ class _Budget:
 
     def __init__(self, conditions: Conditions, full: int) -> None:
         self.left = conditions.max_calls
-        self.shortage = f"for lack of calls: CALLS_MAX_CALLS={conditions.max_calls}; full coverage needs {full}"
+        self.shortage = (
+            f"for lack of calls: CALLS_MAX_CALLS={conditions.max_calls}; full coverage needs {full}"
+        )
         self.parts: list[Part] = []
         self.covered: set[str] = set()
 

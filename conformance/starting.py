@@ -121,8 +121,12 @@ def receiver_for(
     lines = [
         f"callback receiver: listening on {receiver.listening}; callbacks expected at {receiver.base_url}"
     ]
-    reason = receiver.preflight(timeout=min(10.0, settings.deadline))
-    if reason is None:
+    unreached = receiver.preflight(timeout=min(10.0, settings.deadline))
+    if unreached is None:
         return receiver, None, [*lines, "callback pre-flight: reached the receiver"]
     receiver.stop()
-    return None, reason, [*lines, f"callback pre-flight: {reason}: callback requirements will be skipped"]
+    return (
+        None,
+        unreached,
+        [*lines, f"callback pre-flight: {unreached}: callback requirements will be skipped"],
+    )
