@@ -49,6 +49,13 @@ class Part:
     def runs(self) -> bool:
         return self.refusal is None
 
+    @property
+    def certain(self) -> bool:
+        """It runs and surely exercises its requirements: not the random steps of the "depth" tier, nor an optional
+        part given fewer calls than it asks (it judges only what the account already holds)."""
+        needs = self.consumer.needs
+        return self.runs and needs.tier != "depth" and not (needs.optional and self.allowance < self.calls)
+
 
 @dataclasses.dataclass
 class Plan:
@@ -258,21 +265,32 @@ def _fates(
             continue
         naming = [p for p in parts if rid in p.consumer.requirements]
         running = [p for p in naming if p.runs]
-        if any(p.consumer.needs.tier != "depth" for p in running):
+        if any(p.certain for p in running):
             judged.append(rid)
             continue
         reason = _skip_reason(naming, requirement.needs, conditions)
         if running:
-            labels = ", ".join(p.consumer.label for p in running)
-            maybe[rid] = f"exercised only by {labels}, whose steps may not reach it (otherwise: {reason})"
+            otherwise = f" (otherwise: {reason})" if reason else ""
+            maybe[rid] = f"{'; '.join(_uncertain(p) for p in running)}{otherwise}"
             continue
-        skipped[rid] = reason
+        skipped[rid] = reason or "no suite test selected in this run judges it"
         if any(p.for_lack_of_calls for p in naming):
             short.append(rid)
     return Plan(conditions, parts, full, judged, maybe, skipped, disabled, short)
 
 
-def _skip_reason(naming: Sequence[Part], needs: Sequence[str], conditions: Conditions) -> str:
+def _uncertain(part: Part) -> str:
+    """Why a running part may not judge its requirements."""
+    label = part.consumer.label
+    if part.consumer.needs.tier == "depth":
+        return f"exercised only by {label}, whose random steps may not reach it"
+    return (
+        f"{label} gets {part.allowance} of the {part.calls} calls it asks for: it judges only if the account's "
+        "calls already let it"
+    )
+
+
+def _skip_reason(naming: Sequence[Part], needs: Sequence[str], conditions: Conditions) -> str | None:
     """More calls would judge it: say so first; else the refusal of the part that names it first."""
     for part in naming:
         if part.for_lack_of_calls and part.refusal:
@@ -280,5 +298,4 @@ def _skip_reason(naming: Sequence[Part], needs: Sequence[str], conditions: Condi
     for part in naming:
         if part.refusal:
             return part.refusal
-    missing = Needs(tuple(needs)).missing(conditions)
-    return missing or "no suite test selected in this run judges it"
+    return Needs(tuple(needs)).missing(conditions)

@@ -47,4 +47,6 @@ def test_a_callback_url_that_leads_nowhere_skips_the_callback_requirements(tmp_p
         assert requirements[rid]["outcome"] == "skipped", requirements[rid]
         assert "pre-flight request through CALLS_CALLBACK_URL did not reach" in requirements[rid]["message"]
     assert "failed" not in {r["outcome"] for r in requirements.values()}
-    assert "callback pre-flight: the pre-flight request through CALLS_CALLBACK_URL did not reach" in run.stdout
+    assert (
+        "callback pre-flight: the pre-flight request through CALLS_CALLBACK_URL did not reach" in run.stdout
+    )
