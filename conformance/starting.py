@@ -102,15 +102,12 @@ def receiver_for(
     listen_host, port = settings.callback_listen
     where = f"{listen_host}:{port}" if ":" not in listen_host else f"[{listen_host}]:{port}"
     if not run:
-        expected = f" (CALLS_CALLBACK_URL={settings.callback_url})" if settings.callback_url else ""
-        return (
-            None,
-            None,
-            [
-                f"callbacks: the receiver will listen on {where}{expected}; a pre-flight request through that URL "
-                "must reach it before any callback requirement is judged"
-            ],
+        via = f"CALLS_CALLBACK_URL={settings.callback_url}" if settings.callback_url else "its own URL"
+        line = (
+            f"callbacks: the receiver will listen on {where}; a pre-flight request through {via} must reach it "
+            "before any callback requirement is judged (the plan assumes it will)"
         )
+        return None, None, [line]
     receiver = CallbackReceiver(clock, settings.callback_url, host=listen_host, port=port)
     try:
         receiver.start()
