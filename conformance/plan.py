@@ -16,7 +16,7 @@ from typing import Any
 
 from conformance.catalog import Catalog
 from conformance.conditions import TIERS, Conditions, Needs, hold_seconds
-from conformance.outcomes import Ledger
+from conformance.outcomes import Ledger, Result
 
 __all__ = ["Consumer", "Part", "Plan", "make_plan"]
 
@@ -145,6 +145,23 @@ class Plan:
             f"longest a call stays up: {ringing}, then {hold} s connected (a held call's document pauses "
             f"{hold} s, then hangs up; the run ends every call it created before it exits)"
         )
+
+    def calls_section(self, created: int, results: Sequence[Result]) -> dict[str, Any]:
+        """What the reports say about calls: the budget, what full coverage needs, what was created, and the
+        requirements skipped because the budget gave their parts no (or too few) calls."""
+        short = [
+            r.requirement.id
+            for r in results
+            if r.outcome.label == "skipped"
+            and ("for lack of calls" in r.message or "the plan gives it" in r.message)
+        ]
+        return {
+            "max_calls": self.conditions.max_calls,
+            "full_coverage": self.full_coverage,
+            "planned": self.calls,
+            "created": created,
+            "unjudged_for_lack_of_calls": short,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """The plan as data (plan.json, and the reports' `calls` section)."""

@@ -351,26 +351,11 @@ class Run:
             self.cassette_note = f"cassettes not rewritten ({cassettes.directory})"
 
     def calls(self) -> dict[str, Any] | None:
-        """What the reports say about calls: the budget, what full coverage needs, what was created and judged."""
+        """What the reports say about calls (`Plan.calls_section`); None before the run started."""
         if self.plan is None or self.suite is None:
             return None
-        return {
-            "max_calls": self.plan.conditions.max_calls,
-            "full_coverage": self.plan.full_coverage,
-            "planned": self.plan.calls,
-            "created": len(self.suite.client.created),
-            "unjudged_for_lack_of_calls": self.unjudged_for_lack_of_calls(),
-        }
-
-    def unjudged_for_lack_of_calls(self) -> list[str]:
-        """The requirements skipped because the budget gave their parts no (or too few) calls."""
         results = (self.conclusion.results if self.conclusion else self.results()) or []
-        return [
-            r.requirement.id
-            for r in results
-            if r.outcome.label == "skipped"
-            and ("for lack of calls" in r.message or "the plan gives it" in r.message)
-        ]
+        return self.plan.calls_section(len(self.suite.client.created), results)
 
     def results(self) -> list[Result] | None:
         return self.suite.verifier.ledger.results() if self.suite else None

@@ -127,7 +127,7 @@ def _verdict(run: Run) -> list[str]:
         )
     if run.plan is not None:
         lines.append(run.plan.budget_line())
-        short = run.unjudged_for_lack_of_calls()
+        short = (run.calls() or {}).get("unjudged_for_lack_of_calls")
         if short:
             lines.append(f"unjudged for lack of calls: {', '.join(short)}")
     return lines
