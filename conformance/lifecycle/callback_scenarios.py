@@ -199,14 +199,17 @@ def _story(suite: Suite, requirements: Sequence[str], asked: Asked) -> None:
     captures = [c for c in receiver.captures(token) if c.kind in CALLBACK_KINDS]
     _judge(suite, asked.context(suite, sid, observed, final, ended_at + deadline), captures)
     if not captures:
-        # Nothing to judge one by one (CB-SIGNATURE, CB-PARAMS, …): say why, rather than leave another reason.
-        for item in all_checks().values():
-            if item.kind == "callback" and item.requirement in requirements:
-                suite.verifier.skip(
-                    item.requirement,
-                    f"no callback of call {sid} arrived within {deadline:g} s of its end (see CB-FINAL-EVENT, "
-                    "CB-RECORDING-PARAMS)",
-                )
+        _none_arrived(
+            suite, requirements, f"no callback of call {sid} arrived within {deadline:g} s of its end"
+        )
+
+
+def _none_arrived(suite: Suite, requirements: Sequence[str], why: str) -> None:
+    """Nothing to judge one callback at a time (CB-SIGNATURE, CB-PARAMS, …): say why, rather than leave another
+    part's reason."""
+    for item in all_checks().values():
+        if item.kind == "callback" and item.requirement in requirements:
+            suite.verifier.skip(item.requirement, f"{why} (see CB-FINAL-EVENT, CB-RECORDING-PARAMS)")
 
 
 def _pause(suite: Suite, receiver: CallbackReceiver, token: str) -> Callable[[float], None]:
