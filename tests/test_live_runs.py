@@ -50,3 +50,19 @@ def test_a_callback_url_that_leads_nowhere_skips_the_callback_requirements(tmp_p
     assert (
         "callback pre-flight: the pre-flight request through CALLS_CALLBACK_URL did not reach" in run.stdout
     )
+
+
+def test_the_preflight_finding_is_replayed(tmp_path) -> None:
+    """A recording made while callbacks could not reach the suite replays with the same pre-flight reason."""
+    cassettes = tmp_path / "cassettes"
+    only = ["--calls-only", "CB-SIGNATURE", "--calls-only", "CREATE-2XX", f"--calls-cassette-dir={cassettes}"]
+    env = {"CALLS_CALLBACK_URL": f"http://127.0.0.1:{closed_port()}"}
+    recorded = run_suite(tmp_path / "record", args=[*only, "--calls-cassettes=record"], env=env)
+    replayed = run_suite(tmp_path / "replay", args=[*only, "--calls-cassettes=replay"])
+    for run in (recorded, replayed):
+        assert run.returncode == 0, run.stdout[-3000:]
+        assert run.outcome("CB-SIGNATURE") == "skipped" and run.outcome("CREATE-2XX") == "passed"
+        assert run.report is not None
+        message = next(r["message"] for r in run.report["requirements"] if r["id"] == "CB-SIGNATURE")
+        assert "pre-flight request through CALLS_CALLBACK_URL did not reach" in message
+    assert "the same as the recording's" in replayed.stdout
