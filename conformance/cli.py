@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] == ["compare"]:
         return compare.main(args[1:])
     if args[:1] == ["plan"]:
-        args = ["--calls-plan", *args[1:]]
+        return _plan(args[1:])
     started_at, started = time.time(), utc_now()
     status = int(pytest.main([*PYTEST_ARGS, *args]))
     if status in _VERDICT_STATUSES:
@@ -70,6 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     _write_reports_if_missing(args, started_at, started, why)
     print(f"calls-conformance: the run could not be carried out: {why}", file=sys.stderr)
     return 2
+
+
+def _plan(args: Sequence[str]) -> int:
+    """Print the plan of a run with these settings (`--calls-plan`): 0, or 2 when it could not be made (bad
+    settings, a pytest usage error). It writes `plan.json` and no report, so a real run's reports stay."""
+    status = int(pytest.main([*PYTEST_ARGS, "--calls-plan", *args]))
+    return 0 if status == 0 else 2
 
 
 def _write_reports_if_missing(args: Sequence[str], started_at: float, started: str, why: str) -> None:
