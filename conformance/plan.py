@@ -288,7 +288,7 @@ def _fates(
         reason = _skip_reason(naming, requirement.needs, conditions)
         if running:
             otherwise = f" (otherwise: {reason})" if reason else ""
-            maybe[rid] = f"{'; '.join(_uncertain(p) for p in running)}{otherwise}"
+            maybe[rid] = f"{'; '.join(_uncertain(p, conditions) for p in running)}{otherwise}"
             continue
         skipped[rid] = reason or "no suite test selected in this run judges it"
         if any(p.for_lack_of_calls for p in naming):
@@ -296,15 +296,13 @@ def _fates(
     return Plan(conditions, parts, full, judged, maybe, skipped, disabled, short)
 
 
-def _uncertain(part: Part) -> str:
+def _uncertain(part: Part, conditions: Conditions) -> str:
     """Why a running part may not judge its requirements."""
     label = part.consumer.label
     if part.consumer.needs.tier == "depth":
         return f"exercised only by {label}, whose random steps may not reach it"
-    return (
-        f"{label} gets {part.allowance} of the {part.calls} calls it asks for: it judges only if the account's "
-        "calls already let it"
-    )
+    given = conditions.missing("create") or f"it gets {part.allowance} of the {part.calls} calls it asks for"
+    return f"{label} creates too few calls: {given}; it judges only if the account's calls already let it"
 
 
 def _skip_reason(naming: Sequence[Part], needs: Sequence[str], conditions: Conditions) -> str | None:
