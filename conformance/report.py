@@ -32,9 +32,8 @@ class Facts:
     started: str
     finished: str
     waivers: tuple[WaiverStatus, ...] = ()
-    calls: dict[str, Any] | None = (
-        None  # the call budget: max, full coverage, created, unjudged for lack of calls
-    )
+    # The call budget: max, full coverage, planned, created, unjudged for lack of calls (`Plan.calls_section`).
+    calls: dict[str, Any] | None = None
 
 
 def summary(results: Sequence[Result]) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 `run.json` holds the recorded run's settings (none of them secret: the account sid is already its
 placeholder), whether its callbacks could reach the suite (the pre-flight's result), which deadline checks of
-which actor expired, the number of interactions, and the verdict per requirement. `callbacks.json` holds the callbacks the recorded run judged, scrubbed.
+which actor expired, the number of interactions, and the verdict per requirement. `callbacks.json` holds the
+callbacks the recorded run judged, scrubbed.
 """
 
 from __future__ import annotations
