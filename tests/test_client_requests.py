@@ -23,7 +23,9 @@ FORM = {
 }
 
 
-def _client(seen: list[httpx.Request], max_calls: int | None = None) -> CallsClient:
+def _client(
+    seen: list[httpx.Request], max_calls: int | None = None, *, json_suffix: bool = False
+) -> CallsClient:
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return httpx.Response(200, json={"sid": "c1", "status": "queued"})
@@ -34,6 +36,7 @@ def _client(seen: list[httpx.Request], max_calls: int | None = None) -> CallsCli
         "token-123",
         clock=Clock(),
         max_calls=max_calls,
+        json_suffix=json_suffix,
         transport=httpx.MockTransport(answer),
     )
 
@@ -68,3 +71,15 @@ def test_no_create_goes_out_beyond_the_cap() -> None:
     with pytest.raises(CallBudgetExhausted):
         client.create_call(FORM)
     assert len(seen) == 2
+
+
+@pytest.mark.parametrize(
+    ("json_suffix", "suffix"), [(False, ""), (True, ".json")], ids=["spec-form", "twilio"]
+)
+def test_the_suite_appends_the_calls_path_to_the_base_url(json_suffix: bool, suffix: str) -> None:
+    seen: list[httpx.Request] = []
+    client = _client(seen, json_suffix=json_suffix)
+    client.list_calls()
+    client.fetch_call("c1")
+    base = f"/api/laml/2010-04-01/Accounts/{SID}/Calls"
+    assert [r.url.path for r in seen] == [base + suffix, f"{base}/c1{suffix}"]
