@@ -2,17 +2,17 @@
 
 Two shapes of URL. The plain one (`/status/{token}`, `/laml/{token}/{scenario}`) and an application's
 (`APP_PREFIX`): a path of several segments, one of them percent-encoded, and a query string whose values are
-percent-encoded (`APP_QUERY`), as real applications give them to carry their own state. A signature covers the
-whole URL, query included, so the receiver rebuilds it from the request as it arrived: the raw (still encoded)
-path and query string, under the public base URL (`CALLS_CALLBACK_URL`). A tunnel or proxy in front of the
-receiver may keep the public URL's own path or strip it: either way the URL rebuilt is the one the endpoint
-called.
+percent-encoded, one key repeated, one value empty and one long (`APP_QUERY`), as real applications give
+them to carry their own state. A signature covers the whole URL, query included, so the receiver rebuilds it
+from the request as it arrived: the raw (still encoded) path and query string, under the public base URL
+(`CALLS_CALLBACK_URL`). A tunnel or proxy in front of the receiver may keep the public URL's own path or
+strip it: either way the URL rebuilt is the one the endpoint called.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -28,8 +28,18 @@ __all__ = [
 ]
 
 APP_PREFIX = "/hooks/acme%20corp/v1"
-APP_QUERY = "state=a%2Fb%20c&n=1"
-APP_QUERY_ITEMS: tuple[tuple[str, str], ...] = (("state", "a/b c"), ("n", "1"))
+# An application's own state: a percent-encoded value, a repeated key, an empty value and a long one (a signed
+# blob of 255 characters, `+`, `/` and `=` in it), as real applications carry it.
+APP_QUERY_ITEMS: tuple[tuple[str, str], ...] = (
+    ("state", "a/b c"),
+    ("n", "1"),
+    ("tag", "x"),
+    ("tag", "y"),
+    ("note", ""),
+    ("ctx", "v1." + "Zm9vYmFy+/" * 25 + "=="),
+)
+# state=a%2Fb%20c&n=1&tag=x&tag=y&note=&ctx=v1.Zm9vYmFy%2B%2F…%3D%3D
+APP_QUERY = urlencode(APP_QUERY_ITEMS, quote_via=quote)
 # The ASGI scope key under which `PublicPrefix` keeps the raw path the request arrived with.
 ORIGINAL_RAW_PATH = "calls_conformance.original_raw_path"
 
