@@ -1,7 +1,8 @@
 """Run the whole suite against the reference endpoint with fast and with live-like timings; print figures.
 
 Used by `nox -s bench`. Figures: wall time, HTTP exchanges, calls created, and the ratio of the lifecycle
-scenarios' wall time to the longest single scenario (goal: at most 1.5, i.e. scenarios overlap).
+scenarios' wall time to the longest single scenario (goal: at most 1.5, i.e. scenarios overlap); then the suite's
+own coverage (`suite_coverage.py`: contract clauses judged, requirements with a fault, faults killed).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import suite_coverage
 
 SUITE = [
     sys.executable,
@@ -64,6 +67,7 @@ def main() -> int:
     for row in rows:
         print(" | ".join(str(row[c]) for c in columns))
     failed = [r["timings"] for r in rows if r["exit"] != 0]
+    failed += [] if suite_coverage.main([]) == 0 else ["the fault matrix (a fault the suite does not kill)"]
     if failed:
         print(f"suite runs that did not pass: {failed}", file=sys.stderr)
     return 1 if failed else 0
