@@ -2,7 +2,8 @@
 
 Used by `nox -s bench`. Figures: wall time, HTTP exchanges, calls created (and the calls full coverage needs, by
 the run's plan), and the ratio of the lifecycle scenarios' wall time to the longest single scenario (goal: at most
-1.5, i.e. scenarios overlap).
+1.5, i.e. scenarios overlap); then the suite's own coverage (`suite_coverage.py`: contract clauses judged,
+requirements with a fault, faults killed).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import suite_coverage
 
 SUITE = [
     sys.executable,
@@ -67,6 +70,7 @@ def main() -> int:
     for row in rows:
         print(" | ".join(str(row[c]) for c in columns))
     failed = [r["timings"] for r in rows if r["exit"] != 0]
+    failed += [] if suite_coverage.main([]) == 0 else ["the fault matrix (a fault the suite does not kill)"]
     if failed:
         print(f"suite runs that did not pass: {failed}", file=sys.stderr)
     return 1 if failed else 0

@@ -61,6 +61,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the API form of the embedded reference endpoint (default: the run's CALLS_PROFILE)",
     )
     group.addoption(
+        "--calls-reference-seed-calls",
+        default=0,
+        type=int,
+        metavar="N",
+        help="the embedded reference endpoint's account holds N calls from before the run (older dates, every "
+        "status, other numbers and clients), as a real account does",
+    )
+    group.addoption(
         "--calls-reference-fault",
         action="append",
         default=[],

@@ -81,11 +81,12 @@ class Run:
         timings: str = "fast",
         cassettes: tuple[str, Path] | None = None,
         reference_profile: str | None = None,
+        seed_calls: int = 0,
     ) -> None:
         self.options = options
         self.faults = tuple(faults)
         self.environ = environ
-        self._start = Start(options, environ, self.faults, timings, reference_profile)
+        self._start = Start(options, environ, self.faults, timings, reference_profile, seed_calls)
         self.clock = Clock(cassettes[0] if cassettes else "live")
         self.cassettes = Cassettes(self.clock, cassettes[1]) if cassettes else None
         self.catalog: Catalog = load_catalog()
@@ -128,6 +129,7 @@ class Run:
             timings=option("calls_reference_timings"),
             cassettes=(mode, Path(directory)) if mode else None,
             reference_profile=option("calls_reference_profile"),
+            seed_calls=option("calls_reference_seed_calls") or 0,
         )
         run.problem = problem
         return run

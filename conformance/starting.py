@@ -35,6 +35,7 @@ class Start:
     faults: Sequence[str] = ()
     timings: str = "fast"
     reference_profile: str | None = None
+    seed_calls: int = 0  # calls the embedded endpoint's account holds before the run
 
 
 @dataclasses.dataclass
@@ -68,7 +69,7 @@ def settings_for(start: Start, cassettes: Cassettes | None, clock: Clock, *, run
         return Started(*planned_embedded(settings))
     if settings.embedded:
         profile = start.reference_profile or settings.profile
-        endpoint = start_embedded(settings, start.faults, start.timings, profile)
+        endpoint = start_embedded(settings, start.faults, start.timings, profile, start.seed_calls)
         return Started(endpoint.settings, dict(endpoint.to_numbers), endpoint)
     if start.faults:
         raise ConfigError("--calls-reference-fault needs the embedded endpoint (unset CALLS_BASE_URL)")
