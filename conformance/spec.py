@@ -8,6 +8,8 @@ import functools
 import json
 import re
 import sys
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,8 @@ __all__ = [
     "webhook_schema",
 ]
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
+# spec/ of the repository, shipped inside the package (pyproject.toml): found wherever the package is installed.
+SPEC_DIR: Traversable = files("conformance._spec")
 PROFILES = ("signalwire", "twilio")
 
 _BASE_FILE = "calls.yaml"
@@ -56,7 +59,7 @@ def _patch_in_place(result: dict[str, Any], patch: dict[str, Any]) -> None:
             result[key] = copy.deepcopy(value)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Traversable) -> Any:
     """Parse one YAML file."""
     with path.open(encoding="utf-8") as stream:
         return yaml.safe_load(stream)
