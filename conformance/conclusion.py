@@ -1,5 +1,5 @@
 """How a run ends on paper: from what the ledger saw (or nothing, when the run never started) to the verdict and
-the three reports, written in every case so that a CI artefact never shows an older run's verdict.
+the reports, written in every case so that a CI artefact never shows an older run's verdict.
 
 Used by the run at its end, and by the `calls-conformance` command when pytest stopped before the suite could
 write anything (a usage error of pytest's own).
