@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance.settings import DEFAULT_DEADLINE, SETTINGS
+from conformance.settings import SETTINGS
 
 if TYPE_CHECKING:
     from conformance.handle import Suite
@@ -26,60 +26,55 @@ MARKER = "requirements"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The suite's options, one line of help each, in the first group of `--help` (before pytest's own)."""
     group = parser.getgroup(
-        "calls-conformance", "Calls conformance suite (each option also reads its CALLS_* variable)"
+        "calls-conformance",
+        "Calls conformance suite (each --calls-x-y option also reads the variable CALLS_X_Y)",
+        after="_anonymous",  # pytest's hidden first group: the suite's come right after the positional arguments
     )
     for setting in SETTINGS:
         group.addoption(
-            setting.option,
-            dest=setting.dest,
-            default=None,
-            metavar=setting.env,
-            help=f"{setting.help} [env {setting.env}]",
+            setting.option, dest=setting.dest, default=None, metavar=setting.metavar, help=setting.help
         )
     group.addoption(
         "--calls-only",
         action="append",
         default=[],
         metavar="PATTERN",
-        help="judge only these requirements: ids or glob patterns such as 'CB-*' (repeatable); only the suite "
-        "tests exercising them run, the other requirements report disabled; a pattern matching nothing "
-        "is a usage error",
+        help="judge only these requirement ids or globs, e.g. 'CB-*' (repeatable)",
     )
     group.addoption(
-        "--calls-reference-timings",
-        default="fast",
-        choices=("fast", "live"),
-        help="call timings of the embedded reference endpoint (live: ring 1 s, answer 2 s, talk 5 s)",
+        "--calls-cassettes",
+        default=None,
+        metavar="MODE",
+        help="record the cassettes, or replay them (offline, no endpoint)",
+    )
+    group.addoption(
+        "--calls-cassette-dir",
+        default=None,
+        metavar="DIR",
+        help="where the cassettes are (default cassettes/)",
     )
     group.addoption(
         "--calls-reference-profile",
         default=None,
         choices=("signalwire", "twilio"),
-        help="the API form of the embedded reference endpoint (default: the run's CALLS_PROFILE)",
+        metavar="NAME",
+        help="the embedded endpoint's API form (default: the profile)",
+    )
+    group.addoption(
+        "--calls-reference-timings",
+        default="fast",
+        choices=("fast", "live"),
+        metavar="fast|live",
+        help="the embedded endpoint's call timings (live: talk 5 s)",
     )
     group.addoption(
         "--calls-reference-fault",
         action="append",
         default=[],
         metavar="FAULT",
-        help="start the embedded reference endpoint with this named fault (repeatable; "
-        f"for proving checks fail). Deadline default: {DEFAULT_DEADLINE:g} s",
-    )
-    group.addoption(
-        "--calls-cassettes",
-        default=None,
-        metavar="MODE",
-        help="record: run against the endpoint and rewrite the cassettes (scrubbed: no credential, "
-        "fixed hosts and account), printing what changed; replay: run from the cassettes with "
-        "the network closed but to loopback, no endpoint needed (the recorded run's settings "
-        "apply) [env CALLS_CASSETTES]",
-    )
-    group.addoption(
-        "--calls-cassette-dir",
-        default=None,
-        metavar="DIR",
-        help="where the cassettes are (default cassettes/) [env CALLS_CASSETTE_DIR]",
+        help="start the embedded endpoint with this named fault (repeatable)",
     )
 
 
