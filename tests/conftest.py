@@ -28,7 +28,12 @@ SUITE = [
     "addopts=",
     "-q",
     "--tb=short",
+    # As calls-conformance runs it: the suite's verdicts use no assertion introspection, and rewriting the
+    # plugins' modules was half of a short run's time.
+    "--assert=plain",
 ]
+# Tests sharing one of these session-wide runs go to the same pytest-xdist worker (see pytest_collection_...).
+SHARED_RUNS = ("clean_run", "clean_twilio_run")
 
 
 @dataclasses.dataclass
@@ -86,6 +91,18 @@ def run_suite(
         check=False,
     )
     return finish(process, report_dir)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's `--dist loadgroup` (nox -s tests): each file's tests stay on one worker, as
+    their module-wide fixtures (a recording, a run) are made once; the fault matrix is split by fault run
+    (its tests say their own group); the tests sharing a clean run of the whole suite are one group."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        fixtures = getattr(item, "fixturenames", ())
+        shared = any(name in fixtures for name in SHARED_RUNS)
+        item.add_marker(pytest.mark.xdist_group("clean-runs" if shared else item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(scope="session")
