@@ -5,6 +5,7 @@ file with the machine they came from (cores, CPU model, load before and after).
 Each figure is a `Figure` in FIGURES: a name, the command, a goal in seconds (or none), and what it reads of
 the run's metrics.json. To add one, append a Figure; to add a section of other figures (coverage, live runs),
 add a function to SECTIONS: it gets the parsed arguments and returns a JSON-ready mapping.
+SECTIONS holds the suite's own coverage (`suite_coverage.py`: it runs the fault matrix, minutes).
 `--with-tests` adds `nox -s tests` (minutes).
 """
 
@@ -24,6 +25,8 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+import suite_coverage
 
 __all__ = ["FIGURES", "SECTIONS", "Figure", "machine", "main", "measure"]
 
@@ -56,7 +59,25 @@ FIGURES: list[Figure] = [
     ),
 ]  # fmt: skip
 TESTS = Figure("nox -s tests", (*NOX, "-s", "tests"), 120.0, repeat=False)
-SECTIONS: dict[str, Callable[[argparse.Namespace], Mapping[str, Any]]] = {}
+
+
+def _coverage(args: argparse.Namespace) -> Mapping[str, Any]:
+    """The suite's own coverage (suite_coverage.py), printed: it runs the fault matrix (minutes) unless
+    `--coverage-results FILE` gives the results of an earlier run; `--no-coverage` leaves it out."""
+    if args.no_coverage:
+        return {"computed": False}
+    if args.coverage_results is not None:
+        results = json.loads(args.coverage_results.read_text(encoding="utf-8"))["runs"]
+    else:
+        results = suite_coverage.run_matrix()
+    lines = suite_coverage.figure_lines(results)
+    print(*lines, sep="\n")
+    ran, killed = suite_coverage.kills(results)
+    return {"computed": True, "lines": lines, "faults_run": len(ran), "faults_killed": len(killed),
+            "all_killed": ran == killed}  # fmt: skip
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], Mapping[str, Any]]] = {"coverage": _coverage}
 
 
 def _children_cpu() -> float:
@@ -128,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         "--json", type=Path, default=ROOT / "reports" / "bench.json", help="where to write them"
     )
     parser.add_argument("--with-tests", action="store_true", help="time nox -s tests too (minutes)")
+    parser.add_argument(
+        "--no-coverage", action="store_true", help="leave out the coverage (the fault matrix)"
+    )
+    parser.add_argument("--coverage-results", type=Path, help="the fault matrix's results of an earlier run")
     args = parser.parse_args(argv)
     where = machine()
     figures = [*FIGURES, TESTS] if args.with_tests else FIGURES
@@ -142,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(document, indent=2) + "\n")
     print(f"written to {args.json}")
     failed = [r["name"] for r in rows if r["exit"] not in (0,)]
+    if document.get("coverage", {}).get("all_killed") is False:
+        failed.append("the fault matrix (a fault the suite does not kill)")
     missed = [r["name"] for r in rows if r["met"] is False]
     if missed:
         print(f"goals missed: {missed}", file=sys.stderr)

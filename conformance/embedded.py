@@ -29,10 +29,11 @@ class EmbeddedEndpoint:
 
 
 def start_embedded(
-    settings: Settings, faults: Sequence[str], timings: str, profile: str = "signalwire"
+    settings: Settings, faults: Sequence[str], timings: str, profile: str = "signalwire", seed_calls: int = 0
 ) -> EmbeddedEndpoint:
-    """Start the reference endpoint in `profile`'s form (with `faults`, at `timings`); ConfigError for an unknown
-    fault or timing, or a fault that does not apply to the profile."""
+    """Start the reference endpoint in `profile`'s form (with `faults`, at `timings`, its account holding
+    `seed_calls` calls from before); ConfigError for an unknown fault or timing, or a fault that does not apply
+    to the profile."""
     from conformance.reference import (
         BUSY_NUMBER,
         FAILED_NUMBER,
@@ -42,7 +43,9 @@ def start_embedded(
     )
 
     try:
-        server = ReferenceEndpoint(faults=faults, timings=Timings.named(timings), profile=profile)
+        server = ReferenceEndpoint(
+            faults=faults, timings=Timings.named(timings), profile=profile, seed_calls=seed_calls
+        )
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     server.start()

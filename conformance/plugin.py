@@ -70,6 +70,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the embedded endpoint's call timings (live: talk 5 s)",
     )
     group.addoption(
+        "--calls-reference-seed-calls",
+        default=0,
+        type=int,
+        metavar="N",
+        help="the embedded endpoint's account holds N older calls, as a real one does",
+    )
+    group.addoption(
         "--calls-reference-fault",
         action="append",
         default=[],

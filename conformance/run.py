@@ -81,11 +81,13 @@ class Run:
         timings: str = "fast",
         cassettes: tuple[str, Path] | None = None,
         reference_profile: str | None = None,
+        seed_calls: int = 0,
     ) -> None:
         self.options = options
         self.faults = tuple(faults)
         self.timings = timings
         self.reference_profile = reference_profile
+        self.seed_calls = seed_calls  # calls the embedded endpoint's account holds before the run
         self.environ = environ
         self.clock = Clock(cassettes[0] if cassettes else "live")
         self.cassettes = Cassettes(self.clock, cassettes[1]) if cassettes else None
@@ -125,6 +127,7 @@ class Run:
             timings=option("calls_reference_timings"),
             cassettes=(mode, Path(directory)) if mode else None,
             reference_profile=option("calls_reference_profile"),
+            seed_calls=option("calls_reference_seed_calls") or 0,
         )
         run.problem = problem
         return run
@@ -206,9 +209,8 @@ class Run:
             return recording.settings(settings), dict(recording.to_numbers)
         settings = resolve(self.options, self.environ)
         if settings.embedded:
-            self.endpoint = start_embedded(
-                settings, self.faults, self.timings, self.reference_profile or settings.profile
-            )
+            profile = self.reference_profile or settings.profile
+            self.endpoint = start_embedded(settings, self.faults, self.timings, profile, self.seed_calls)
             return self.endpoint.settings, dict(self.endpoint.to_numbers)
         if self.faults:
             raise ConfigError("--calls-reference-fault needs the embedded endpoint (unset CALLS_BASE_URL)")

@@ -1,5 +1,5 @@
-"""Synthetic callback captures for the callback checks' tests: a correct answered call's set, signed as the
-reference endpoint signs it, and the helpers that change one parameter or judge one requirement."""
+"""Synthetic callback captures, as the receiver records them from a correct endpoint, and how the callback
+scenarios judge them: shared by the callback checks' tests."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from conformance.receiver import Capture
 
 __all__ = [
     "ACCOUNT",
+    "AGREEMENT_REQUIREMENTS",
     "ALL_EVENTS",
     "AUDIO",
     "CALL",
@@ -72,6 +73,13 @@ CB_REQUIREMENTS = (
     "CB-RECORDING-PARAMS",
     "CB-SIGNATURE",
 )
+# Judged against the Call object and the create's URL (tests/test_callback_agreement.py).
+AGREEMENT_REQUIREMENTS = (
+    "CB-AGREES-WITH-CALL",
+    "CB-DURATION-MATCHES",
+    "CB-TIMESTAMP-INSTANT",
+    "CB-URL-AS-GIVEN",
+)
 ALL_EVENTS = frozenset({"initiated", "ringing", "answered", "completed"})
 
 Pairs = list[tuple[str, str]]
@@ -92,7 +100,7 @@ def signed(
 ) -> Capture:
     """A capture as the receiver records it, signed the way a correct endpoint signs it."""
     if method == "GET":
-        url = f"{url}?{urlencode(params)}"
+        url = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
         signature = compute_signature(key, url, ())
         return Capture(kind, "tok", "GET", url, tuple(params), "query", b"", ((header, signature),), at)
     signature = compute_signature(key, url, params)
@@ -218,5 +226,7 @@ def replace_param(capture: Capture, name: str, value: str | None, *, resign: boo
     params = [(k, v) for k, v in capture.params if k != name] + ([(name, value)] if value is not None else [])
     if not resign:
         return dataclasses.replace(capture, params=tuple(params))
-    url = capture.url.split("?")[0]
+    url = capture.url  # a GET's: less the parameters `signed` added to it
+    if capture.method == "GET":
+        url = url[: len(url) - len(urlencode(capture.params)) - 1]
     return signed(capture.kind, url, params, method=capture.method, at=capture.received_at)

@@ -93,6 +93,7 @@ def run_suite(
     return finish(process, report_dir)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Groups for pytest-xdist's `--dist loadgroup` (nox -s tests): each file's tests stay on one worker, as
     their module-wide fixtures (a recording, a run) are made once; the fault matrix is split by fault run
@@ -103,6 +104,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = getattr(item, "fixturenames", ())
         shared = any(name in fixtures for name in SHARED_RUNS)
         item.add_marker(pytest.mark.xdist_group("clean-runs" if shared else item.nodeid.split("::")[0]))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which sends the node ids to the controller
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker under `--dist loadgroup`, each test's node id ends with `@group`, which is how the
+    controller groups them. pytest-xdist 3.8 writes it where pytest 9.2 no longer reads a node id (`_nodeid`), so
+    the tests would be spread one by one: write it where pytest reads it, when it is missing."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId  # pytest >= 9.2; older ones take pytest-xdist's own suffix
+
+    for item in session.items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is not None and "@" not in item.nodeid.rpartition("]")[2]:
+            object.__setattr__(item, "_id", NodeId.parse(f"{item.nodeid}@{mark.args[0]}"))
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,12 @@ import pytest
 
 import conformance
 from conformance.checks import all_checks
-from conformance.lifecycle import callback_scenarios, scenarios  # noqa: F401  (registers the scenarios)
+from conformance.lifecycle import (  # noqa: F401  (registers the scenarios)
+    callback_scenarios,
+    callback_update,
+    fallbacks,
+    scenarios,
+)
 from conformance.lifecycle.runner import SCENARIOS
 
 SKIPPED_PREFIXES = ("conformance.reference", "conformance.common", "conformance.suite.test_")

@@ -2,8 +2,9 @@
 
 A check is `fn(ctx, subject) -> None` that raises `Violation` when the subject breaks its requirement.
 Kinds: "call" (a Call object), "list" (a list envelope), "response" (any HTTP answer), "callback" (one
-captured callback request), "callback-set" (every callback of one call) and "document-set" (every request
-the endpoint made for a document a redirect named).
+captured callback request), "callback-set" (every callback of one call), "document-set" (every request
+the endpoint made for a document a redirect or a fallback named) and "callback-update" (a call's callbacks to the
+StatusCallback URL the create gave and to the one an update gave).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from conformance.failures import NotApplicable
 
 __all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "applicable", "check"]
 
-KINDS = ("call", "list", "response", "callback", "callback-set", "document-set")
+KINDS = ("call", "list", "response", "callback", "callback-set", "document-set", "callback-update")
 
 # A check's context depends on its kind (CheckContext, CallbackContext for callbacks, RedirectContext for
 # documents): typed per function.
@@ -62,7 +63,9 @@ def all_checks() -> dict[str, Check]:
     from conformance.checks import (  # noqa: F401
         call_object,
         call_times,
+        callback_agreement,
         callback_sets,
+        callback_updates,
         callbacks,
         documents,
         listing,

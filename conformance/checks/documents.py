@@ -1,7 +1,9 @@
 """Checks on the requests an endpoint makes for the documents a call runs: after a Url update (a redirect) of an
-answered call, the new document is fetched, with the update's Method, before the deadline.
+answered call, the new document is fetched, with the update's Method, before the deadline; when fetching the
+call's Url fails (no connection, a non-2xx answer, a body that is no LaML document), its FallbackUrl is fetched,
+with FallbackMethod, before the deadline, for a create and after a Url update alike.
 
-Kind "document-set": `fn(ctx, captures)` with every request the receiver captured for the new Url's token.
+Kind "document-set": `fn(ctx, captures)` with every request the receiver captured for the awaited document's token.
 """
 
 from __future__ import annotations
@@ -10,48 +12,73 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from conformance.checks import check
+from conformance.checks import applicable, check
 from conformance.failures import Violation
 
 if TYPE_CHECKING:
     from conformance.capture import Capture
 
-__all__ = ["RedirectContext"]
+__all__ = ["DocumentContext", "RedirectContext"]
 
 
 @dataclasses.dataclass(frozen=True)
-class RedirectContext:
-    """What a redirect asked for: the update's Method, when its 200 arrived (time.time()), and the deadline."""
+class DocumentContext:
+    """What made a document due: the Method it is to be fetched with, from when (time.time()) and within how long,
+    and in words what made it due (`cause`) and what it is (`what`), for a failure's title."""
 
     method: str
     answered_at: float
     deadline: float
+    cause: str = "after a Url update of an in-progress call"
+    what: str = "the new Url"
+    kind: str = "redirect"  # "redirect", "create-fallback" or "update-fallback": which requirement judges it
 
     @property
     def due_by(self) -> float:
         return self.answered_at + self.deadline
 
 
-@check("UPDATE-REDIRECT-FETCH", "document-set")
-def redirect_fetched(ctx: RedirectContext, captures: Sequence[Capture]) -> None:
+RedirectContext = DocumentContext
+
+
+def _requested(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
+    """The document was requested by the deadline, with the Method asked for."""
     fetches = sorted((c for c in captures if c.kind == "document"), key=lambda c: c.received_at)
     wanted = ctx.method.upper()
     if not fetches:
         raise Violation(
-            "after a Url update of an in-progress call the new Url was never requested",
+            f"{ctx.cause} {ctx.what} was never requested",
             received="no request",
             expected=f"a {wanted} request within {ctx.deadline:g} s",
         )
     in_time = [c for c in fetches if c.received_at <= ctx.due_by]
     if not in_time:
         raise Violation(
-            "the new Url was requested only after the deadline",
+            f"{ctx.cause} {ctx.what} was requested only after the deadline",
             received=f"{fetches[0].received_at - ctx.due_by:.1f} s late",
-            expected=f"within {ctx.deadline:g} s of the update's answer",
+            expected=f"within {ctx.deadline:g} s",
         )
     if not any(c.method == wanted for c in in_time):
         raise Violation(
-            "the new Url was requested with another method than the update's Method",
+            f"{ctx.cause} {ctx.what} was requested with another method than the one asked for",
             received=sorted({c.method for c in in_time}),
             expected=wanted,
         )
+
+
+@check("UPDATE-REDIRECT-FETCH", "document-set")
+def redirect_fetched(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
+    applicable(ctx.kind == "redirect")
+    _requested(ctx, captures)
+
+
+@check("CREATE-FALLBACK", "document-set")
+def fallback_fetched_for_a_create(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
+    applicable(ctx.kind == "create-fallback")
+    _requested(ctx, captures)
+
+
+@check("UPDATE-FALLBACK", "document-set")
+def fallback_fetched_after_an_update(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
+    applicable(ctx.kind == "update-fallback")
+    _requested(ctx, captures)

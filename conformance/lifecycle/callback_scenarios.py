@@ -3,41 +3,41 @@ redirect whose new document must be fetched from it.
 
 Each callback scenario creates one call pointing its callbacks at a fresh receiver token, follows the call
 through the API until it ends, waits (bounded, on the receiver's log) for the callbacks, then runs every
-"callback" check on each capture and every "callback-set" check on them all. A call that does not end
-within the deadline, or cannot be created, leaves its requirements skipped, never failed. The redirect
-scenario points an answered call at a document under a fresh token and runs the "document-set" checks on
-the requests the receiver saw for it.
+"callback" check on each capture and every "callback-set" check on them all, against what the create asked
+for and the Call object the API showed once the call had ended. The two main ones give their StatusCallback
+and Url in an application's shape (a path of several segments, a query string with percent-encoded values:
+`receiver.urls`), so that the signature is judged over such URLs, and the Url's requests too. A call that does
+not end within the deadline, or cannot be created, leaves its requirements skipped, never failed. The redirect
+scenario points an answered call at a document under a fresh token and runs the "document-set" checks on the
+requests the receiver saw for it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from conformance.bodies import json_field
 from conformance.capture import Capture
-from conformance.checks import all_checks
 from conformance.checks.callbacks import (
     FINAL_RECORDING_STATUSES,
     CallbackContext,
     is_final,
     sequence_complete,
 )
-from conformance.checks.documents import RedirectContext
-from conformance.clock import Deadline
+from conformance.checks.documents import DocumentContext
 from conformance.failures import NotJudged
-from conformance.graph import ENDED
 from conformance.handle import Suite
 from conformance.lifecycle.actions import Story, not_judged
+from conformance.lifecycle.receiving import follow, judge_kind, wait_for
 from conformance.lifecycle.runner import scenario
 from conformance.lifecycle.story import answer
-from conformance.polling import backoff, poll
 
 if TYPE_CHECKING:
     from conformance.receiver import CallbackReceiver
 
-__all__ = ["Asked"]
+__all__ = ["Asked", "final_recording", "pause_until_ended"]
 
 ALL_EVENTS = ("initiated", "ringing", "answered", "completed")
 # Intermediate callbacks may trail the final one (delivery order may differ): how long they get once it is in.
@@ -46,25 +46,31 @@ STATUS_REQUIREMENTS = (
     "CB-FINAL-EVENT",
     "CB-INTERMEDIATE-EVENTS",
     "CB-METHOD",
+    "CB-URL-AS-GIVEN",
     "CB-PARAMS",
+    "CB-AGREES-WITH-CALL",
     "CB-MEDIA-FINAL",
     "CB-MEDIA-EARLY",
     "CB-DURATION-FINAL",
+    "CB-DURATION-MATCHES",
     "CB-STATUS-PATH",
     "CB-TIMESTAMP",
     "CB-TIMESTAMP-GMT",
+    "CB-TIMESTAMP-INSTANT",
     "CB-SEQUENCE",
     "CB-SIGNATURE",
 )
 FINAL_ONLY_REQUIREMENTS = tuple(r for r in STATUS_REQUIREMENTS if r != "CB-MEDIA-EARLY")
 RECORDING_REQUIREMENTS = ("CB-RECORDING-PARAMS", "CB-SIGNATURE")
-CALLBACK_KINDS = ("status", "recording")
+# Judged: callbacks, and the requests for the call's own document (its Url, under the token: CB-SIGNATURE only).
+JUDGED_KINDS = ("status", "recording", "document")
 REDIRECT = "UPDATE-REDIRECT-FETCH"
 
 
 @dataclasses.dataclass(frozen=True)
 class Asked:
-    """What a scenario's create asks for: the call's LaML document, its callbacks, and the number it rings."""
+    """What a scenario's create asks for: the call's LaML document, its callbacks, the number it rings, and
+    whether its StatusCallback and Url have an application's shape (`app`: the Url is then under the token)."""
 
     laml: str
     events: Sequence[str] = ()
@@ -73,16 +79,21 @@ class Asked:
     record: bool = False
     recording_events: Sequence[str] = ()
     to: str | None = None
+    app: bool = False
 
     def form(self, suite: Suite, receiver: CallbackReceiver, token: str) -> dict[str, Any]:
         """The create's form, with callbacks to the receiver under `token`."""
         extra: dict[str, Any] = {}
+        if self.app:
+            extra["Url"] = receiver.laml_url(self.laml, token, app=True)
         if self.status_callback:
-            extra.update(StatusCallback=receiver.status_url(token), StatusCallbackMethod=self.method)
+            extra.update(
+                StatusCallback=receiver.status_url(token, app=self.app), StatusCallbackMethod=self.method
+            )
             if self.events:
                 extra["StatusCallbackEvent"] = list(self.events)
         if self.record:
-            extra.update(Record="true", RecordingStatusCallback=receiver.recording_url(token))
+            extra.update(Record="true", RecordingStatusCallback=receiver.recording_url(token, app=self.app))
             if self.recording_events:
                 # SignalWire documents a space-separated string, Twilio an array (repeated keys).
                 extra["RecordingStatusCallbackEvent"] = (
@@ -93,7 +104,7 @@ class Asked:
         return suite.create_form(self.to, scenario=self.laml, **extra)
 
     def context(
-        self, suite: Suite, sid: str, observed: Sequence[str], final: str, deadline_at: float
+        self, suite: Suite, form: Mapping[str, Any], sid: str, followed: Any, deadline_at: float
     ) -> CallbackContext:
         """What the callbacks of call `sid` are judged against: this request and what the API showed."""
         return CallbackContext(
@@ -107,22 +118,26 @@ class Asked:
             method=self.method,
             record=self.record,
             recording_events=frozenset(self.recording_events or ("completed",)),
-            observed_statuses=tuple(observed),
-            final_status=final,
+            observed_statuses=tuple(followed.seen),
+            final_status=followed.final,
             deadline_at=deadline_at,
+            call=followed.call,
+            url=form.get("StatusCallback"),
         )
 
 
 @scenario("callbacks-all-events-post", *STATUS_REQUIREMENTS, needs=("create", "callbacks"))
 def all_events_post(suite: Suite) -> None:
-    """Every event requested, POSTed: each arrives signed, numbered and in a legal order; the last is complete."""
-    _story(suite, STATUS_REQUIREMENTS, Asked(laml="pause-1", events=ALL_EVENTS, method="POST"))
+    """Every event requested, POSTed to an application's URL: each arrives signed, numbered, in a legal order,
+    agreeing with the Call; the last is complete."""
+    _story(suite, STATUS_REQUIREMENTS, Asked(laml="pause-1", events=ALL_EVENTS, method="POST", app=True))
 
 
 @scenario("callbacks-default-get", *FINAL_ONLY_REQUIREMENTS, needs=("create", "callbacks"))
 def default_get(suite: Suite) -> None:
-    """No StatusCallbackEvent, method GET: only the final event arrives, its parameters in the query string."""
-    _story(suite, FINAL_ONLY_REQUIREMENTS, Asked(laml="hangup", events=(), method="GET"))
+    """No StatusCallbackEvent, method GET to an application's URL (a query string of its own): only the final
+    event arrives, its parameters added to that query string."""
+    _story(suite, FINAL_ONLY_REQUIREMENTS, Asked(laml="hangup", events=(), method="GET", app=True))
 
 
 @scenario("callbacks-recording", *RECORDING_REQUIREMENTS, needs=("create", "callbacks"))
@@ -160,12 +175,11 @@ def redirect_fetch(suite: Suite) -> None:
         response = story.update(record, {"Url": url, "Method": "GET"})
         if not response.is_success:
             not_judged(REDIRECT, f"the Url update answered {answer(response)} (UPDATE-REDIRECT judges that)")
-        context = RedirectContext("GET", suite.clock.time(), suite.settings.deadline)
-        _wait(suite, receiver, token, lambda caps: any(c.kind == "document" for c in caps), context.deadline)
-        captures = receiver.captures(token)
-        for item in all_checks().values():
-            if item.kind == "document-set":
-                suite.verifier.verify(item.requirement, item.fn, context, captures)
+        context = DocumentContext("GET", suite.clock.time(), suite.settings.deadline)
+        wait_for(
+            suite, receiver, token, lambda caps: any(c.kind == "document" for c in caps), context.deadline
+        )
+        judge_kind(suite, "document-set", context, receiver.captures(token))
 
 
 # ---------------------------------------------------------------- the story every scenario tells
@@ -178,25 +192,28 @@ def _story(suite: Suite, requirements: Sequence[str], asked: Asked) -> None:
         raise NotJudged("no callback receiver in this run")
     deadline = suite.settings.deadline
     token = receiver.new_token()
-    response = suite.client.create_call(asked.form(suite, receiver, token))
+    form = asked.form(suite, receiver, token)
+    response = suite.client.create_call(form)
     sid = json_field(response, "sid")
     if not response.is_success or not isinstance(sid, str):
         _give_up(requirements, f"the create answered {response.status_code}; no call to follow")
-    observed, final = _follow(suite, sid, suite.clock.deadline(deadline), _pause(suite, receiver, token))
-    if final is None:
+    followed = follow(suite, sid, suite.clock.deadline(deadline), pause_until_ended(suite, receiver, token))
+    if followed.final is None:
         _give_up(requirements, f"the call did not end within the deadline ({deadline:g} s)")
     ended_at = suite.clock.time()
     if asked.status_callback:
-        _wait(suite, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
+        wait_for(suite, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
     if asked.record:
-        _wait(suite, receiver, token, lambda caps: any(_final_recording(c) for c in caps), deadline)
+        wait_for(suite, receiver, token, lambda caps: any(final_recording(c) for c in caps), deadline)
     if asked.status_callback:
-        _wait(suite, receiver, token, sequence_complete, GRACE)
-    captures = [c for c in receiver.captures(token) if c.kind in CALLBACK_KINDS]
-    _judge(suite, asked.context(suite, sid, observed, final, ended_at + deadline), captures)
+        wait_for(suite, receiver, token, sequence_complete, GRACE)
+    captures = [c for c in receiver.captures(token) if c.kind in JUDGED_KINDS]
+    context = asked.context(suite, form, sid, followed, ended_at + deadline)
+    judge_kind(suite, "callback", context, captures)
+    judge_kind(suite, "callback-set", context, captures)
 
 
-def _pause(suite: Suite, receiver: CallbackReceiver, token: str) -> Callable[[float], None]:
+def pause_until_ended(suite: Suite, receiver: CallbackReceiver, token: str) -> Callable[[float], None]:
     """Sleep between polls, woken once by a callback that says the call ended (then plain sleeps)."""
     woken = False
 
@@ -205,76 +222,18 @@ def _pause(suite: Suite, receiver: CallbackReceiver, token: str) -> Callable[[fl
         if woken:
             suite.clock.wait(suite.stopping, seconds)
         else:
-            woken = _wait(
+            woken = wait_for(
                 suite,
                 receiver,
                 token,
-                lambda caps: any(is_final(c) or _final_recording(c) for c in caps),
+                lambda caps: any(is_final(c) or final_recording(c) for c in caps),
                 seconds,
             )
 
     return pause
 
 
-def _judge(suite: Suite, ctx: CallbackContext, captures: Sequence[Capture]) -> None:
-    """Run the callback checks: each "callback" one on every capture (up to its first failure), each set one once."""
-    verifier = suite.verifier
-    for item in all_checks().values():
-        if item.kind == "callback":
-            for capture in captures:
-                if not verifier.verify(item.requirement, item.fn, ctx, capture):
-                    break
-        elif item.kind == "callback-set":
-            verifier.verify(item.requirement, item.fn, ctx, captures)
-
-
-def _follow(
-    suite: Suite, sid: str, until: Deadline, pause: Callable[[float], None]
-) -> tuple[list[str], str | None]:
-    """Poll the call until it ends: the distinct statuses seen in order, and the ended status (None: it did not).
-
-    Between polls `pause(seconds)` waits, returning early when a callback says the call has ended.
-    """
-    seen: list[str] = []
-
-    def step() -> bool | None:
-        status = json_field(suite.client.fetch_call(sid), "status")
-        if isinstance(status, str) and (not seen or seen[-1] != status):
-            seen.append(status)
-        return True if isinstance(status, str) and status in ENDED else None
-
-    def wait(seconds: float) -> bool:
-        if suite.stopping.is_set():
-            return True
-        pause(min(seconds, until.remaining()))
-        return False
-
-    ended = poll(step, until, wait, backoff(0.05, 1.5, 1.0))
-    return seen, seen[-1] if ended else None
-
-
-def _wait(
-    suite: Suite,
-    receiver: CallbackReceiver,
-    token: str,
-    predicate: Callable[[list[Capture]], bool],
-    timeout: float,
-) -> bool:
-    """Wait until `predicate(this call's captures)` holds, `timeout` passes or the run stops (a replay has
-    every capture already, so it looks once)."""
-    timer = suite.clock.timer(timeout)
-
-    def holds(captures: Iterable[Capture]) -> bool:
-        return predicate([c for c in captures if c.token == token])
-
-    while True:
-        if receiver.log.wait(holds, timeout=min(0.5, timer.remaining())):
-            return True
-        if timer.passed() or suite.stopping.is_set():
-            return False
-
-
-def _final_recording(capture: Capture) -> bool:
+def final_recording(capture: Capture) -> bool:
     return capture.kind == "recording" and capture.get("RecordingStatus") in FINAL_RECORDING_STATUSES
 
 

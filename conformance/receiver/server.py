@@ -9,6 +9,7 @@ from conformance.clock import Clock
 from conformance.common.loopback import LoopbackServer
 from conformance.receiver.app import create_receiver_app
 from conformance.receiver.captures import CaptureLog
+from conformance.receiver.urls import APP_PREFIX, APP_QUERY
 
 __all__ = ["CallbackReceiver"]
 
@@ -45,20 +46,27 @@ class CallbackReceiver:
     def base_url(self) -> str:
         return self._public_url or self._server.origin
 
-    def laml_url(self, scenario: str, token: str | None = None) -> str:
-        """URL of a LaML document: `hangup`, or `pause-N` (up N seconds, then hang up); under a `token`, each
-        request for it is captured (kind "document")."""
+    def laml_url(self, scenario: str, token: str | None = None, *, app: bool = False) -> str:
+        """URL of a LaML document: `hangup`, or `pause-N` (up N seconds, then hang up), or one failing on purpose
+        (`fail-500`, `not-laml`); under a `token`, each request for it is captured (kind "document"). `app`: in an
+        application's shape (several path segments, one percent-encoded, and a query string; needs a token)."""
+        if app and token:
+            return self._app_url(token, f"laml/{scenario}")
         return f"{self.base_url}/laml/{token}/{scenario}" if token else f"{self.base_url}/laml/{scenario}"
+
+    def _app_url(self, token: str, tail: str) -> str:
+        return f"{self.base_url}{APP_PREFIX}/{token}/{tail}?{APP_QUERY}"
 
     def new_token(self) -> str:
         """A token for one call's callback URLs (repeatable: see conformance.clock)."""
         return self.clock.callback_token()
 
-    def status_url(self, token: str) -> str:
-        return f"{self.base_url}/status/{token}"
+    def status_url(self, token: str, *, app: bool = False) -> str:
+        """Where status callbacks for `token` are captured (`app`: in an application's URL shape)."""
+        return self._app_url(token, "status") if app else f"{self.base_url}/status/{token}"
 
-    def recording_url(self, token: str) -> str:
-        return f"{self.base_url}/recording/{token}"
+    def recording_url(self, token: str, *, app: bool = False) -> str:
+        return self._app_url(token, "recording") if app else f"{self.base_url}/recording/{token}"
 
     def captures(self, token: str, kind: str | None = None) -> list[Capture]:
         return self.log.for_token(token, kind)

@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
         default="signalwire",
         help="the API form it speaks: signalwire (default) or twilio (/2010-04-01, AC/CA sids, 201, ...)",
     )
+    parser.add_argument(
+        "--seed-calls",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the accounts hold N calls from before the start (older dates, every status, other numbers)",
+    )
     parser.add_argument("--list-faults", action="store_true", help="list the faults and exit")
     return parser
 
@@ -57,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=args.host,
             port=args.port,
             profile=args.profile,
+            seed_calls=args.seed_calls,
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -24,6 +24,7 @@ from .faults import Behaviour, FaultSet, OutputFaults
 from .handlers import CallsEndpoint
 from .outbound import HttpOut, Refusal
 from .progress import Lifecycle
+from .seeding import seed
 
 __all__ = ["ReferenceState", "create_app"]
 
@@ -50,6 +51,8 @@ class ReferenceState:
         profile = config.profile
         faults = FaultSet(config.faults, profile)
         store = Store(config.accounts)
+        if config.seed_calls:
+            seed(store, profile, (config.primary, config.other), config.seed_calls)
         headers = (
             profile.signature_headers
             if faults.behaviour.signature_header == "profile"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .config import Account
 from .dates import utcnow
 
-__all__ = ["ENDED", "STATUSES", "Call", "CallParams", "Media", "Store"]
+__all__ = ["ENDED", "STATUSES", "Call", "CallParams", "Media", "Position", "Store"]
 
 STATUSES: tuple[str, ...] = (
     "queued",
@@ -27,6 +27,8 @@ STATUSES: tuple[str, ...] = (
     "no-answer",
 )
 ENDED: frozenset[str] = frozenset({"canceled", "completed", "busy", "failed", "no-answer"})
+# A call's place in the list: its creation date, then its creation order (dates alone may be equal).
+Position = tuple[dt.datetime, int]
 
 
 @dataclass
@@ -49,6 +51,7 @@ class CallParams:
     recording_status_callback_events: frozenset[str] = frozenset({"completed"})
     machine_detection: str = "none"
     twiml: str | None = None  # twilio: instructions given inline instead of a Url
+    replaced_status_callback: str | None = None  # the StatusCallback an update replaced (for a fault only)
 
 
 @dataclass(frozen=True)
@@ -91,12 +94,18 @@ class Call:
     media: Media | None = None
     price: float | None = None
     recording_sid: str | None = None
+    direction: str = "outbound-api"  # calls made through the API; seeded ones may be inbound
     callbacks_sent: int = 0
     history: list[str] = field(default_factory=list)
 
     @property
     def ended(self) -> bool:
         return self.status in ENDED
+
+    @property
+    def position(self) -> Position:
+        """Where the call sits in the newest-first order: its creation date, then its creation order."""
+        return (self.date_created, self.seq)
 
     @property
     def duration(self) -> int:
@@ -113,7 +122,7 @@ class Store:
     def __init__(self, accounts: Iterable[Account]) -> None:
         self.accounts: dict[str, Account] = {account.sid: account for account in accounts}
         self._calls: dict[str, Call] = {}
-        self._seq_of: dict[str, tuple[str, int]] = {}
+        self._position_of: dict[str, tuple[str, Position]] = {}
         self._counter = itertools.count()
         self._last = utcnow()
 
@@ -138,7 +147,7 @@ class Store:
         call = Call(
             sid=sid,
             account_sid=account_sid,
-            seq=next(self._counter),
+            seq=0,  # given by insert
             to=to,
             from_=from_,
             formatted_to=formatted_to,
@@ -149,8 +158,13 @@ class Store:
             date_updated=now,
             history=["queued"],
         )
-        self._calls[sid] = call
-        self._seq_of[sid] = (account_sid, call.seq)
+        return self.insert(call)
+
+    def insert(self, call: Call) -> Call:
+        """Keep a call made elsewhere (seeded, with its own dates); it gets the next creation order."""
+        call.seq = next(self._counter)
+        self._calls[call.sid] = call
+        self._position_of[call.sid] = (call.account_sid, call.position)
         return call
 
     def get(self, account_sid: str, sid: str) -> Call | None:
@@ -163,12 +177,12 @@ class Store:
     def calls_of(self, account_sid: str) -> list[Call]:
         """The account's calls, newest first (date_created, then creation order)."""
         calls = [call for call in self._calls.values() if call.account_sid == account_sid]
-        calls.sort(key=lambda call: (call.date_created, call.seq), reverse=True)
+        calls.sort(key=lambda call: call.position, reverse=True)
         return calls
 
-    def seq_of(self, account_sid: str, sid: str) -> int | None:
-        """Creation order of a call of this account, deleted or not (for page tokens)."""
-        known = self._seq_of.get(sid)
+    def position_of(self, account_sid: str, sid: str) -> Position | None:
+        """Where a call of this account sits in the order, deleted or not (for page tokens)."""
+        known = self._position_of.get(sid)
         return known[1] if known is not None and known[0] == account_sid else None
 
     def all_calls(self) -> list[Call]:

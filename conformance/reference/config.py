@@ -76,8 +76,11 @@ class ReferenceConfig:
     faults: frozenset[str] = frozenset()
     callback_allow: frozenset[str] = frozenset(DEFAULT_CALLBACK_ALLOW)
     max_body_bytes: int = 64 * 1024
+    seed_calls: int = 0  # calls the accounts hold from before the endpoint started (seeding.py)
 
     def __post_init__(self) -> None:
+        if self.seed_calls < 0:
+            raise ValueError(f"seed_calls must be 0 or more, not {self.seed_calls}")
         for name in ("primary", "other"):
             if getattr(self, name) is _GENERATED:
                 object.__setattr__(self, name, Account.generate(self.profile))

@@ -27,6 +27,7 @@ class ReferenceEndpoint:
     ...     endpoint.base_url  # http://127.0.0.1:PORT/api/laml/2010-04-01
     >>> with ReferenceEndpoint(profile="twilio") as endpoint:
     ...     endpoint.base_url  # http://127.0.0.1:PORT/2010-04-01
+    >>> ReferenceEndpoint(seed_calls=300)  # its account already holds 300 calls, of every status
     """
 
     from_number = FROM_NUMBER
@@ -44,6 +45,7 @@ class ReferenceEndpoint:
         host: str = "127.0.0.1",
         port: int = 0,
         profile: str | Profile = "signalwire",
+        seed_calls: int = 0,
     ) -> None:
         if not is_loopback(host):
             raise ValueError(f"the reference endpoint only listens on loopback, not {host!r}")
@@ -60,6 +62,7 @@ class ReferenceEndpoint:
             timings=timings or Timings.fast(),
             faults=validate_faults(faults, chosen.name),
             callback_allow=ReferenceConfig.allow_set(callback_allow),
+            seed_calls=seed_calls,
         )
         self.host = host
         self.app: Starlette = create_app(self.config)

@@ -30,7 +30,7 @@ def _base(call: Call, call_status: str) -> Pairs:
         ("ApiVersion", "2010-04-01"),
         ("CallSid", call.sid),
         ("CallStatus", call_status),
-        ("Direction", "outbound-api"),
+        ("Direction", call.direction),
         ("From", call.from_),
         ("To", call.to),
     ]

@@ -204,7 +204,9 @@ class CallsEndpoint:
         changed = False
         for attribute in _CALL_SETTINGS:
             value = getattr(change, attribute)
-            if value is not None:
+            if value is not None and behaviour.setting_updated(attribute):
+                if attribute == "status_callback" and value != params.status_callback:
+                    params.replaced_status_callback = params.status_callback
                 setattr(params, attribute, value)
                 changed = True
         if change.status is not None:

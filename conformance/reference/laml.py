@@ -76,13 +76,20 @@ def parse_document(body: bytes, base_url: str = "") -> list[Step]:
 
 
 async def load_document(
-    http: HttpOut, url: str, method: str, params: Sequence[tuple[str, str]], key: str
+    http: HttpOut,
+    url: str,
+    method: str,
+    params: Sequence[tuple[str, str]],
+    key: str,
+    *,
+    not_a_document: list[Step] | None = None,
 ) -> list[Step] | None:
-    """Fetch and parse one document; None when refused, failing, not 2xx, or not a document."""
+    """Fetch and parse one document; None when refused, failing or not 2xx, and `not_a_document` (None: a
+    failure too) when a 2xx answer is not a document."""
     response = await http.request("document", url, method, params, key)
     if response is None or not 200 <= response.status_code < 300:
         return None
     try:
         return parse_document(response.content, url)
     except ValueError:
-        return None
+        return not_a_document

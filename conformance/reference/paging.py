@@ -1,7 +1,9 @@
 """GET /Calls: filters, newest-first order and token paging.
 
 A page token is ``PA<sid>`` (the items after that call) or ``PB<sid>`` (the items before it), so
-paging stays stable while calls are created: new calls go to the front and never shift later pages.
+paging stays stable while calls are created: new calls go to the front and never shift later pages. "After"
+is by the call's place in the order (its creation date, then its creation order), so calls created in the same
+second, or kept from before (seeded) in any order, are each listed once.
 As for creates, the query is judged as sent: an empty filter is an invalid value, not a missing one,
 and a parameter given twice is refused. Under twilio the envelope also says where the page sits in the
 whole list (``start``, ``end``: the positions of its first and last call, both 0 on an empty page, as in
@@ -17,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .answers import ApiError
-from .calls_db import STATUSES, Call, Store
+from .calls_db import STATUSES, Call, Position, Store
 from .dates import parse_filter_date
 from .faults import Behaviour, FaultSet
 from .profiles import Profile
@@ -136,11 +138,11 @@ def list_calls(
     token = query.get("PageToken")
     if page > 0 and token is None:
         raise ApiError(400, 54453, "A PageToken must be included if your Page value is larger than 0.")
-    direction, token_seq = None, None
+    direction, mark = None, None
     if token is not None:
         match = _TOKEN.fullmatch(token)
-        token_seq = store.seq_of(account_sid, match.group(2)) if match else None
-        if match is None or token_seq is None:
+        mark = store.position_of(account_sid, match.group(2)) if match else None
+        if match is None or mark is None:
             raise ApiError(400, 21481, "The page token supplied was invalid.")
         direction = match.group(1)
 
@@ -150,17 +152,17 @@ def list_calls(
     if oldest_first:
         ordered.reverse()
 
-    def after(seq: int, mark: int, *, inclusive: bool = False) -> bool:
-        if inclusive and seq == mark:
+    def after(position: Position, mark: Position, *, inclusive: bool = False) -> bool:
+        if inclusive and position == mark:
             return True
-        return seq > mark if oldest_first else seq < mark
+        return position > mark if oldest_first else position < mark
 
     size = page_size if behaviour.list_page_size_honoured else DEFAULT_PAGE_SIZE
-    if direction == "A" and token_seq is not None:
+    if direction == "A" and mark is not None:
         overlap = behaviour.pages_overlap
-        items = [call for call in ordered if after(call.seq, token_seq, inclusive=overlap)][:size]
-    elif direction == "B" and token_seq is not None:
-        before = [call for call in ordered if not after(call.seq, token_seq, inclusive=True)]
+        items = [call for call in ordered if after(call.position, mark, inclusive=overlap)][:size]
+    elif direction == "B" and mark is not None:
+        before = [call for call in ordered if not after(call.position, mark, inclusive=True)]
         items = before[-size:] if before else []
     else:
         items = ordered[:size]
@@ -173,14 +175,18 @@ def list_calls(
             pairs.append(("PageToken", page_token))
         return f"{path}?{urlencode(pairs)}"
 
-    more = bool(items) and len(items) >= size and any(after(call.seq, items[-1].seq) for call in ordered)
+    more = (
+        bool(items)
+        and len(items) >= size
+        and any(after(call.position, items[-1].position) for call in ordered)
+    )
     next_uri = page_uri(page + 1, "PA" + items[-1].sid) if more else None
     if next_uri is None and behaviour.last_page_links_next:
         next_uri = page_uri(page + 1, "PA" + items[-1].sid) if items else page_uri(page, token)
     previous_uri = None
     if page > 0:
-        mark = items[0].sid if items else (match.group(2) if token and match else None)
-        previous_uri = page_uri(page - 1, "PB" + mark) if mark else None
+        first = items[0].sid if items else (match.group(2) if token and match else None)
+        previous_uri = page_uri(page - 1, "PB" + first) if first else None
 
     envelope: dict[str, Any] = {
         "uri": f"{path}?{raw_query}" if raw_query else path,

@@ -79,7 +79,7 @@ class Lifecycle:
     def redirect(self, call: Call) -> None:
         """The call's Url changed while in progress: run the new document from its start."""
         if call.status == "in-progress":
-            self._spawn(call, lambda: self._converse(call, hold=outcome_for(call.to).hold))
+            self._spawn(call, lambda: self._converse(call, hold=outcome_for(call.to).hold, redirected=True))
 
     def stop(self, call: Call) -> None:
         """Stop walking a call without changing it (it was deleted while still up: a fault)."""
@@ -173,27 +173,36 @@ class Lifecycle:
         if call.status == "in-progress":
             await self._converse(call, hold=outcome.hold)
 
-    async def _converse(self, call: Call, *, hold: bool) -> None:
-        """The answered call: hold (test number), or run its document, then complete it."""
+    async def _converse(self, call: Call, *, hold: bool, redirected: bool = False) -> None:
+        """The answered call: hold (test number), or run its document (a redirect's: `redirected`), then
+        complete it."""
         if hold:
             await asyncio.sleep(self.timings.hold_for)
         else:
-            await self._play(call)
+            await self._play(call, redirected=redirected)
         if call.status == "in-progress":
             self._move(call, "completed")
 
-    async def _play(self, call: Call) -> None:
-        key = self._key_of(call.account_sid)
-        params = call.params
+    async def _first_steps(self, call: Call, *, redirected: bool) -> list[Step] | None:
+        """The call's document: its Url's (or inline Twiml), else, when fetching the Url failed, its FallbackUrl's."""
+        key, params, behaviour = self._key_of(call.account_sid), call.params, self.behaviour
         steps = _inline(params.twiml)
         if params.url:
+            blank: list[Step] | None = None if behaviour.fallback_on_bad_document else []
             steps = await load_document(
-                self.http, params.url, params.method, events.document_params(call), key
+                self.http, params.url, params.method, events.document_params(call), key, not_a_document=blank
             )
-        if steps is None and params.fallback_url:
+        falls_back = behaviour.fallback_after_update if redirected else behaviour.fallback_on_create
+        if steps is None and params.fallback_url and falls_back:
+            method = params.fallback_method if behaviour.fallback_method_honoured else "POST"
             steps = await load_document(
-                self.http, params.fallback_url, params.fallback_method, events.document_params(call), key
+                self.http, params.fallback_url, method, events.document_params(call), key
             )
+        return steps
+
+    async def _play(self, call: Call, *, redirected: bool = False) -> None:
+        key = self._key_of(call.account_sid)
+        steps = await self._first_steps(call, redirected=redirected)
         if steps is None:
             await asyncio.sleep(self.timings.talk_for)
             return
@@ -233,15 +242,20 @@ class Lifecycle:
             return
         sequence = call.callbacks_sent
         call.callbacks_sent += 1
-        pairs = events.status_params(call, call_status, sequence, self.store.now(), self.profile)
-        self.http.send(
-            call.sid,
-            "status",
-            params.status_callback,
-            params.status_callback_method if behaviour.status_callback_method_honoured else "POST",
-            self.faults.callback("status", pairs),
-            self._callback_key(call),
+        pairs = self.faults.callback(
+            "status", events.status_params(call, call_status, sequence, self.store.now(), self.profile)
         )
+        method = params.status_callback_method if behaviour.status_callback_method_honoured else "POST"
+        urls = [params.status_callback]
+        if (
+            event == "completed"
+            and behaviour.replaced_status_callback_kept
+            and params.replaced_status_callback
+        ):
+            urls.append(params.replaced_status_callback)
+        for url in urls:
+            target = url if behaviour.status_callback_query_kept else url.split("?", 1)[0]
+            self.http.send(call.sid, "status", target, method, pairs, self._callback_key(call))
 
     def _recording_callback(self, call: Call, status: str) -> None:
         params = call.params

@@ -7,7 +7,12 @@ from typing import cast
 import pytest
 
 from conformance.handle import Suite
-from conformance.lifecycle import callback_scenarios, scenarios  # noqa: F401  (registers the scenarios)
+from conformance.lifecycle import (  # noqa: F401  (registers the scenarios)
+    callback_scenarios,
+    callback_update,
+    fallbacks,
+    scenarios,
+)
 from conformance.lifecycle.runner import SCENARIOS, ScenarioResult, run_scenarios
 
 

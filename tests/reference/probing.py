@@ -8,6 +8,8 @@ from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import httpx
+
 from conformance.common.signature import signature_matches
 from conformance.reference import BUSY_NUMBER, HOLD_NUMBER
 
@@ -27,6 +29,7 @@ __all__ = [
     "oldest_first",
     "pages_overlap",
     "redirected",
+    "repeated_events_refused",
     "seconds",
     "status_only",
     "two_numbers",
@@ -159,3 +162,22 @@ def oldest_first(api: Api) -> bool:
     first, second = created(api)["sid"], created(api)["sid"]
     sids = [call["sid"] for call in listing(api, PageSize=1000)["calls"]]
     return sids.index(first) < sids.index(second)
+
+
+def repeated_events_refused(api: Api) -> bool:
+    """A create with StatusCallbackEvent given twice answers 400."""
+    data = [
+        ("To", api.endpoint.to_number),
+        ("From", api.endpoint.from_number),
+        ("Url", "http://127.0.0.1:9/"),
+        ("StatusCallbackEvent", "initiated"),
+        ("StatusCallbackEvent", "completed"),
+    ]
+    return (
+        api.http.post(
+            api.calls_path(),
+            content=str(httpx.QueryParams(data)),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ).status_code
+        == 400
+    )

@@ -37,9 +37,11 @@ from .probing import (
     oldest_first,
     pages_overlap,
     redirected,
+    repeated_events_refused,
     seconds,
     two_numbers,
 )
+from .update_page import UPDATE_PAGE_PROBES
 
 QUICK = Timings(queued_for=0.01, ring_for=0.02, talk_for=0.05)
 ISO8601 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -70,24 +72,6 @@ def _duration_wrong_type(api: Api) -> bool:
 
 def _extra_field(api: Api) -> bool:
     return set(created(api)) - set(TWILIO_CALL_FIELDS if _twilio(api) else CALL_FIELDS) == {"url"}
-
-
-def _repeated_events(api: Api) -> bool:
-    data = [
-        ("To", api.endpoint.to_number),
-        ("From", api.endpoint.from_number),
-        ("Url", "http://127.0.0.1:9/"),
-        ("StatusCallbackEvent", "initiated"),
-        ("StatusCallbackEvent", "completed"),
-    ]
-    return (
-        api.http.post(
-            api.calls_path(),
-            content=str(httpx.QueryParams(data)),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        ).status_code
-        == 400
-    )
 
 
 def _as(api: Api, auth: Any, account: str | None = None) -> httpx.Response:
@@ -189,6 +173,7 @@ def _badly_signed(api: Api) -> bool:
 
 
 PROBES: dict[str, Callable[[Api], bool]] = {
+    **UPDATE_PAGE_PROBES,
     "call-alias-to": lambda api: (c := created(api))["to_formatted"] != c["formatted_to"],
     "call-alias-from": lambda api: (c := created(api))["from_formatted"] != c["formatted_from"],
     "call-formatted-to-wrong-number": lambda api: (
@@ -238,7 +223,7 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "create-rejects": lambda api: (r := api.create()).status_code == 400 and "10000" in r.text,
     "create-201": lambda api: api.create().status_code == 201,
     "create-200": lambda api: api.create().status_code == 200,
-    "create-rejects-repeated-events": _repeated_events,
+    "create-rejects-repeated-events": repeated_events_refused,
     "json-suffix-missing": lambda api: (
         api.http.get(api.calls_path(json=True)).status_code == 404
         and api.http.get(api.calls_path(json=False)).status_code == 200

@@ -66,6 +66,23 @@ class Behaviour:
     status_callback_method_honoured: bool = True  # StatusCallbackMethod=GET is sent as GET
     status_events_sent: Literal["requested", "all"] = "requested"
     final_status_callback_sent: bool = True
+    status_callback_query_kept: bool = True  # callbacks go to the StatusCallback URL with its query string
+    # FallbackUrl, when fetching the Url fails, and StatusCallback updates of an active call
+    fallback_on_create: bool = True  # the first document (the create's Url) falls back
+    fallback_after_update: bool = True  # a Url update's document falls back
+    fallback_method_honoured: bool = True  # the FallbackUrl is fetched with FallbackMethod (else POST)
+    fallback_on_bad_document: bool = (
+        True  # a 2xx answer that is no LaML document is a failure (else: nothing runs)
+    )
+    updated_status_callback_used: bool = True  # an update's StatusCallback (and its method) take effect
+    updated_status_callback_method_used: bool = True  # an update's StatusCallbackMethod takes effect
+    replaced_status_callback_kept: bool = False  # the final callback also goes to the URL an update replaced
+
+    def setting_updated(self, name: str) -> bool:
+        """Whether an update's value for the call setting `name` (a CallParams field) takes effect."""
+        if name in ("status_callback", "status_callback_method") and not self.updated_status_callback_used:
+            return False
+        return name != "status_callback_method" or self.updated_status_callback_method_used
 
     def status_update(self, status: str, *, answered: bool) -> StatusUpdate:
         """What ``Status=status`` (canceled or completed) does to a live call, answered or not."""

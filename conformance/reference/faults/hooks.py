@@ -47,7 +47,9 @@ __all__ = [
     "forwarded_from",
     "is_final",
     "iso_timestamp",
+    "later_if_answered",
     "legacy_names",
+    "local_time_as_gmt",
     "media_min_above_max",
     "minus_five_timestamp",
     "missing_field",
@@ -57,6 +59,7 @@ __all__ = [
     "no_recordings",
     "not_final",
     "other_account",
+    "other_number",
     "rerender_dates",
     "rewrite_param",
     "set_field",
@@ -334,6 +337,20 @@ def minus_five_timestamp(value: str, pairs: Pairs) -> str:
 
 def final_completed(value: str, pairs: Pairs) -> str:
     return "completed" if value in ENDED else value
+
+
+def later_if_answered(value: str, pairs: Pairs) -> str:
+    """A completed call's CallDuration, 5 s more than the call's (an unanswered one keeps its 0)."""
+    return str(int(value) + 5) if ("CallStatus", "completed") in pairs and value.isdigit() else value
+
+
+def other_number(value: str, pairs: Pairs) -> str:
+    return shift_last_digit(value)
+
+
+def local_time_as_gmt(value: str, pairs: Pairs) -> str:
+    """The wall-clock time of UTC-5 labelled +0000: a valid RFC 2822 GMT date, 5 hours before the event."""
+    return rfc2822(parsedate_to_datetime(value) - dt.timedelta(hours=5))
 
 
 # ---------------------------------------------------------------- hooks on error bodies and envelopes

@@ -1,5 +1,5 @@
-"""The callback signature check held to the public vectors of calls-api-facts.md §7.4, either ordering of
-repeated values, SignalWire's own header, JSON bodies, GET callbacks, and no judgment without a signing key."""
+"""The callback signature check held to the public vectors of calls-api-facts.md §7.4, and to what a signature
+covers: the whole URL (query string included), the form parameters, a JSON body's hash."""
 
 from __future__ import annotations
 

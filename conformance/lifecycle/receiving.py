@@ -1,0 +1,96 @@
+"""What the scenarios that involve the callback receiver share: waiting (bounded) for captures of one token,
+following a call through the API until it ends, and running the checks of a kind on what was captured.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from conformance.bodies import json_body
+from conformance.checks import all_checks
+from conformance.clock import Deadline
+from conformance.graph import ENDED
+from conformance.handle import Suite
+from conformance.polling import backoff, poll
+
+if TYPE_CHECKING:
+    from conformance.capture import Capture
+    from conformance.receiver import CallbackReceiver
+
+__all__ = ["Followed", "follow", "judge_kind", "wait_for"]
+
+
+@dataclasses.dataclass
+class Followed:
+    """A call followed through the API: the distinct statuses seen in order, the status it ended in (None: it did
+    not end in time) and the Call object the last fetch showed."""
+
+    seen: list[str]
+    final: str | None
+    call: dict[str, Any] | None
+
+
+def wait_for(
+    suite: Suite,
+    receiver: CallbackReceiver,
+    token: str,
+    predicate: Callable[[list[Capture]], bool],
+    timeout: float,
+) -> bool:
+    """Wait until `predicate(this token's captures)` holds, `timeout` passes or the run stops (a replay has
+    every capture already, so it looks once)."""
+    timer = suite.clock.timer(timeout)
+
+    def holds(captures: Iterable[Capture]) -> bool:
+        return predicate([c for c in captures if c.token == token])
+
+    while True:
+        if receiver.log.wait(holds, timeout=min(0.5, timer.remaining())):
+            return True
+        if timer.passed() or suite.stopping.is_set():
+            return False
+
+
+def follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], None]) -> Followed:
+    """Poll the call until it ends or `until` passes; between polls `pause(seconds)` waits (it may return early,
+    when a callback says the call has ended)."""
+    followed = Followed([], None, None)
+
+    def step() -> bool | None:
+        body = json_body(suite.client.fetch_call(sid))
+        status = body.get("status") if isinstance(body, dict) else None
+        if isinstance(status, str):
+            followed.call = body
+            if not followed.seen or followed.seen[-1] != status:
+                followed.seen.append(status)
+        return True if isinstance(status, str) and status in ENDED else None
+
+    def wait(seconds: float) -> bool:
+        if suite.stopping.is_set():
+            return True
+        pause(min(seconds, until.remaining()))
+        return False
+
+    if poll(step, until, wait, backoff(0.05, 1.5, 1.0)):
+        followed.final = followed.seen[-1]
+    return followed
+
+
+def judge_kind(
+    suite: Suite, kind: str, ctx: object, captures: Sequence[Capture], only: Iterable[str] | None = None
+) -> None:
+    """Run every check of `kind` (of the requirements `only` names, if given) on `captures`: a "callback" check
+    on each capture (up to its first failure), the others once on them all."""
+    verifier = suite.verifier
+    chosen = None if only is None else frozenset(only)
+    for item in all_checks().values():
+        if item.kind != kind or (chosen is not None and item.requirement not in chosen):
+            continue
+        if kind == "callback":
+            for capture in captures:
+                if not verifier.verify(item.requirement, item.fn, ctx, capture):
+                    break
+        else:
+            verifier.verify(item.requirement, item.fn, ctx, captures)
