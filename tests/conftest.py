@@ -113,11 +113,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     the tests would be spread one by one: write it where pytest reads it, when it is missing."""
     if not getattr(session.config.option, "loadgroup", False):
         return
-    from _pytest.nodeid import NodeId  # pytest >= 9.2; older ones take pytest-xdist's own suffix
-
     for item in session.items:
         mark = item.get_closest_marker("xdist_group")
         if mark is not None and "@" not in item.nodeid.rpartition("]")[2]:
+            from _pytest.nodeid import NodeId  # pytest >= 9.2 (older ones took pytest-xdist's suffix)
+
             object.__setattr__(item, "_id", NodeId.parse(f"{item.nodeid}@{mark.args[0]}"))
 
 
