@@ -3,6 +3,7 @@ project's tests, lint, the standard spec tools, and the reference endpoint alone
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -24,9 +25,19 @@ CASSETTES = {"signalwire": "cassettes", "twilio": "cassettes/twilio"}
 
 
 def _install(session: nox.Session, *extras: str) -> None:
-    """Install the project (editable, so spec/ is read from the checkout) with the extras asked for."""
+    """Install the project (editable, so spec/ is read from the checkout) with the extras asked for, unless the
+    session's venv already holds that install of this pyproject.toml: an editable install follows the code, and
+    only pyproject.toml (dependencies, entry points, packages) can make it stale."""
     target = f".[{','.join(extras)}]" if extras else "."
+    stamp = hashlib.sha256(Path("pyproject.toml").read_bytes() + target.encode()).hexdigest()
+    location = getattr(session.virtualenv, "location", None)  # none under --no-venv
+    marker = Path(location, "calls-conformance.installed") if location else None
+    if marker is not None and marker.is_file() and marker.read_text() == stamp:
+        session.log(f"{target} already installed from this pyproject.toml")
+        return
     session.install("-e", target)
+    if marker is not None:
+        marker.write_text(stamp)
 
 
 @nox.session(python=PYTHON)
@@ -82,7 +93,10 @@ def compare(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the project's own tests (the spec, the checks, the reference endpoint and every named fault)."""
     _install(session, "dev")
-    session.run("python", "-m", "pytest", "tests", *session.posargs)
+    # pytest-xdist: each file's tests on one worker, the fault matrix split by fault run (the groups are set in
+    # tests/conftest.py). Two workers a core: many suite runs wait on a call's progress part of their time.
+    parallel = ["-n", str(2 * (os.cpu_count() or 1)), "--dist", "loadgroup"]
+    session.run("python", "-m", "pytest", "tests", *parallel, *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -123,8 +137,10 @@ def spec_tools(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Time the whole suite on the reference endpoint, fast and live-like timings; print the figures."""
-    _install(session)
+    """The speed figures against their goals (benchmarks/bench.py; -- --runs N, --json PATH, --with-tests): each
+    command's median wall time, HTTP exchanges and CPU time per exchange, written to reports/bench.json. The dev
+    extra brings nox, which times the nox sessions from inside this one."""
+    _install(session, "dev")
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 

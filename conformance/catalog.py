@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Iterator
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import yaml
 
 __all__ = ["CATALOG_PATH", "Catalog", "Requirement", "load_catalog"]
 
-CATALOG_PATH = Path(__file__).resolve().parent.parent / "spec" / "requirements.yaml"
+# spec/requirements.yaml, shipped inside the package as conformance._spec (pyproject.toml).
+CATALOG_PATH: Traversable = files("conformance._spec") / "requirements.yaml"
 LEVELS = ("MUST", "SHOULD")
 CAPABILITIES = ("create", "callbacks")
 
@@ -86,7 +88,7 @@ def _requirement(entry: dict) -> Requirement:
 
 
 @functools.cache
-def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
+def load_catalog(path: Traversable = CATALOG_PATH) -> Catalog:
     """Read and validate the catalog file."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Catalog(tuple(_requirement(entry) for entry in document["requirements"]))

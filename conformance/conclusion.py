@@ -1,5 +1,5 @@
 """How a run ends on paper: from what the ledger saw (or nothing, when the run never started) to the verdict and
-the three reports, written in every case so that a CI artefact never shows an older run's verdict.
+the reports, written in every case so that a CI artefact never shows an older run's verdict.
 
 Used by the run at its end, and by the `calls-conformance` command when pytest stopped before the suite could
 write anything (a usage error of pytest's own).
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from conformance.catalog import Catalog, load_catalog
 from conformance.outcomes import Ledger, Result
 from conformance.redact import strip_userinfo
-from conformance.report import Facts, write_reports
+from conformance.report import Facts, append_step_summary, write_reports
 from conformance.settings import PROFILES, raw_setting
 from conformance.verdict import Verdict, decide, not_carried_out
 from conformance.waivers import Waiver, WaiverStatus, apply_waivers, today
@@ -79,15 +81,32 @@ def conclude(
 
 
 def write_conclusion(
-    directory: Path, conclusion: Conclusion, facts: Facts, secrets: Iterable[str]
+    directory: Path,
+    conclusion: Conclusion,
+    facts: Facts,
+    secrets: Iterable[str],
+    environ: Mapping[str, str] = os.environ,
 ) -> list[Path]:
-    """Write the reports to `directory`, or to the default one when that cannot be written."""
+    """Write the reports to `directory`, or to the default one when that cannot be written; under GitHub Actions
+    (GITHUB_STEP_SUMMARY set), append the matrix to the step summary too."""
+    secrets = tuple(secrets)
+    _step_summary(environ.get("GITHUB_STEP_SUMMARY"), conclusion, facts, secrets)
     try:
         return write_reports(directory, conclusion.results, conclusion.verdict, facts, secrets)
     except OSError:
         if directory == DEFAULT_REPORT_DIR:
             raise
         return write_reports(DEFAULT_REPORT_DIR, conclusion.results, conclusion.verdict, facts, secrets)
+
+
+def _step_summary(path: str | None, conclusion: Conclusion, facts: Facts, secrets: Sequence[str]) -> None:
+    """The matrix appended to GitHub's step summary; a summary that cannot be written costs the run nothing."""
+    if not path:
+        return
+    try:
+        append_step_summary(Path(path), conclusion.results, conclusion.verdict, facts, secrets)
+    except OSError as exc:
+        print(f"calls-conformance: step summary not written ({path}): {exc}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------------- settings as given, when unresolved

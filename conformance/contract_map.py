@@ -22,6 +22,8 @@ import dataclasses
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import yaml
@@ -43,7 +45,7 @@ __all__ = [
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CONTRACT_PATH = REPOSITORY.parent / "shared" / "contract-decisions.md"
-MAP_PATH = REPOSITORY / "spec" / "contract-map.yaml"
+MAP_PATH: Traversable = files("conformance._spec") / "contract-map.yaml"  # shipped with the spec
 INTRODUCTION = "Introduction"
 # A sentence ends at . ! or ? (or one closing a parenthesis) followed by a space and a new sentence: a capital,
 # a code span, a parenthesis, or a profile's name opening a clause of its own ("twilio: `.json` only").
@@ -114,7 +116,7 @@ def _clause(entry: dict[str, object]) -> Clause:
     )
 
 
-def load_map(path: Path = MAP_PATH) -> tuple[Clause, ...]:
+def load_map(path: Traversable = MAP_PATH) -> tuple[Clause, ...]:
     """The map's clauses, in the contract's order; ValueError for an entry that is not exactly one kind."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(_clause(entry) for entry in document["clauses"])

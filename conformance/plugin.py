@@ -1,102 +1,98 @@
 """The pytest plugin: options, the `requirements` and `needs` markers, the `calls_suite` fixture, and hooks that
 delegate to the session's run (`conformance.run`), to where outcomes become pytest's (`conformance.pytest_outcomes`)
-and to what the terminal says (`conformance.terminal`: the start, progress, the plan and the verdict).
+and to what the terminal says (`conformance.terminal`: the start, progress, the plan and the verdict). With
+`--calls-plan` the suite's tests are collected, the plan is printed, and nothing runs.
 
-It stays inert in sessions that collect no suite test (tests marked `requirements`). With `--calls-plan` the
-suite's tests are collected, the plan is printed, and nothing runs.
+It stays inert in sessions that collect no suite test (tests marked `requirements`): it imports only the
+settings' table at load, and makes the run (the catalog, the client, Schemathesis, the reference endpoint…) only
+once suite tests are collected, so any other pytest session in the environment pays nothing for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance import pytest_outcomes as outcomes
-from conformance import terminal
-from conformance.cassettes import LOOPBACK_HOSTS
-from conformance.failures import HarnessError
-from conformance.handle import Suite
-from conformance.run import Run
-from conformance.settings import DEFAULT_DEADLINE, SETTINGS
+from conformance.settings import SETTINGS
+
+if TYPE_CHECKING:
+    from conformance.handle import Suite
+    from conformance.run import Run
 
 __all__ = ["calls_suite"]
 
-RUN = pytest.StashKey[Run]()
+RUN = pytest.StashKey["Run"]()
 MARKER = "requirements"
+NEEDS = (
+    "needs"  # conformance.pytest_outcomes.NEEDS, named here so that loading the plugin imports nothing more
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The suite's options, one line of help each, in the first group of `--help` (before pytest's own)."""
     group = parser.getgroup(
-        "calls-conformance", "Calls conformance suite (each option also reads its CALLS_* variable)"
+        "calls-conformance",
+        "Calls conformance suite (each --calls-x-y option also reads the variable CALLS_X_Y)",
+        after="_anonymous",  # pytest's hidden first group: the suite's come right after the positional arguments
     )
     for setting in SETTINGS:
         group.addoption(
-            setting.option,
-            dest=setting.dest,
-            default=None,
-            metavar=setting.env,
-            help=f"{setting.help} [env {setting.env}]",
+            setting.option, dest=setting.dest, default=None, metavar=setting.metavar, help=setting.help
         )
     group.addoption(
         "--calls-only",
         action="append",
         default=[],
         metavar="PATTERN",
-        help="judge only these requirements: ids or glob patterns such as 'CB-*' (repeatable); only the suite "
-        "tests exercising them run, the other requirements report disabled; a pattern matching nothing "
-        "is a usage error",
+        help="judge only these requirement ids or globs, e.g. 'CB-*' (repeatable)",
     )
     group.addoption(
-        "--calls-reference-timings",
-        default="fast",
-        choices=("fast", "live"),
-        help="call timings of the embedded reference endpoint (live: ring 1 s, answer 2 s, talk 5 s)",
+        "--calls-cassettes",
+        default=None,
+        metavar="MODE",
+        help="record the cassettes, or replay them (offline, no endpoint)",
+    )
+    group.addoption(
+        "--calls-cassette-dir",
+        default=None,
+        metavar="DIR",
+        help="where the cassettes are (default cassettes/)",
     )
     group.addoption(
         "--calls-reference-profile",
         default=None,
         choices=("signalwire", "twilio"),
-        help="the API form of the embedded reference endpoint (default: the run's CALLS_PROFILE)",
+        metavar="NAME",
+        help="the embedded endpoint's API form (default: the profile)",
+    )
+    group.addoption(
+        "--calls-reference-timings",
+        default="fast",
+        choices=("fast", "live"),
+        metavar="fast|live",
+        help="the embedded endpoint's call timings (live: talk 5 s)",
     )
     group.addoption(
         "--calls-reference-seed-calls",
         default=0,
         type=int,
         metavar="N",
-        help="the embedded reference endpoint's account holds N calls from before the run (older dates, every "
-        "status, other numbers and clients), as a real account does",
+        help="the embedded endpoint's account holds N older calls, as a real one does",
     )
     group.addoption(
         "--calls-reference-fault",
         action="append",
         default=[],
         metavar="FAULT",
-        help="start the embedded reference endpoint with this named fault (repeatable; "
-        f"for proving checks fail). Deadline default: {DEFAULT_DEADLINE:g} s",
-    )
-    group.addoption(
-        "--calls-cassettes",
-        default=None,
-        metavar="MODE",
-        help="record: run against the endpoint and rewrite the cassettes (scrubbed: no credential, "
-        "fixed hosts and account), printing what changed; replay: run from the cassettes with "
-        "the network closed but to loopback, no endpoint needed (the recorded run's settings "
-        "apply) [env CALLS_CASSETTES]",
-    )
-    group.addoption(
-        "--calls-cassette-dir",
-        default=None,
-        metavar="DIR",
-        help="where the cassettes are (default cassettes/) [env CALLS_CASSETTE_DIR]",
+        help="start the embedded endpoint with this named fault (repeatable)",
     )
     group.addoption(
         "--calls-plan",
         action="store_true",
         default=False,
-        help="print what a run with these settings would do (calls it would create, numbers it would dial, "
-        "requirements it would judge or skip, and why) and run nothing: no endpoint is contacted",
+        help="print what a run with these settings would do, contacting nothing",
     )
 
 
@@ -104,11 +100,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}(*ids): catalog requirements this suite test exercises")
     config.addinivalue_line(
         "markers",
-        f"{outcomes.NEEDS}(needs, actor=None): what this suite test needs of the run (capabilities, the calls it "
-        "creates at most); the plan and the call budget read it",
+        f"{NEEDS}(needs, actor=None): what this suite test needs of the run (capabilities, the calls it creates at "
+        "most); the plan and the call budget read it",
     )
-    config.stash[RUN] = outcomes.new_run(config)
-    config.stash[RUN].planning = bool(config.getoption("calls_plan"))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -118,7 +112,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     suite_items = [item for item in items if item.get_closest_marker(MARKER)]
     if not suite_items:
         return
-    run = config.stash[RUN]
+    from conformance import pytest_outcomes as outcomes
+
+    run = config.stash[RUN] = outcomes.new_run(config)
+    run.planning = bool(config.getoption("calls_plan"))
     tests = [(item.nodeid, _requirements(item)) for item in suite_items]
     kept = set(outcomes.activate(run, tests, config.getoption("calls_only")))
     if run.clock.replaying:
@@ -131,21 +128,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The suite tests that will run (after every deselection) are the plan's consumers."""
-    run = session.config.stash[RUN]
-    if run.active:
-        run.consumers = [
-            outcomes.consumer_of(item, _actor(item), _requirements(item))
-            for item in session.items
-            if item.get_closest_marker(MARKER)
-        ]
+    run = session.config.stash.get(RUN, None)
+    if run is None or not run.active:
+        return
+    from conformance import pytest_outcomes as outcomes
+
+    run.consumers = [
+        outcomes.consumer_of(item, _actor(item), _requirements(item))
+        for item in session.items
+        if item.get_closest_marker(MARKER)
+    ]
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> bool | None:
     """With --calls-plan: print the plan and run nothing."""
-    run = session.config.stash[RUN]
-    if not (run.active and run.planning):
+    run = session.config.stash.get(RUN, None)
+    if run is None or not (run.active and run.planning):
         return None
+    from conformance import pytest_outcomes as outcomes
+    from conformance import terminal
+    from conformance.failures import HarnessError
+
     try:
         lines = terminal.plan_lines(run)
     except HarnessError as error:
@@ -167,6 +171,8 @@ def _close_network(config: pytest.Config) -> None:
     blocking (its per-test --block-network would open it again between tests, so it is left to this)."""
     from pytest_recording import network
 
+    from conformance.cassettes import LOOPBACK_HOSTS
+
     allowed = config.getoption("allowed_hosts", None)
     network.block(allowed_hosts=allowed.split(",") if allowed else list(LOOPBACK_HOSTS))
     if getattr(config.option, "block_network", False):
@@ -185,8 +191,8 @@ def _last_of_file(item: pytest.Item, nextitem: pytest.Item | None) -> bool:
 
 def _suite_test(item: pytest.Item) -> Run | None:
     """The run, when `item` is a suite test of an active run."""
-    run = item.config.stash[RUN]
-    return run if run.active and item.get_closest_marker(MARKER) else None
+    run = item.config.stash.get(RUN, None)
+    return run if run is not None and run.active and item.get_closest_marker(MARKER) else None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -212,11 +218,17 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.fixture(scope="session")
 def calls_suite(request: pytest.FixtureRequest) -> Generator[Suite, None, None]:
     """The run's client, verifier, settings and clock; ends every call it created when the session ends."""
-    run = request.config.stash[RUN]
+    from conformance import pytest_outcomes as outcomes
+
+    run = request.config.stash.get(RUN, None)
+    if run is None:
+        raise pytest.UsageError("calls_suite serves suite tests only (tests marked requirements)")
     with outcomes.suite_of(run) as suite:
         plugins = request.config.pluginmanager
         reporter = plugins.get_plugin("terminalreporter")
         if reporter is not None:
+            from conformance import terminal
+
             screen = terminal.Terminal(reporter, plugins.get_plugin("capturemanager"))
             screen.lines(run.announcements)
             suite.progress.sink = terminal.ProgressLine(screen)
@@ -229,6 +241,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     run = _suite_test(item)
     if run is None or run.suite is None:
         return (yield)
+    from conformance import pytest_outcomes as outcomes
+
     actor = outcomes.consumer_of(item, _actor(item), ()).actor
     return (yield from outcomes.judged_call(run, run.suite, item.nodeid, _requirements(item), actor))
 
@@ -238,21 +252,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     run = _suite_test(item)
     if run is not None and run.suite is not None:
+        from conformance import pytest_outcomes as outcomes
+
         outcomes.shape_report(run, _actor(item), call, report)
     return report
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if session.config.option.collectonly:
-        return  # listing the suite's tests is no run: no verdict, no reports
-    session.exitstatus = session.config.stash[RUN].finish(exitstatus)
+    run = session.config.stash.get(RUN, None)
+    if run is None or session.config.option.collectonly:
+        return  # no suite test, or listing the suite's tests: no run, no verdict, no reports
+    session.exitstatus = run.finish(exitstatus)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    run = config.stash[RUN]
-    if not run.active or run.planning:
+    run = config.stash.get(RUN, None)
+    if run is None or not run.active or run.planning:
         return
+    from conformance import terminal
+
     lines = terminal.summary_lines(run)
     if run.conclusion is not None and run.conclusion.verdict.name != "not-carried-out":
         terminalreporter.section("calls-conformance verdict")
@@ -264,7 +283,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The verdict is the terminal's last line (after pytest's own counts)."""
     run = config.stash.get(RUN, None)
-    line = terminal.final_line(run) if run is not None else None
+    if run is None:
+        return
+    from conformance import terminal
+
+    line = terminal.final_line(run)
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if line is not None and reporter is not None:
         reporter.write_line(line, bold=True)

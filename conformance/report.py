@@ -1,4 +1,5 @@
-"""The run's reports: conformance.json, junit.xml and report.md, and the verdict table for the terminal.
+"""The run's reports: conformance.json, junit.xml, report.md and report.html (`conformance.report_html`), the
+Markdown matrix for a GitHub step summary, and the verdict table for the terminal.
 
 Every report states the verdict (`conformance.verdict`) and lists every requirement of the catalog exactly once;
 each passes through `redact()` before it is written.
@@ -15,12 +16,13 @@ from typing import Any
 
 from conformance.outcomes import Outcome, Result
 from conformance.redact import redact
+from conformance.report_html import html_page, outcome_label
 from conformance.verdict import Verdict
 from conformance.waivers import WaiverStatus
 
-__all__ = ["REPORTS", "Facts", "summary", "verdict_lines", "write_reports"]
+__all__ = ["REPORTS", "Facts", "append_step_summary", "summary", "verdict_lines", "write_reports"]
 
-REPORTS = ("conformance.json", "junit.xml", "report.md")
+REPORTS = ("conformance.json", "junit.xml", "report.md", "report.html")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,10 +48,6 @@ def summary(results: Sequence[Result]) -> dict[str, int]:
         "waived": sum(r.outcome is Outcome.WAIVED for r in results),
         "disabled": sum(r.outcome is Outcome.DISABLED for r in results),
     }
-
-
-def _label(result: Result) -> str:
-    return "warned" if result.warned else result.outcome.label
 
 
 def _document(results: Sequence[Result], verdict: Verdict, facts: Facts) -> dict[str, Any]:
@@ -129,7 +127,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def _markdown(results: Sequence[Result], verdict: Verdict, facts: Facts) -> str:
+def _markdown(results: Sequence[Result], verdict: Verdict, facts: Facts, *, full: bool = True) -> str:
+    """report.md; not `full` (a step summary), each message is cut to its first line."""
     counts = summary(results)
     target = facts.target
     lines = [
@@ -163,9 +162,12 @@ def _markdown(results: Sequence[Result], verdict: Verdict, facts: Facts) -> str:
         lines.append("")
     lines += ["| requirement | level | outcome | requirement text | message |", "|---|---|---|---|---|"]
     for r in results:
-        message = " ".join(part for part in (r.note, r.message) if part)
+        message = " ".join(
+            part for part in (r.note, r.message if full else r.message.partition("\n")[0]) if part
+        )
         lines.append(
-            f"| {r.requirement.id} | {r.requirement.level} | {_label(r)} | {_cell(r.requirement.text)} | {_cell(message)} |"
+            f"| {r.requirement.id} | {r.requirement.level} | {outcome_label(r)} | {_cell(r.requirement.text)} "
+            f"| {_cell(message)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -173,13 +175,14 @@ def _markdown(results: Sequence[Result], verdict: Verdict, facts: Facts) -> str:
 def write_reports(
     directory: Path, results: Sequence[Result], verdict: Verdict, facts: Facts, secrets: Iterable[str]
 ) -> list[Path]:
-    """Write the three reports, each passed through redact(); returns their paths (OSError if it cannot)."""
+    """Write the reports, each passed through redact(); returns their paths (OSError if it cannot)."""
     directory.mkdir(parents=True, exist_ok=True)
     secrets = tuple(secrets)
     contents = {
         "conformance.json": json.dumps(_document(results, verdict, facts), indent=2) + "\n",
         "junit.xml": _junit(results, verdict, facts),
         "report.md": _markdown(results, verdict, facts),
+        "report.html": html_page(results, verdict, facts, summary(results), secrets),
     }
     paths = []
     for name, text in contents.items():
@@ -187,6 +190,14 @@ def write_reports(
         path.write_text(redact(text, secrets), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def append_step_summary(
+    path: Path, results: Sequence[Result], verdict: Verdict, facts: Facts, secrets: Iterable[str]
+) -> None:
+    """Append the Markdown matrix (each message's first line) to a GitHub step summary file, redacted."""
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(redact(_markdown(results, verdict, facts, full=False), tuple(secrets)) + "\n")
 
 
 def verdict_lines(

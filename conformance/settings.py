@@ -37,6 +37,7 @@ class Setting:
     env: str
     help: str
     parse: Callable[[str], Any] = str
+    metavar: str = "VALUE"
 
     @property
     def option(self) -> str:
@@ -102,66 +103,65 @@ def _http_url(text: str) -> str:
     return text.rstrip("/")
 
 
+# Each help fits one line of `--help` (tests/test_help.py), the variable's name aside: the option's in capitals.
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "base_url",
         "CALLS_BASE_URL",
-        "endpoint base URL ending at the API version; unset: the embedded reference endpoint",
+        "endpoint URL ending at the API version; unset: embedded",
         _http_url,
+        "URL",
     ),
-    Setting("account_sid", "CALLS_ACCOUNT_SID", "account sid / project id (Basic user)"),
-    Setting("auth_token", "CALLS_AUTH_TOKEN", "auth token / API token (Basic password)"),
-    Setting("signing_key", "CALLS_SIGNING_KEY", "key that signs callbacks (default: the auth token)"),
+    Setting("account_sid", "CALLS_ACCOUNT_SID", "account sid / project id (Basic user)", metavar="SID"),
+    Setting("auth_token", "CALLS_AUTH_TOKEN", "auth token / API token (Basic password)", metavar="TOKEN"),
+    Setting(
+        "signing_key",
+        "CALLS_SIGNING_KEY",
+        "key that signs callbacks (default: the auth token)",
+        metavar="KEY",
+    ),
     Setting(
         "from_number",
         "CALLS_FROM_NUMBER",
-        "E.164 number calls are made from; more, comma-separated, let the From filter be judged",
+        "E.164 number(s) calls are made from, comma-separated",
         _numbers,
+        "E164",
     ),
     Setting(
-        "to_number",
-        "CALLS_TO_NUMBER",
-        "E.164 number calls are made to; more, comma-separated, let the To filter be judged",
-        _numbers,
+        "to_number", "CALLS_TO_NUMBER", "E.164 number(s) calls are made to, comma-separated", _numbers, "E164"
     ),
-    Setting("profile", "CALLS_PROFILE", "signalwire or twilio (default signalwire)", _profile),
+    Setting("profile", "CALLS_PROFILE", "signalwire (default) or twilio", _profile, "NAME"),
     Setting(
         "max_calls",
         "CALLS_MAX_CALLS",
-        "most calls one run may create; 0 = read-only (default 0 external, unlimited embedded)",
+        "most calls a run may create; 0: read-only (default 0 external)",
         _non_negative_int,
+        "N",
     ),
     Setting(
         "deadline",
         "CALLS_DEADLINE",
-        f"seconds a call may take to progress or end, and a callback to arrive (default {DEFAULT_DEADLINE:g})",
+        f"how long a call may take to progress or end (default {DEFAULT_DEADLINE:g})",
         _positive_float,
+        "SECONDS",
     ),
     Setting(
         "callback_url",
         "CALLS_CALLBACK_URL",
-        "public base URL reaching the suite's callback receiver (live endpoints)",
+        "public URL reaching the callback receiver (live endpoints)",
         _http_url,
+        "URL",
     ),
     Setting(
         "callback_listen",
         "CALLS_CALLBACK_LISTEN",
-        "host:port the callback receiver binds, for a tunnel or port forward (default 127.0.0.1:0, a free port)",
+        "host:port the callback receiver binds",
         _listen,
+        "HOST:PORT",
     ),
-    Setting("report_dir", "CALLS_REPORT_DIR", "where reports are written (default reports/)", Path),
-    Setting(
-        "waivers",
-        "CALLS_WAIVERS",
-        "YAML list of known deviations {id, reason, until}: a waived failure does not fail the run",
-        Path,
-    ),
-    Setting(
-        "strict",
-        "CALLS_STRICT",
-        "1: an applicable MUST requirement that was skipped fails the run (verdict partial exits 1)",
-        _flag,
-    ),
+    Setting("report_dir", "CALLS_REPORT_DIR", "where reports are written (default reports/)", Path, "DIR"),
+    Setting("waivers", "CALLS_WAIVERS", "YAML list of known deviations {id, reason, until}", Path, "FILE"),
+    Setting("strict", "CALLS_STRICT", "1: a skipped applicable MUST requirement fails the run", _flag, "0|1"),
 )
 
 

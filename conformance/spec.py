@@ -8,6 +8,8 @@ import functools
 import json
 import re
 import sys
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,8 @@ __all__ = [
     "webhook_schema",
 ]
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
+# spec/ of the repository, shipped inside the package (pyproject.toml): found wherever the package is installed.
+SPEC_DIR: Traversable = files("conformance._spec")
 PROFILES = ("signalwire", "twilio")
 
 _BASE_FILE = "calls.yaml"
@@ -56,7 +59,7 @@ def _patch_in_place(result: dict[str, Any], patch: dict[str, Any]) -> None:
             result[key] = copy.deepcopy(value)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Traversable) -> Any:
     """Parse one YAML file."""
     with path.open(encoding="utf-8") as stream:
         return yaml.safe_load(stream)
@@ -167,20 +170,28 @@ def documented_response(
     Raises LookupError when no operation of the profile matches the method and path.
     """
     _check_profile(profile)
-    for regex, op_method, operation in _operations(profile):
+    for index, (regex, op_method, _) in enumerate(_operations(profile)):
         if op_method == method.upper() and regex.search(path):
-            responses = operation.get("responses", {})
-            response = (
-                responses.get(str(status)) or responses.get(f"{status // 100}XX") or responses.get("default")
-            )
-            if response is None:
-                return False, None
-            schema = (
-                _follow_ref(_cached_spec(profile), response).get("content", {}).get("application/json", {})
-            )
-            schema = schema.get("schema")
-            return True, _self_contained(_cached_spec(profile), copy.deepcopy(schema)) if schema else None
+            documented, schema = _response_schema(profile, index, status)
+            return documented, json.loads(schema) if schema else None
     raise LookupError(f"no {method} operation for {path}")
+
+
+@functools.cache
+def _response_schema(profile: str, index: int, status: int) -> tuple[bool, str | None]:
+    """Whether the status is documented for the profile's `index`th operation, and its self-contained JSON body
+    schema as JSON text: made once (every answer of a run is looked up), a fresh copy parsed for each caller."""
+    responses = _operations(profile)[index][2].get("responses", {})
+    response = responses.get(str(status)) or responses.get(f"{status // 100}XX") or responses.get("default")
+    if response is None:
+        return False, None
+    schema = (
+        _follow_ref(_cached_spec(profile), response)
+        .get("content", {})
+        .get("application/json", {})
+        .get("schema")
+    )
+    return True, json.dumps(_self_contained(_cached_spec(profile), copy.deepcopy(schema))) if schema else None
 
 
 def main(argv: list[str] | None = None) -> int:

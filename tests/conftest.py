@@ -28,7 +28,12 @@ SUITE = [
     "addopts=",
     "-q",
     "--tb=short",
+    # As calls-conformance runs it: the suite's verdicts use no assertion introspection, and rewriting the
+    # plugins' modules was half of a short run's time.
+    "--assert=plain",
 ]
+# Tests sharing one of these session-wide runs go to the same pytest-xdist worker (see pytest_collection_...).
+SHARED_RUNS = ("clean_run", "clean_twilio_run")
 
 
 @dataclasses.dataclass
@@ -86,6 +91,34 @@ def run_suite(
         check=False,
     )
     return finish(process, report_dir)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's `--dist loadgroup` (nox -s tests): each file's tests stay on one worker, as
+    their module-wide fixtures (a recording, a run) are made once; the fault matrix is split by fault run
+    (its tests say their own group); the tests sharing a clean run of the whole suite are one group."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        fixtures = getattr(item, "fixturenames", ())
+        shared = any(name in fixtures for name in SHARED_RUNS)
+        item.add_marker(pytest.mark.xdist_group("clean-runs" if shared else item.nodeid.split("::")[0]))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which sends the node ids to the controller
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker under `--dist loadgroup`, each test's node id ends with `@group`, which is how the
+    controller groups them. pytest-xdist 3.8 writes it where pytest 9.2 no longer reads a node id (`_nodeid`), so
+    the tests would be spread one by one: write it where pytest reads it, when it is missing."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    for item in session.items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is not None and "@" not in item.nodeid.rpartition("]")[2]:
+            from _pytest.nodeid import NodeId  # pytest >= 9.2 (older ones took pytest-xdist's suffix)
+
+            object.__setattr__(item, "_id", NodeId.parse(f"{item.nodeid}@{mark.args[0]}"))
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ all twice would double the matrix's time for checks whose judgment does not depe
 
 from __future__ import annotations
 
+import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -47,6 +48,8 @@ def _profiles_run(name: str) -> tuple[str, ...]:
 
 
 RUNS = sorted((name, profile) for name in FAULTS for profile in _profiles_run(name))
+# Both tests of a run in one pytest-xdist group, so that one worker makes the run (tests/conftest.py).
+RUN_PARAMS = [pytest.param(*run, marks=pytest.mark.xdist_group(f"fault-{run[0]}-{run[1]}")) for run in RUNS]
 
 
 def _fault_args(name: str, profile: str) -> list[str]:
@@ -56,13 +59,28 @@ def _fault_args(name: str, profile: str) -> list[str]:
     return args
 
 
-@pytest.fixture(scope="session")
-def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], SuiteRun]:
-    """One suite run per fault and profile it is run under, a few at a time."""
+class FaultRuns:
+    """One suite run per fault and profile, made when a test first asks for it and kept for the other test of
+    the same run. Under pytest-xdist each run's tests share a group (tests/conftest.py), so each run is made
+    once, on one worker; in a single process, the first request makes them all, a few at a time."""
 
-    def run(case: tuple[str, str]) -> tuple[tuple[str, str], SuiteRun]:
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, parallel: bool) -> None:
+        self._tmp = tmp_path_factory
+        self._parallel = parallel
+        self._runs: dict[tuple[str, str], SuiteRun] = {}
+
+    def __getitem__(self, case: tuple[str, str]) -> SuiteRun:
+        if case not in self._runs:
+            if self._parallel:
+                with ThreadPoolExecutor(WORKERS) as pool:
+                    self._runs.update(zip(RUNS, pool.map(self._run, RUNS), strict=True))
+            else:
+                self._runs[case] = self._run(case)
+        return self._runs[case]
+
+    def _run(self, case: tuple[str, str]) -> SuiteRun:
         name, profile = case
-        report_dir = Path(tmp_path_factory.mktemp(f"fault-{name}-{profile}"))
+        report_dir = Path(self._tmp.mktemp(f"fault-{name}-{profile}"))
         process = subprocess.run(
             suite_command(report_dir, _fault_args(name, profile)),
             cwd=ROOT,
@@ -72,10 +90,13 @@ def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str]
             timeout=600,
             check=False,
         )
-        return case, finish(process, report_dir)
+        return finish(process, report_dir)
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return dict(pool.map(run, RUNS))
+
+@pytest.fixture(scope="session")
+def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> FaultRuns:
+    """The fault runs, made lazily: all at once in a single process, one by one on an xdist worker."""
+    return FaultRuns(tmp_path_factory, parallel="PYTEST_XDIST_WORKER" not in os.environ)
 
 
 @pytest.mark.parametrize("profile", ["signalwire", "twilio"])
@@ -115,10 +136,8 @@ def test_faults_that_apply_only_to_twilio_run_there() -> None:
     assert set(TWILIO_HANDFUL) <= {name for name, fault in FAULTS.items() if "twilio" in fault.profiles}
 
 
-@pytest.mark.parametrize(("fault", "profile"), RUNS)
-def test_fault_fails_what_it_breaks(
-    fault_runs: dict[tuple[str, str], SuiteRun], fault: str, profile: str
-) -> None:
+@pytest.mark.parametrize(("fault", "profile"), RUN_PARAMS)
+def test_fault_fails_what_it_breaks(fault_runs: FaultRuns, fault: str, profile: str) -> None:
     run = fault_runs[fault, profile]
     breaks = FAULTS[fault].breaks
     outcomes = {i: run.outcome(i) for i in breaks}
@@ -130,9 +149,9 @@ def test_fault_fails_what_it_breaks(
     assert "Traceback" not in run.stdout + run.stderr
 
 
-@pytest.mark.parametrize(("fault", "profile"), RUNS)
+@pytest.mark.parametrize(("fault", "profile"), RUN_PARAMS)
 def test_a_fault_s_failures_show_how_to_see_them_again(
-    fault_runs: dict[tuple[str, str], SuiteRun], fault: str, profile: str
+    fault_runs: FaultRuns, fault: str, profile: str
 ) -> None:
     """Each failure shows the request and a curl line repeating it, or the callback the endpoint sent; the
     terminal shows the first occurrence in full, and credentials never."""

@@ -1,5 +1,5 @@
 """The verdict and exit status CI acts on, through the `calls-conformance` command and through nox, for every
-state a run can end in; the three reports always agree with each other and with the terminal's last line.
+state a run can end in; the reports always agree with each other and with the terminal's last line.
 
 | case | verdict | exit |
 |---|---|---|
@@ -14,6 +14,7 @@ virtualenv of its own: the test's interpreter already has the package, and its `
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -74,6 +75,8 @@ def _agreed(reports: Path, output: str) -> dict[str, Any]:
     assert junit.get("errors") == ("1" if verdict == "not-carried-out" else "0")
     assert junit.get("failures") == str(document["summary"]["failed"])
     assert f"**{verdict.upper()}**: {reason}" in (reports / "report.md").read_text()
+    page = (reports / "report.html").read_text()
+    assert f"<strong>{verdict.upper()}</strong>: {html.escape(reason)} (exit status {status})" in page
     assert f"calls-conformance verdict: {verdict.upper()}: {reason} (exit {status})" in output
     if verdict == "not-carried-out":
         assert {r["outcome"] for r in document["requirements"]} <= {"skipped", "disabled"}
