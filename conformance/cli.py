@@ -1,4 +1,5 @@
-"""`calls-conformance [pytest args]`: run the suite and exit 0, 1 or 2 (interface.md); `calls-conformance compare
+"""`calls-conformance [pytest args]`: run the suite and exit 0, 1 or 2 (interface.md); `calls-conformance plan
+[pytest args]`: print what such a run would do, contacting nothing (`--calls-plan`); `calls-conformance compare
 DIR_A DIR_B`: compare two recordings (`conformance.compare`).
 
 It runs `pytest --pyargs conformance.suite` with the arguments `nox -s conformance` uses, then the user's. The
@@ -54,10 +55,12 @@ _WHY: dict[int, str] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suite with `argv` (default: the command line's arguments) after the default pytest arguments; or,
-    given `compare DIR_A DIR_B`, compare two recordings."""
+    given `compare DIR_A DIR_B`, compare two recordings; given `plan`, print the run's plan (`--calls-plan`)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["compare"]:
         return compare.main(args[1:])
+    if args[:1] == ["plan"]:
+        return _plan(args[1:])
     started_at, started = time.time(), utc_now()
     status = int(pytest.main([*PYTEST_ARGS, *args]))
     if status in _VERDICT_STATUSES:
@@ -68,6 +71,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     _write_reports_if_missing(args, started_at, started, why)
     print(f"calls-conformance: the run could not be carried out: {why}", file=sys.stderr)
     return 2
+
+
+def _plan(args: Sequence[str]) -> int:
+    """Print the plan of a run with these settings (`--calls-plan`): 0, or 2 when it could not be made (bad
+    settings, a pytest usage error). It writes `plan.json` and no report, so a real run's reports stay."""
+    status = int(pytest.main([*PYTEST_ARGS, "--calls-plan", *args]))
+    return 0 if status == 0 else 2
 
 
 def _write_reports_if_missing(args: Sequence[str], started_at: float, started: str, why: str) -> None:

@@ -1,4 +1,9 @@
-"""The one client every suite test talks through: paths, auth, the call budget, and response observers."""
+"""The one client every suite test talks through: paths, auth, the call budget, and response observers.
+
+The budget counts calls the endpoint created: a create is reserved before it is sent and given back when the
+endpoint refuses it (4xx). With the plan's `allowances`, each actor (a suite test, a scenario) may also create
+no more than the plan gave it.
+"""
 
 from __future__ import annotations
 
@@ -54,6 +59,9 @@ class CallsClient:
         self._no_more_calls: str | None = None
         self._creating = 0
         self._reserved = 0
+        self.allowances: Mapping[str, int] | None = None
+        self.shortage = ""  # what a create beyond an actor's allowance is told (the plan's figures)
+        self.reserved_by: dict[str, int] = {}
         self._lock = threading.Lock()
         self._created_settled = threading.Condition(self._lock)
         self._auth = httpx.BasicAuth(account_sid, auth_token)
@@ -89,19 +97,42 @@ class CallsClient:
             self._no_more_calls = reason
 
     def reserve_call(self) -> None:
-        """Take one call from the run's budget before a request that may create one."""
+        """Take one call from the run's budget (and the current actor's allowance) before a request that may
+        create one; CallBudgetExhausted when none is left."""
+        actor = self.clock.current_actor().name
         with self._lock:
             if self._no_more_calls:
                 raise CallBudgetExhausted(self._no_more_calls)
             if self.max_calls is not None and self._reserved >= self.max_calls:
+                raise CallBudgetExhausted(f"CALLS_MAX_CALLS={self.max_calls} calls already created")
+            spent = self.reserved_by.get(actor, 0)
+            if self.allowances is not None and spent >= self.allowances.get(actor, 0):
                 raise CallBudgetExhausted(
-                    f"CALLS_MAX_CALLS={self.max_calls} calls already created or attempted"
+                    f"{actor} has created the {spent} call(s) the plan gives it{self.shortage}"
                 )
             self._reserved += 1
+            self.reserved_by[actor] = spent + 1
+
+    def give_back(self, response: httpx.Response) -> None:
+        """A create the endpoint refused (4xx) created no call: its reservation goes back to the budget."""
+        if 400 <= response.status_code < 500:
+            actor = self.clock.current_actor().name
+            with self._lock:
+                self._reserved -= 1
+                self.reserved_by[actor] = self.reserved_by.get(actor, 1) - 1
 
     @property
     def calls_reserved(self) -> int:
         return self._reserved
+
+    @property
+    def created_by(self) -> dict[str, int]:
+        """How many calls each actor created (2xx answers with a sid)."""
+        with self._lock:
+            counts: dict[str, int] = {}
+            for actor, _ in self._creators.values():
+                counts[actor] = counts.get(actor, 0) + 1
+            return counts
 
     # ------------------------------------------------------------------ requests
     def request(
@@ -171,7 +202,9 @@ class CallsClient:
                 self._created_settled.notify_all()
 
     def note_created(self, response: httpx.Response) -> httpx.Response:
-        """Remember the sid of a call a 2xx create answer made, so that the run ends it before exiting."""
+        """Remember the sid of a call a 2xx create answer made, so that the run ends it before exiting; a refused
+        create gives its reservation back."""
+        self.give_back(response)
         sid = json_field(response, "sid") if response.is_success else None
         if isinstance(sid, str):
             actor = self.clock.current_actor().name

@@ -13,7 +13,10 @@ from typing import Any
 from conformance.failures import ConfigError
 from conformance.settings import Settings
 
-__all__ = ["EmbeddedEndpoint", "start_embedded"]
+__all__ = ["ALTERNATE_FROM", "EmbeddedEndpoint", "planned_embedded", "start_embedded"]
+
+# A second From the embedded endpoint takes (it takes any From), so that the From filter can be judged.
+ALTERNATE_FROM = "+12025550198"
 
 
 @dataclasses.dataclass
@@ -28,19 +31,26 @@ class EmbeddedEndpoint:
         self.server.stop()
 
 
+def planned_embedded(settings: Settings) -> tuple[Settings, dict[str, str]]:
+    """What a run on the embedded endpoint works with, known before it starts: `settings` with a second To (a
+    number that answers busy) and a second From unless the user gave some, and the To numbers by outcome."""
+    from conformance.reference import BUSY_NUMBER, FAILED_NUMBER, NO_ANSWER_NUMBER
+
+    filled = dataclasses.replace(
+        settings,
+        to_alternates=settings.to_alternates or (BUSY_NUMBER,),
+        from_alternates=settings.from_alternates or (ALTERNATE_FROM,),
+    )
+    return filled, {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
+
+
 def start_embedded(
     settings: Settings, faults: Sequence[str], timings: str, profile: str = "signalwire", seed_calls: int = 0
 ) -> EmbeddedEndpoint:
     """Start the reference endpoint in `profile`'s form (with `faults`, at `timings`, its account holding
     `seed_calls` calls from before); ConfigError for an unknown fault or timing, or a fault that does not apply
     to the profile."""
-    from conformance.reference import (
-        BUSY_NUMBER,
-        FAILED_NUMBER,
-        NO_ANSWER_NUMBER,
-        ReferenceEndpoint,
-        Timings,
-    )
+    from conformance.reference import ReferenceEndpoint, Timings
 
     try:
         server = ReferenceEndpoint(
@@ -49,6 +59,7 @@ def start_embedded(
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     server.start()
+    settings, numbers = planned_embedded(settings)
     filled = settings.with_endpoint(
         base_url=server.base_url,
         account_sid=server.account_sid,
@@ -65,5 +76,4 @@ def start_embedded(
             auth_token=server.auth_token,
             signing_key=server.signing_key,
         )
-    numbers = {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
     return EmbeddedEndpoint(filled, numbers, server)

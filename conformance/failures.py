@@ -5,7 +5,7 @@
 - `NotApplicable`: a check found nothing to judge; nothing is recorded.
 - `NotJudged`: a test or scenario could not judge its requirements here (a capability the run lacks, a
   state the endpoint never reached, the call budget spent: `CallBudgetExhausted`), and why; they are
-  recorded as skipped.
+  recorded as skipped. `NotAdmitted`: the plan does not run it (its requirements carry the plan's reason).
 - `HarnessError` and its kinds: the run itself could not be carried out (exit status 2, one line).
 - `ConformanceFailure` shows what was judged (`conformance.evidence`): the request and answer, or the callback.
 
@@ -30,6 +30,7 @@ __all__ = [
     "FailureGroup",
     "HarnessError",
     "Interrupted",
+    "NotAdmitted",
     "NotApplicable",
     "NotJudged",
     "RecordingRefused",
@@ -136,6 +137,11 @@ class NotJudged(Exception):
         self.requirements = tuple(requirements)
         named = f"{', '.join(self.requirements)}: " if len(self.requirements) == 1 else ""
         super().__init__(f"{named}{reason}")
+
+
+class NotAdmitted(NotJudged):
+    """The plan does not run this test or scenario (a capability the run lacks, or no calls left for it): its
+    requirements already carry the plan's reason, so nothing more is recorded."""
 
 
 class CallBudgetExhausted(NotJudged):

@@ -1,16 +1,20 @@
-"""The `Suite` handle every suite test and scenario gets: the run's client, verifier, settings, receiver and
-clock, and the few helpers the tests share. It carries no run machinery (the run builds it: `conformance.run`).
+"""The `Suite` handle every suite test and scenario gets: the run's client, verifier, settings, receiver, clock,
+plan and progress board, and the few helpers the tests share. It carries no run machinery (the run builds it:
+`conformance.run`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from conformance.board import Board
 from conformance.bodies import json_body
 from conformance.clock import Clock
-from conformance.failures import NotJudged
+from conformance.failures import NotAdmitted, NotJudged
+from conformance.plan import Plan
 
 if TYPE_CHECKING:
     import httpx
@@ -37,16 +41,32 @@ class Suite:
     receiver: CallbackReceiver | None = None
     stopping: threading.Event = dataclasses.field(default_factory=threading.Event)
     metrics: dict[str, Any] = dataclasses.field(default_factory=dict)
+    plan: Plan | None = None
+    progress: Board = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.progress = Board(self.clock)
 
     @property
     def profile(self) -> str:
         return self.settings.profile
 
     def require(self, capability: str) -> None:
-        """NotJudged unless the run has `capability` ("create" or "callbacks")."""
+        """NotJudged unless the run has `capability` (`conformance.conditions.CAPABILITIES`)."""
         reason = self.verifier.ledger.missing_capability_named(capability)
         if reason:
             raise NotJudged(reason)
+
+    def admit(self, needs: Sequence[str] = ()) -> None:
+        """NotAdmitted when the run's plan does not run the current actor's part (a capability it lacks, or no
+        calls left for it); without a plan, NotJudged for the first of `needs` the run lacks."""
+        if self.plan is None:
+            for need in needs:
+                self.require(need)
+            return
+        reason = self.plan.refusal(self.clock.current_actor().name)
+        if reason:
+            raise NotAdmitted(reason)
 
     def json(self, response: httpx.Response, requirement: str, what: str) -> Any:
         """The JSON body of `response`; when there is none, `requirement` fails and the test stops (NotJudged)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from conformance.catalog import Catalog, Requirement
 
@@ -61,6 +61,7 @@ class Ledger:
     """Collects observations during a run; `results()` gives one Result per catalog requirement.
 
     `selected` (None: all) are the requirements the run judges; the others are disabled (--calls-only).
+    `reasons` say why the run lacks a capability (the run's conditions); a default reason stands in otherwise.
     """
 
     def __init__(
@@ -69,10 +70,12 @@ class Ledger:
         profile: str,
         capabilities: frozenset[str],
         selected: Collection[str] | None = None,
+        reasons: Mapping[str, str] | None = None,
     ) -> None:
         self.catalog = catalog
         self.profile = profile
         self.capabilities = capabilities
+        self.reasons = dict(reasons or {})
         self.selected = frozenset(selected) if selected is not None else None
         self._lock = threading.Lock()
         self._results: dict[str, Result] = {}
@@ -97,7 +100,11 @@ class Ledger:
 
     def missing_capability_named(self, capability: str) -> str | None:
         """Why the run lacks `capability`, or None when it has it."""
-        return None if capability in self.capabilities else _CAPABILITY_REASONS[capability]
+        if capability in self.capabilities:
+            return None
+        return self.reasons.get(capability) or _CAPABILITY_REASONS.get(
+            capability, f"the run lacks {capability}"
+        )
 
     def record(self, requirement_id: str, outcome: Outcome, message: str = "") -> int:
         """Add one observation; failure messages are kept up to MESSAGES_KEPT. Returns how many failures of

@@ -1,5 +1,7 @@
-"""The pytest plugin: options, the `requirements` marker, the `calls_suite` fixture, and hooks that delegate
-to the session's run (`conformance.run`) and to where outcomes become pytest's (`conformance.pytest_outcomes`).
+"""The pytest plugin: options, the `requirements` and `needs` markers, the `calls_suite` fixture, and hooks that
+delegate to the session's run (`conformance.run`), to where outcomes become pytest's (`conformance.pytest_outcomes`)
+and to what the terminal says (`conformance.terminal`: the start, progress, the plan and the verdict). With
+`--calls-plan` the suite's tests are collected, the plan is printed, and nothing runs.
 
 It stays inert in sessions that collect no suite test (tests marked `requirements`): it imports only the
 settings' table at load, and makes the run (the catalog, the client, Schemathesis, the reference endpoint…) only
@@ -23,6 +25,9 @@ __all__ = ["calls_suite"]
 
 RUN = pytest.StashKey["Run"]()
 MARKER = "requirements"
+NEEDS = (
+    "needs"  # conformance.pytest_outcomes.NEEDS, named here so that loading the plugin imports nothing more
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -83,10 +88,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="FAULT",
         help="start the embedded endpoint with this named fault (repeatable)",
     )
+    group.addoption(
+        "--calls-plan",
+        action="store_true",
+        default=False,
+        help="print what a run with these settings would do, contacting nothing",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}(*ids): catalog requirements this suite test exercises")
+    config.addinivalue_line(
+        "markers",
+        f"{NEEDS}(needs, actor=None): what this suite test needs of the run (capabilities, the calls it creates at "
+        "most); the plan and the call budget read it",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -99,6 +115,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from conformance import pytest_outcomes as outcomes
 
     run = config.stash[RUN] = outcomes.new_run(config)
+    run.planning = bool(config.getoption("calls_plan"))
     tests = [(item.nodeid, _requirements(item)) for item in suite_items]
     kept = set(outcomes.activate(run, tests, config.getoption("calls_only")))
     if run.clock.replaying:
@@ -107,6 +124,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         keep = [item for item in items if not item.get_closest_marker(MARKER) or item.nodeid in kept]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The suite tests that will run (after every deselection) are the plan's consumers."""
+    run = session.config.stash.get(RUN, None)
+    if run is None or not run.active:
+        return
+    from conformance import pytest_outcomes as outcomes
+
+    run.consumers = [
+        outcomes.consumer_of(item, _actor(item), _requirements(item))
+        for item in session.items
+        if item.get_closest_marker(MARKER)
+    ]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    """With --calls-plan: print the plan and run nothing."""
+    run = session.config.stash.get(RUN, None)
+    if run is None or not (run.active and run.planning):
+        return None
+    from conformance import pytest_outcomes as outcomes
+    from conformance import terminal
+    from conformance.failures import HarnessError
+
+    try:
+        lines = terminal.plan_lines(run)
+    except HarnessError as error:
+        outcomes.abort(run, error)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.section("calls-conformance plan (nothing was contacted)")
+        for line in lines:
+            reporter.write_line(line)
+    return True
 
 
 def _requirements(item: pytest.Item) -> list[str]:
@@ -171,6 +224,14 @@ def calls_suite(request: pytest.FixtureRequest) -> Generator[Suite, None, None]:
     if run is None:
         raise pytest.UsageError("calls_suite serves suite tests only (tests marked requirements)")
     with outcomes.suite_of(run) as suite:
+        plugins = request.config.pluginmanager
+        reporter = plugins.get_plugin("terminalreporter")
+        if reporter is not None:
+            from conformance import terminal
+
+            screen = terminal.Terminal(reporter, plugins.get_plugin("capturemanager"))
+            screen.lines(run.announcements)
+            suite.progress.sink = terminal.ProgressLine(screen)
         yield suite
 
 
@@ -182,7 +243,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
         return (yield)
     from conformance import pytest_outcomes as outcomes
 
-    return (yield from outcomes.judged_call(run, run.suite, item.nodeid, _requirements(item)))
+    actor = outcomes.consumer_of(item, _actor(item), ()).actor
+    return (yield from outcomes.judged_call(run, run.suite, item.nodeid, _requirements(item), actor))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -206,7 +268,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     run = config.stash.get(RUN, None)
-    if run is None or not run.active:
+    if run is None or not run.active or run.planning:
         return
     from conformance import terminal
 

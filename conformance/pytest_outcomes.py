@@ -5,6 +5,10 @@
   those of the test;
 - a `HarnessError` stops the session (exit status 2, one line), noted by the run;
 - anything else a test raises is a bug of the suite: it stays an *error*.
+
+A test the run's plan does not run (`NotAdmitted`: a capability the run lacks, or no calls left for it) is
+skipped before its body runs; its requirements already carry the plan's reason. Each suite test is a `Consumer`
+of the plan (`consumer_of`): its `needs` marker says what it needs of the run.
 """
 
 from __future__ import annotations
@@ -16,14 +20,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 from conformance.cassettes import stale_request
+from conformance.conditions import Needs
 from conformance.failures import (
     ConfigError,
     ConformanceFailure,
     HarnessError,
+    NotAdmitted,
     NotJudged,
     StaleCassettes,
     combine_failures,
 )
+from conformance.plan import Consumer
 from conformance.redact import redact
 from conformance.run import Run
 from conformance.selection import select_requirements, select_tests
@@ -32,7 +39,19 @@ if TYPE_CHECKING:
     from conformance.handle import Suite
     from conformance.verifier import Scope
 
-__all__ = ["abort", "activate", "judged_call", "new_run", "settle", "shape_report", "suite_of"]
+__all__ = [
+    "NEEDS",
+    "abort",
+    "activate",
+    "consumer_of",
+    "judged_call",
+    "new_run",
+    "settle",
+    "shape_report",
+    "suite_of",
+]
+
+NEEDS = "needs"
 
 
 def new_run(config: pytest.Config) -> Run:
@@ -59,6 +78,16 @@ def activate(run: Run, tests: Iterable[tuple[str, Sequence[str]]], patterns: Seq
     return kept
 
 
+def consumer_of(item: pytest.Item, actor: str, requirements: Sequence[str]) -> Consumer:
+    """The plan's view of a suite test: its `needs` marker (`needs(Needs, actor=…)`; a scenario's test names the
+    scenario's actor), else a test that needs nothing and creates no call."""
+    marker = item.get_closest_marker(NEEDS)
+    needs = marker.args[0] if marker is not None and marker.args else Needs()
+    own = marker.kwargs.get("actor") if marker is not None else None
+    label = own.replace(":", " ", 1) if own else actor
+    return Consumer(own or actor, label, tuple(requirements), needs)
+
+
 def abort(run: Run, error: HarnessError) -> NoReturn:
     """Stop the session: the run could not be carried out (exit status 2, one line)."""
     run.fail(error)
@@ -79,11 +108,15 @@ def suite_of(run: Run) -> Iterator[Suite]:
 
 
 def judged_call(
-    run: Run, suite: Suite, nodeid: str, requirements: Sequence[str]
+    run: Run, suite: Suite, nodeid: str, requirements: Sequence[str], actor: str
 ) -> Generator[None, Any, Any]:
-    """Wrap a suite test's call (a hook wrapper body): it runs in a verifier scope of its own, then `settle`."""
+    """Wrap a suite test's call (a hook wrapper body): unless the plan refuses `actor`'s part, it runs in a verifier
+    scope of its own, then `settle`."""
     with suite.verifier.scope(nodeid) as scope:
         try:
+            reason = suite.plan.refusal(actor) if suite.plan is not None else None
+            if reason:
+                raise NotAdmitted(reason)
             result = yield
         except BaseException as raised:
             settle(run, suite, scope, requirements, raised)
@@ -103,10 +136,11 @@ def settle(
     if scope.failures:
         raise combine_failures(scope.failures) from None
     if isinstance(raised, NotJudged):
-        for requirement in raised.requirements:
-            suite.verifier.skip(requirement, raised.reason)
-        for requirement in requirements:
-            suite.verifier.skip(requirement, str(raised))
+        if not isinstance(raised, NotAdmitted):
+            for requirement in raised.requirements:
+                suite.verifier.skip(requirement, raised.reason)
+            for requirement in requirements:
+                suite.verifier.skip(requirement, str(raised))
         pytest.skip(str(raised))
 
 

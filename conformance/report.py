@@ -34,6 +34,8 @@ class Facts:
     started: str
     finished: str
     waivers: tuple[WaiverStatus, ...] = ()
+    # The call budget: max, full coverage, planned, created, unjudged for lack of calls (`Plan.calls_section`).
+    calls: dict[str, Any] | None = None
 
 
 def summary(results: Sequence[Result]) -> dict[str, int]:
@@ -61,6 +63,7 @@ def _document(results: Sequence[Result], verdict: Verdict, facts: Facts) -> dict
         "summary": summary(results),
         "unjudged": list(verdict.unjudged),
         "waivers": [w.as_dict() for w in facts.waivers],
+        "calls": facts.calls,
         "requirements": [
             {
                 "id": r.requirement.id,
@@ -140,6 +143,16 @@ def _markdown(results: Sequence[Result], verdict: Verdict, facts: Facts, *, full
         f"{counts['waived']} waived, {counts['disabled']} disabled",
         "",
     ]
+    if facts.calls:
+        calls = facts.calls
+        budget = "unlimited" if calls["max_calls"] is None else calls["max_calls"]
+        lines += [
+            f"Calls: {calls['created']} created (CALLS_MAX_CALLS {budget}); full coverage needs "
+            f"{calls['full_coverage']}.",
+            "",
+        ]
+        if calls["unjudged_for_lack_of_calls"]:
+            lines += [f"Unjudged for lack of calls: {', '.join(calls['unjudged_for_lack_of_calls'])}.", ""]
     if facts.waivers:
         lines += ["| waiver | status | reason | note |", "|---|---|---|---|"]
         lines += [

@@ -16,16 +16,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pytest import ExitCode
 
-from conformance.cassettes import Cassettes, Recording, Scrubber, read_captures
-from conformance.cassettes.scrub import RECEIVER_URL
+from conformance.cassettes import Cassettes, Recording, Scrubber
 from conformance.catalog import Catalog, load_catalog
 from conformance.client import CallsClient
 from conformance.clock import Clock
-from conformance.common.loopback import is_loopback
 from conformance.conclusion import (
     Conclusion,
     conclude,
@@ -36,7 +33,8 @@ from conformance.conclusion import (
     utc_now,
     write_conclusion,
 )
-from conformance.embedded import EmbeddedEndpoint, start_embedded
+from conformance.conditions import CAPABILITIES, Conditions
+from conformance.embedded import EmbeddedEndpoint
 from conformance.failures import (
     CallsLeftUp,
     ConfigError,
@@ -51,10 +49,12 @@ from conformance.failures import (
 from conformance.handle import Suite
 from conformance.hypothesis_seam import without_local_constants
 from conformance.outcomes import Ledger, Result
+from conformance.plan import Consumer, Plan, make_plan
 from conformance.receiver import CallbackReceiver
 from conformance.redact import strip_userinfo
 from conformance.report import Facts
-from conformance.settings import SETTINGS, Settings, raw_setting, resolve
+from conformance.settings import SETTINGS, Settings, raw_setting
+from conformance.starting import Start, receiver_for, settings_for
 from conformance.verifier import Verifier
 from conformance.waivers import Waiver, load_waivers, today
 
@@ -85,10 +85,8 @@ class Run:
     ) -> None:
         self.options = options
         self.faults = tuple(faults)
-        self.timings = timings
-        self.reference_profile = reference_profile
-        self.seed_calls = seed_calls  # calls the embedded endpoint's account holds before the run
         self.environ = environ
+        self._start = Start(options, environ, self.faults, timings, reference_profile, seed_calls)
         self.clock = Clock(cassettes[0] if cassettes else "live")
         self.cassettes = Cassettes(self.clock, cassettes[1]) if cassettes else None
         self.catalog: Catalog = load_catalog()
@@ -107,6 +105,10 @@ class Run:
         self.receiver: CallbackReceiver | None = None
         self.report_paths: list[Path] = []
         self.cassette_note: str | None = None
+        self.consumers: list[Consumer] = []
+        self.plan: Plan | None = None
+        self.announcements: list[str] = []
+        self.planning = False
         self._stopped = False
         self._undo: list[Callable[[], None]] = []
 
@@ -151,20 +153,25 @@ class Run:
 
     # ------------------------------------------------------------------ start and stop
     def start(self) -> Suite:
-        """Resolve settings, start the embedded endpoint if needed, and check that the endpoint answers.
+        """Resolve settings, start the embedded endpoint if needed and the callback receiver (with its pre-flight),
+        make the plan, and check that the endpoint answers.
 
         HarnessError (ConfigError, EndpointUnreachable, CredentialsRefused) when the run cannot go on.
         """
         if self.suite is not None:
             return self.suite
-        settings, to_numbers = self._settings()
-        self.settings = settings
-        receiver = self.receiver = self._receiver(settings)
-        capabilities = {"create"} if settings.max_calls != 0 else set()
-        if receiver is not None:
-            capabilities.add("callbacks")
-        ledger = Ledger(self.catalog, settings.profile, frozenset(capabilities), self.selection)
-        verifier = Verifier(ledger, secrets=settings.secrets(), waived=self._waived())
+        started = settings_for(self._start, self.cassettes, self.clock)
+        self.endpoint = started.endpoint
+        settings = self.settings = started.settings
+        receiver, callbacks, self.announcements = receiver_for(settings, self.clock, self.cassettes)
+        self.receiver = receiver
+        plan = self.plan = make_plan(
+            Conditions.of(settings, started.to_numbers, callbacks),
+            self.consumers,
+            self.catalog,
+            self.selection,
+        )
+        verifier = self._verifier(plan)
         client = CallsClient(
             settings.base_url or "",
             settings.account_sid or "",
@@ -174,10 +181,12 @@ class Run:
             max_calls=settings.max_calls,
             timeout=min(10.0, settings.deadline),
         )
+        client.allowances, client.shortage = plan.allowances, f" ({plan.budget_line()})"
         if self.cassettes is not None and self.clock.replaying:
             client.observers.append(self.cassettes.arrived)
         client.observers.append(verifier.observe)
-        self.suite = Suite(settings, client, verifier, self.clock, to_numbers, receiver)
+        self.suite = Suite(settings, client, verifier, self.clock, started.to_numbers, receiver, plan=plan)
+        self.announcements.append(plan.budget_line())
         if self.cassettes is not None and self.clock.recording:
             self.cassettes.scrubber = Scrubber.for_run(
                 base_url=client.base_url,
@@ -191,45 +200,26 @@ class Run:
             self._preflight(client)
         return self.suite
 
-    def _settings(self) -> tuple[Settings, dict[str, str]]:
-        """The run's settings and To numbers by outcome: the recording's, the embedded endpoint's, or the user's."""
-        if self.cassettes is not None:
-            self.cassettes.prepare()
-        if self.cassettes is not None and self.clock.replaying:
-            recording = self.cassettes.recording
-            assert recording is not None  # prepare() read it
-            # Of the user's settings, a replay takes only where reports go, the waivers and strictness.
-            own = ("report_dir", "waivers", "strict")
-            chosen = [s for s in SETTINGS if s.field in own]
-            settings = resolve(
-                {s.dest: self.options.get(s.dest) for s in chosen},
-                {s.env: self.environ[s.env] for s in chosen if s.env in self.environ},
-            )
-            self.clock.replay_expiries(recording.expiries)
-            return recording.settings(settings), dict(recording.to_numbers)
-        settings = resolve(self.options, self.environ)
-        if settings.embedded:
-            profile = self.reference_profile or settings.profile
-            self.endpoint = start_embedded(settings, self.faults, self.timings, profile, self.seed_calls)
-            return self.endpoint.settings, dict(self.endpoint.to_numbers)
-        if self.faults:
-            raise ConfigError("--calls-reference-fault needs the embedded endpoint (unset CALLS_BASE_URL)")
-        return settings, {}
+    def _verifier(self, plan: Plan) -> Verifier:
+        """The run's verifier; every requirement the plan cannot (or may not) judge is noted skipped with the plan's
+        reason, which stands unless a check judges it after all."""
+        assert self.settings is not None
+        missing = {c: reason for c in CAPABILITIES if (reason := plan.missing(c))}
+        capabilities = frozenset(c for c in CAPABILITIES if c not in missing)
+        ledger = Ledger(self.catalog, self.settings.profile, capabilities, self.selection, missing)
+        verifier = Verifier(ledger, secrets=self.settings.secrets(), waived=self._waived())
+        for requirement, reason in {**plan.maybe, **plan.skipped}.items():
+            verifier.skip(requirement, reason)
+        return verifier
 
-    def _receiver(self, settings: Settings) -> CallbackReceiver | None:
-        """The callback receiver: replayed from the recording, or started when the endpoint can reach it."""
-        if self.clock.replaying:
-            recording = self.cassettes.recording if self.cassettes is not None else None
-            if recording is None or not recording.receiver or self.cassettes is None:
-                return None
-            return CallbackReceiver.replayed(
-                self.clock, RECEIVER_URL, read_captures(self.cassettes.directory)
-            )
-        # The receiver listens on loopback: an endpoint on this machine reaches it, others need CALLS_CALLBACK_URL.
-        host = urlsplit(settings.base_url or "").hostname or ""
-        if settings.embedded or settings.callback_url or is_loopback(host):
-            return CallbackReceiver(self.clock, settings.callback_url).start()
-        return None
+    def planned(self) -> tuple[Plan, list[str]]:
+        """The plan of a run with these settings, and what it says about callbacks; nothing is started or
+        contacted. ConfigError for bad settings."""
+        started = settings_for(self._start, self.cassettes, self.clock, run=False)
+        _, callbacks, lines = receiver_for(started.settings, self.clock, self.cassettes, run=False)
+        self.settings = started.settings
+        conditions = Conditions.of(started.settings, started.to_numbers, callbacks)
+        return make_plan(conditions, self.consumers, self.catalog, self.selection), lines
 
     @staticmethod
     def _preflight(client: CallsClient) -> None:
@@ -293,7 +283,7 @@ class Run:
         2 when the run could not be carried out (a harness error, or pytest interrupted, misused or stopped
         with nothing run), else the verdict's: 0, or 1 when a MUST requirement failed (or, strict, was skipped).
         """
-        if not self.active:
+        if not self.active or self.planning:
             return pytest_status
         try:
             return self._finish(pytest_status)
@@ -323,7 +313,9 @@ class Run:
             catalog=self.catalog,
             profile=self.target()["profile"],
         )
-        facts = Facts(self.target(), suite_version(), self.started, utc_now(), self.conclusion.waivers)
+        facts = Facts(
+            self.target(), suite_version(), self.started, utc_now(), self.conclusion.waivers, self.calls()
+        )
         self.report_paths = write_conclusion(self.report_dir(), self.conclusion, facts, self.secrets())
         self.write_metrics()
         return self.conclusion.verdict.exit_status
@@ -352,12 +344,20 @@ class Run:
             cassettes.interactions,
             results,
             self.clock.expiries,
+            callbacks=self.plan.conditions.callbacks if self.plan else None,
         )
         try:
             cassettes.keep(recording, suite.receiver.log.shown() if suite.receiver else [])
         except HarnessError as exc:
             self.fail(exc)
             self.cassette_note = f"cassettes not rewritten ({cassettes.directory})"
+
+    def calls(self) -> dict[str, Any] | None:
+        """What the reports say about calls (`Plan.calls_section`); None before the run started."""
+        if self.plan is None or self.suite is None:
+            return None
+        results = (self.conclusion.results if self.conclusion else self.results()) or []
+        return self.plan.calls_section(len(self.suite.client.created), results)
 
     def results(self) -> list[Result] | None:
         return self.suite.verifier.ledger.results() if self.suite else None
@@ -384,6 +384,7 @@ class Run:
             "wall_seconds": round(time.monotonic() - self.started_at, 3),
             "http_exchanges": self.suite.client.exchanges,
             "calls_created": len(self.suite.client.created),
+            "calls_by_actor": self.suite.client.created_by,
             **self.suite.metrics,
         }
         path = self.report_paths[0].parent / "metrics.json"

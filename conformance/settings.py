@@ -10,13 +10,23 @@ from urllib.parse import urlsplit
 
 from conformance.failures import ConfigError
 
-__all__ = ["DEFAULT_DEADLINE", "PROFILES", "SETTINGS", "Setting", "Settings", "raw_setting", "resolve"]
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_LISTEN",
+    "PROFILES",
+    "SETTINGS",
+    "Setting",
+    "Settings",
+    "raw_setting",
+    "resolve",
+]
 
 PROFILES = ("signalwire", "twilio")
 # The reference endpoint's test numbers (fictional 555-01XX), the defaults interface.md names.
 REFERENCE_FROM_NUMBER = "+12025550199"
 REFERENCE_TO_NUMBER = "+12025550100"
 DEFAULT_DEADLINE = 30.0
+DEFAULT_LISTEN = ("127.0.0.1", 0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +77,25 @@ def _flag(text: str) -> bool:
     raise ValueError("must be 1 or 0")
 
 
+def _numbers(text: str) -> tuple[str, ...]:
+    """Comma-separated numbers (or addresses): the first is the default, the others tell calls apart."""
+    numbers = tuple(part.strip() for part in text.split(","))
+    if not all(numbers):
+        raise ValueError("must be one or more comma-separated numbers, none of them empty")
+    if len(set(numbers)) < len(numbers):
+        raise ValueError("names a number twice")
+    return numbers
+
+
+def _listen(text: str) -> tuple[str, int]:
+    """`host:port` (an IPv6 host in brackets); port 0 picks a free one."""
+    host, _, port = text.strip().rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError("must be host:port, for example 0.0.0.0:8080 or 127.0.0.1:0")
+    return host, int(port)
+
+
 def _http_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -91,8 +120,16 @@ SETTINGS: tuple[Setting, ...] = (
         "key that signs callbacks (default: the auth token)",
         metavar="KEY",
     ),
-    Setting("from_number", "CALLS_FROM_NUMBER", "E.164 number(s) calls are made from", metavar="E164"),
-    Setting("to_number", "CALLS_TO_NUMBER", "E.164 number(s) calls are made to", metavar="E164"),
+    Setting(
+        "from_number",
+        "CALLS_FROM_NUMBER",
+        "E.164 number(s) calls are made from, comma-separated",
+        _numbers,
+        "E164",
+    ),
+    Setting(
+        "to_number", "CALLS_TO_NUMBER", "E.164 number(s) calls are made to, comma-separated", _numbers, "E164"
+    ),
     Setting("profile", "CALLS_PROFILE", "signalwire (default) or twilio", _profile, "NAME"),
     Setting(
         "max_calls",
@@ -115,6 +152,13 @@ SETTINGS: tuple[Setting, ...] = (
         _http_url,
         "URL",
     ),
+    Setting(
+        "callback_listen",
+        "CALLS_CALLBACK_LISTEN",
+        "host:port the callback receiver binds",
+        _listen,
+        "HOST:PORT",
+    ),
     Setting("report_dir", "CALLS_REPORT_DIR", "where reports are written (default reports/)", Path, "DIR"),
     Setting("waivers", "CALLS_WAIVERS", "YAML list of known deviations {id, reason, until}", Path, "FILE"),
     Setting("strict", "CALLS_STRICT", "1: a skipped applicable MUST requirement fails the run", _flag, "0|1"),
@@ -123,7 +167,10 @@ SETTINGS: tuple[Setting, ...] = (
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """Resolved settings. `max_calls` None means unlimited; `base_url` None means the embedded endpoint."""
+    """Resolved settings. `max_calls` None means unlimited; `base_url` None means the embedded endpoint.
+
+    `to_number` and `from_number` are the first numbers given; `to_alternates` and `from_alternates` the others.
+    """
 
     base_url: str | None = None
     account_sid: str | None = None
@@ -135,6 +182,9 @@ class Settings:
     max_calls: int | None = None
     deadline: float = DEFAULT_DEADLINE
     callback_url: str | None = None
+    callback_listen: tuple[str, int] = DEFAULT_LISTEN
+    to_alternates: tuple[str, ...] = ()
+    from_alternates: tuple[str, ...] = ()
     report_dir: Path = Path("reports")
     waivers: Path | None = None
     strict: bool = False
@@ -180,6 +230,11 @@ def resolve(options: Mapping[str, Any], environ: Mapping[str, str]) -> Settings:
             values[setting.field] = setting.parse(str(raw))
         except ValueError as exc:
             raise ConfigError(f"{origin}={raw!r}: {exc}") from None
+    for field in ("to_number", "from_number"):
+        numbers = values.pop(field, None)
+        if numbers:
+            values[field] = numbers[0]
+            values[field.replace("number", "alternates")] = numbers[1:]
     values.setdefault("from_number", REFERENCE_FROM_NUMBER)
     values.setdefault("to_number", REFERENCE_TO_NUMBER)
     settings = Settings(**values)

@@ -16,6 +16,7 @@ import pytest
 from conformance.catalog import load_catalog
 from conformance.client import CallsClient
 from conformance.clock import Clock
+from conformance.conditions import CAPABILITIES
 from conformance.handle import Suite
 from conformance.lifecycle import scenarios  # noqa: F401  (registers the scenarios)
 from conformance.lifecycle.machine import MACHINE_SETTINGS, run_machine
@@ -89,7 +90,7 @@ def make_suite(
             deadline=LIVE_DEADLINE,
             reference=True,
         )
-        verifier = Verifier(Ledger(load_catalog(), "signalwire", frozenset({"create", "callbacks"})))
+        verifier = Verifier(Ledger(load_catalog(), "signalwire", frozenset(CAPABILITIES)))
         client = CallsClient(
             endpoint.base_url,
             endpoint.account_sid,

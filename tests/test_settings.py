@@ -83,6 +83,7 @@ def test_every_interface_variable_has_an_option() -> None:
         "CALLS_REPORT_DIR",
         "CALLS_WAIVERS",
         "CALLS_STRICT",
+        "CALLS_CALLBACK_LISTEN",
     }
     assert all(s.option == "--" + s.env.lower().replace("_", "-") for s in SETTINGS)
 
@@ -91,3 +92,25 @@ def test_secrets_are_not_in_the_repr() -> None:
     settings = resolve({}, {**EXTERNAL, "CALLS_SIGNING_KEY": "PSK_signing"})
     assert "secret-token" not in repr(settings) and "PSK_signing" not in repr(settings)
     assert set(settings.secrets()) == {"secret-token", "PSK_signing"}
+
+
+def test_comma_separated_numbers_give_a_default_and_alternates() -> None:
+    settings = resolve(
+        {}, {**EXTERNAL, "CALLS_TO_NUMBER": "+15550100, +15550101", "CALLS_FROM_NUMBER": "+15550199"}
+    )
+    assert (settings.to_number, settings.to_alternates) == ("+15550100", ("+15550101",))
+    assert (settings.from_number, settings.from_alternates) == ("+15550199", ())
+
+
+@pytest.mark.parametrize("value", ["+15550100,", "+15550100,+15550100"])
+def test_numbers_may_not_be_empty_or_repeated(value: str) -> None:
+    with pytest.raises(ConfigError, match="CALLS_TO_NUMBER"):
+        resolve({}, {**EXTERNAL, "CALLS_TO_NUMBER": value})
+
+
+def test_callback_listen_is_host_and_port() -> None:
+    assert resolve({}, {}).callback_listen == ("127.0.0.1", 0)
+    assert resolve({}, {"CALLS_CALLBACK_LISTEN": "0.0.0.0:8080"}).callback_listen == ("0.0.0.0", 8080)
+    assert resolve({"calls_callback_listen": "[::1]:0"}, {}).callback_listen == ("::1", 0)
+    with pytest.raises(ConfigError, match="host:port"):
+        resolve({}, {"CALLS_CALLBACK_LISTEN": "8080"})

@@ -1,8 +1,9 @@
 """What a replay needs beside the HTTP cassettes: `run.json` (the recorded run) and `callbacks.json`.
 
 `run.json` holds the recorded run's settings (none of them secret: the account sid is already its
-placeholder), which deadline checks of which actor expired, the number of interactions, and the
-verdict per requirement. `callbacks.json` holds the callbacks the recorded run judged, scrubbed.
+placeholder), whether its callbacks could reach the suite (the pre-flight's result), which deadline checks of
+which actor expired, the number of interactions, and the verdict per requirement. `callbacks.json` holds the
+callbacks the recorded run judged, scrubbed.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class Recording:
     deadline: float
     receiver: bool
     callback_url: bool
+    to_alternates: list[str] = dataclasses.field(default_factory=list)
+    from_alternates: list[str] = dataclasses.field(default_factory=list)
+    callbacks: str | None = None  # why the endpoint could not reach the receiver (the pre-flight's finding)
     expiries: dict[str, list[int]] = dataclasses.field(default_factory=dict)
     interactions: int = 0
     verdict: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -63,9 +67,10 @@ class Recording:
         interactions: int,
         results: Sequence[Result],
         expiries: Mapping[str, Sequence[int]],
+        callbacks: str | None = None,
     ) -> Recording:
-        """The recording of a run with these settings (the account sid as its placeholder), this verdict and the
-        deadline checks that expired (per actor)."""
+        """The recording of a run with these settings (the account sid as its placeholder), this verdict, the
+        deadline checks that expired (per actor) and why callbacks could not reach it (None: they could)."""
         return cls(
             profile=settings.profile,
             embedded=settings.embedded,
@@ -78,6 +83,9 @@ class Recording:
             deadline=settings.deadline,
             receiver=receiver,
             callback_url=settings.callback_url is not None,
+            to_alternates=list(settings.to_alternates),
+            from_alternates=list(settings.from_alternates),
+            callbacks=callbacks,
             expiries={actor: list(checks) for actor, checks in expiries.items()},
             interactions=interactions,
             verdict={r.requirement.id: r.outcome.label for r in results},
@@ -93,6 +101,8 @@ class Recording:
             signing_key=SIGNING_KEY,
             from_number=self.from_number,
             to_number=self.to_number,
+            to_alternates=tuple(self.to_alternates),
+            from_alternates=tuple(self.from_alternates),
             profile=self.profile,
             max_calls=self.max_calls,
             deadline=self.deadline,

@@ -1,4 +1,8 @@
-"""Run an ASGI app under uvicorn on a loopback address, in a background thread, with bounded start and stop."""
+"""Run an ASGI app under uvicorn on a loopback address, in a background thread, with bounded start and stop.
+
+Loopback only, unless the caller asks otherwise (`loopback_only=False`: the suite's callback receiver, which a
+user may expose to a tunnel); the reference endpoint always keeps the refusal.
+"""
 
 from __future__ import annotations
 
@@ -44,12 +48,19 @@ class _Server(uvicorn.Server):
 
 
 class LoopbackServer:
-    """`app` served on http://HOST:PORT (HOST a loopback address; PORT 0 picks a free one)."""
+    """`app` served on http://HOST:PORT (HOST a loopback address unless `loopback_only` is False; PORT 0 picks a
+    free one)."""
 
     def __init__(
-        self, app: Any, *, host: str = "127.0.0.1", port: int = 0, name: str = "loopback-server"
+        self,
+        app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "loopback-server",
+        loopback_only: bool = True,
     ) -> None:
-        if not is_loopback(host):
+        if loopback_only and not is_loopback(host):
             raise ValueError(f"only loopback addresses may be listened on, not {host!r}")
         self.app = app
         self.host = host

@@ -33,7 +33,7 @@ OLD = "UPDATE-STATUS-CALLBACK-OLD"
 ALSO = ("CB-SIGNATURE", "CB-URL-AS-GIVEN")
 
 
-@scenario("status-callback-update", MOVED, OLD, *ALSO, needs=("create", "callbacks"))
+@scenario("status-callback-update", MOVED, OLD, *ALSO, needs=("create", "callbacks", "hold"))
 def status_callback_update(suite: Suite) -> None:
     """StatusCallback and StatusCallbackMethod updated on an answered call: the final callback follows them."""
     receiver = suite.receiver

@@ -58,7 +58,7 @@ def _judge(story: Story, context: DocumentContext, token: str) -> None:
     judge_kind(story.suite, "document-set", context, receiver.captures(token))
 
 
-@scenario("fallback-create", CREATE, needs=("create", "callbacks"))
+@scenario("fallback-create", CREATE, needs=("create", "callbacks"), calls=len(FAILURES))
 def fallback_create(suite: Suite) -> None:
     """Creates whose Url fails each way: once the call is answered, its FallbackUrl is fetched with GET in time."""
     receiver = _receiver(suite)
@@ -99,7 +99,7 @@ def _after_answer(story: Story, record: CallRecord, token: str, cause: str) -> b
     return True
 
 
-@scenario("fallback-update", UPDATE, needs=("create", "callbacks"))
+@scenario("fallback-update", UPDATE, needs=("create", "callbacks", "hold"))
 def fallback_update(suite: Suite) -> None:
     """Url updates of an answered call that fail each way: each update's FallbackUrl is fetched with GET in time,
     and (its document holding the call up) the call runs on to the next."""

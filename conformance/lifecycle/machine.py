@@ -31,7 +31,14 @@ from conformance.handle import Suite
 from conformance.lifecycle.actions import Story
 from conformance.lifecycle.observer import check_ended_final, check_list_agrees, check_path
 
-__all__ = ["MACHINE_SETTINGS", "LifecycleMachine", "machine_for", "machine_settings", "run_machine"]
+__all__ = [
+    "MACHINE_SETTINGS",
+    "LifecycleMachine",
+    "machine_calls",
+    "machine_for",
+    "machine_settings",
+    "run_machine",
+]
 
 # Deterministic (cassette replay needs the same requests each run), small, no shrinking, no database.
 # Hypothesis enables a random subset of the rules in each example (swarm testing) and its first example
@@ -168,11 +175,18 @@ def machine_for(suite: Suite) -> type[LifecycleMachine]:
     return type("LifecycleMachineOnSuite", (LifecycleMachine,), {"suite": suite})
 
 
+def _examples(embedded: bool) -> int:
+    return EMBEDDED_EXAMPLES if embedded else MACHINE_SETTINGS.max_examples
+
+
+def machine_calls(embedded: bool) -> int:
+    """The most calls the machine creates: each example makes at most CALLS_PER_EXAMPLE."""
+    return _examples(embedded) * CALLS_PER_EXAMPLE
+
+
 def machine_settings(suite: Suite) -> settings:
     """MACHINE_SETTINGS, with more examples on the embedded endpoint."""
-    if suite.settings.embedded:
-        return settings(MACHINE_SETTINGS, max_examples=EMBEDDED_EXAMPLES)
-    return MACHINE_SETTINGS
+    return settings(MACHINE_SETTINGS, max_examples=_examples(suite.settings.embedded))
 
 
 def run_machine(suite: Suite, using: settings | None = None) -> None:

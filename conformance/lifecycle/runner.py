@@ -3,6 +3,8 @@
 A scenario is `fn(suite) -> None` that acts through the suite's client and judges through its verifier.
 All scenarios of a run start together, so the run costs about its longest scenario, not their sum. Each
 runs in a verifier scope of its own; what it ended in is kept for its test (`suite/test_scenarios.py`).
+Each declares its `Needs` (capabilities, the calls it creates at most): the run's plan admits it by them, and
+while they run the suite's progress board says what each one waits on.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
+from conformance.conditions import Conditions, Needs
 from conformance.failures import ConformanceFailure, NotJudged
 from conformance.handle import Suite
 
@@ -20,11 +23,11 @@ __all__ = ["SCENARIOS", "Scenario", "ScenarioResult", "run_scenarios", "scenario
 
 @dataclasses.dataclass(frozen=True)
 class Scenario:
-    """A named story, the requirements it judges and the capabilities it needs."""
+    """A named story, the requirements it judges and what it needs of the run."""
 
     name: str
     requirements: tuple[str, ...]
-    needs: tuple[str, ...]
+    needs: Needs
     fn: Callable[[Suite], None]
 
 
@@ -43,14 +46,20 @@ SCENARIOS: dict[str, Scenario] = {}
 
 
 def scenario(
-    name: str, *requirements: str, needs: tuple[str, ...] = ("create",)
+    name: str,
+    *requirements: str,
+    needs: tuple[str, ...] = ("create",),
+    calls: int | Callable[[Conditions], int] = 1,
+    tier: str = "core",
+    partial: bool = False,
 ) -> Callable[[Callable[[Suite], None]], Callable[[Suite], None]]:
-    """Register `fn` as the scenario `name`, judging `requirements`."""
+    """Register `fn` as the scenario `name`, judging `requirements`, needing the capabilities `needs` and creating
+    at most `calls` calls (the budget serves it in `tier`; `partial`: it judges with fewer calls too)."""
 
     def register(fn: Callable[[Suite], None]) -> Callable[[Suite], None]:
         if name in SCENARIOS:
             raise ValueError(f"scenario {name} registered twice")
-        SCENARIOS[name] = Scenario(name, requirements, needs, fn)
+        SCENARIOS[name] = Scenario(name, requirements, Needs(needs, calls, tier, partial), fn)
         return fn
 
     return register
@@ -69,13 +78,14 @@ def _run_one(suite: Suite, item: Scenario) -> ScenarioResult:
         suite.clock.acting_as(scenario_actor(item.name)),
     ):
         try:
-            for need in item.needs:
-                suite.require(need)
+            suite.admit(item.needs.capabilities)
             item.fn(suite)
         except NotJudged as stop:
             result.not_judged = stop
         except Exception as exc:  # EndpointUnavailable or a bug of the suite: reported by the scenario's test
             result.error = exc
+        finally:
+            suite.progress.note("done")
     result.failures = scope.failures
     result.duration = time.monotonic() - started
     return result
@@ -84,7 +94,11 @@ def _run_one(suite: Suite, item: Scenario) -> ScenarioResult:
 def run_scenarios(suite: Suite, scenarios: Mapping[str, Scenario]) -> dict[str, ScenarioResult]:
     """Run every scenario at once (one thread each); records wall time and durations in suite.metrics."""
     started = time.monotonic()
-    with ThreadPoolExecutor(max(1, len(scenarios)), thread_name_prefix="scenario") as pool:
+    actors = [scenario_actor(name) for name in scenarios]
+    with (
+        suite.progress.shown(actors),
+        ThreadPoolExecutor(max(1, len(scenarios)), thread_name_prefix="scenario") as pool,
+    ):
         futures = {name: pool.submit(_run_one, suite, item) for name, item in scenarios.items()}
         results = {name: future.result() for name, future in futures.items()}
     suite.metrics["scenarios"] = {

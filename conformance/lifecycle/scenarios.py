@@ -6,13 +6,13 @@ never answered, never ended) skips the requirement with the reason; it never fai
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from conformance.graph import ENDED
 from conformance.handle import Suite
 from conformance.lifecycle.actions import Judged, Story, not_judged
-from conformance.lifecycle.machine import run_machine
+from conformance.lifecycle.machine import machine_calls, run_machine
 from conformance.lifecycle.observer import (
     CallRecord,
     check_ended_final,
@@ -36,7 +36,8 @@ def _settle(story: Story, judged: Judged, requirement: str) -> None:
 
 
 def _ended_or_skip(story: Story, record: CallRecord, requirement: str) -> None:
-    story.poll(record, lambda s: s in ENDED)
+    with story.suite.progress.waiting("the call to end"):
+        story.poll(record, lambda s: s in ENDED)
     if not record.ended:
         not_judged(
             requirement,
@@ -62,26 +63,26 @@ def _on_answered_call(suite: Suite, requirement: str, act: Callable[[Story, Any]
         _settle(story, act(story, record), requirement)
 
 
-@scenario("cancel-queued", "UPDATE-CANCEL-QUEUED")
+@scenario("cancel-queued", "UPDATE-CANCEL-QUEUED", calls=RACES)
 def cancel_queued(suite: Suite) -> None:
     """Status=canceled right after the create: the call ends as canceled."""
     with Story(suite) as story:
         _right_after_create(story, lambda record: story.cancel(record, fresh=True), "UPDATE-CANCEL-QUEUED")
 
 
-@scenario("cancel-in-progress", "UPDATE-CANCEL-IN-PROGRESS")
+@scenario("cancel-in-progress", "UPDATE-CANCEL-IN-PROGRESS", needs=("create", "hold"))
 def cancel_in_progress(suite: Suite) -> None:
     """Status=canceled on an answered call: refused (4xx) or a no-op (200), and the call goes on."""
     _on_answered_call(suite, "UPDATE-CANCEL-IN-PROGRESS", lambda story, record: story.cancel(record))
 
 
-@scenario("complete-in-progress", "UPDATE-COMPLETE-IN-PROGRESS")
+@scenario("complete-in-progress", "UPDATE-COMPLETE-IN-PROGRESS", needs=("create", "hold"))
 def complete_in_progress(suite: Suite) -> None:
     """Status=completed on an answered call (the seed's "terminate a call"): it ends as completed."""
     _on_answered_call(suite, "UPDATE-COMPLETE-IN-PROGRESS", lambda story, record: story.complete(record))
 
 
-@scenario("complete-not-answered", "UPDATE-COMPLETE-NOT-ANSWERED")
+@scenario("complete-not-answered", "UPDATE-COMPLETE-NOT-ANSWERED", calls=RACES)
 def complete_not_answered(suite: Suite) -> None:
     """Status=completed right after the create: the call ends, as canceled or completed."""
     with Story(suite) as story:
@@ -100,13 +101,13 @@ def update_ended(suite: Suite) -> None:
         _settle(story, story.redirect(record), "UPDATE-ENDED-CALL")
 
 
-@scenario("redirect", "UPDATE-REDIRECT")
+@scenario("redirect", "UPDATE-REDIRECT", needs=("create", "hold"))
 def redirect(suite: Suite) -> None:
     """A Url update of an answered call: 200, and the call is still in progress right after."""
     _on_answered_call(suite, "UPDATE-REDIRECT", lambda story, record: story.redirect(record))
 
 
-@scenario("delete-unfinished", "DELETE-UNFINISHED")
+@scenario("delete-unfinished", "DELETE-UNFINISHED", needs=("create", "hold"))
 def delete_unfinished(suite: Suite) -> None:
     """Deleting a call that has not ended: 4xx code 20009, and the call is still there and goes on."""
     with Story(suite) as story:
@@ -123,7 +124,18 @@ def delete_ended(suite: Suite) -> None:
         _settle(story, story.delete(record), "DELETE-ENDED")
 
 
-@scenario("natural-end", "LIFE-REACHES-END", "LIFE-TRANSITIONS", "LIFE-ENDED-FINAL")
+def _destinations(outcomes: Mapping[str, str]) -> list[str | None]:
+    """The To numbers natural-end calls: the default one (None) and each of the endpoint's other outcomes."""
+    return [None, *outcomes.values()]
+
+
+@scenario(
+    "natural-end",
+    "LIFE-REACHES-END",
+    "LIFE-TRANSITIONS",
+    "LIFE-ENDED-FINAL",
+    calls=lambda conditions: len(_destinations(conditions.outcomes)),
+)
 def natural_end(suite: Suite) -> None:
     """Calls that end by themselves (answered then hung up; busy, failed, unanswered on the embedded endpoint).
 
@@ -132,13 +144,14 @@ def natural_end(suite: Suite) -> None:
     """
     with Story(suite) as story:
         ring = str(max(5, int(story.deadline / 2)))  # a live callee that never answers stops ringing in time
-        destinations = [None, *suite.to_numbers.values()]
+        destinations = _destinations(suite.to_numbers)
         records = [r for r in (story.create(to=to, Timeout=ring) for to in destinations) if r is not None]
         if not records:
             not_judged("LIFE-REACHES-END", "the endpoint did not create the calls")
         deadline = suite.clock.deadline(story.deadline)
-        for record in records:
-            story.poll(record, lambda s: s in ENDED, timeout=deadline)
+        with suite.progress.waiting("calls to end"):
+            for record in records:
+                story.poll(record, lambda s: s in ENDED, timeout=deadline)
         if suite.stopping.is_set():
             not_judged("LIFE-REACHES-END", "the run ended before the calls did")
         for record in records:
@@ -167,6 +180,9 @@ def natural_end(suite: Suite) -> None:
     "UPDATE-REDIRECT",
     "DELETE-ENDED",
     "DELETE-UNFINISHED",
+    calls=lambda conditions: machine_calls(conditions.embedded),
+    tier="depth",
+    partial=True,
 )
 def state_machine(suite: Suite) -> None:
     """A Hypothesis state machine creating, fetching, listing, updating and deleting real calls."""

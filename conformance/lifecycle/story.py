@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Self
 
 from conformance.bodies import json_body, json_object
 from conformance.clock import Deadline
+from conformance.conditions import hold_seconds
 from conformance.failures import NotJudged
 from conformance.graph import ENDED, STATUSES
 from conformance.handle import Suite
@@ -99,7 +100,7 @@ class StoryBase:
 
     def document(self, record: CallRecord) -> str:
         """The LaML scenario of a call's kind: a long pause, or an immediate hangup."""
-        return f"pause-{min(3600, max(60, int(4 * self.deadline)))}" if record.long else "hangup"
+        return f"pause-{hold_seconds(self.deadline)}" if record.long else "hangup"
 
     def create(self, *, long: bool = False, to: str | None = None, **extra: Any) -> CallRecord | None:
         """Create a call (long ones need `can_hold`); None when the endpoint refused the create."""
@@ -120,11 +121,8 @@ class StoryBase:
     def create_or_skip(self, requirement: str, *, long: bool = False, **extra: Any) -> CallRecord:
         """`create`, or skip `requirement` when the call cannot be made as the scenario needs it."""
         if long and not self.can_hold:
-            not_judged(
-                requirement,
-                "keeping a call in progress needs a LaML document the endpoint "
-                "can fetch (set CALLS_CALLBACK_URL)",
-            )
+            reason = self.suite.verifier.ledger.missing_capability_named("hold")
+            not_judged(requirement, reason or "keeping a call in progress needs the callback receiver")
         record = self.create(long=long, **extra)
         if record is None:
             not_judged(requirement, "the endpoint did not create the call")
@@ -173,7 +171,8 @@ class StoryBase:
 
     def reach_or_skip(self, record: CallRecord, target: str, requirement: str) -> None:
         """Poll until the call is `target`; skip `requirement` when it ends first or never gets there."""
-        self.poll(record, lambda s: s == target or s in ENDED or s not in STATUSES)
+        with self.suite.progress.waiting(target):
+            self.poll(record, lambda s: s == target or s in ENDED or s not in STATUSES)
         if record.status not in STATUSES:
             not_judged(requirement, f"the call's status {record.status!r} is not a documented one")
         if record.status != target:

@@ -4,7 +4,8 @@ the same under an application's URL shape (`urls.APP_PREFIX`, with its own query
 A document asked for under a token (``/laml/{token}/{scenario}``) is served and its request captured too
 (kind "document"), so that a scenario can see that, when and how the endpoint fetched it. Two documents fail on
 purpose, to send an endpoint to its FallbackUrl: `fail-500` answers 500, `not-laml` answers 200 with an HTML
-page (no LaML document).
+page (no LaML document). A request to ``/preflight/{nonce}`` is captured (kind "preflight"): the run's pre-flight
+proves that `CALLS_CALLBACK_URL` leads here before any callback requirement is judged.
 """
 
 from __future__ import annotations
@@ -154,6 +155,7 @@ def create_receiver_app(log: CaptureLog, public_base: Callable[[], str]) -> ASGI
                 Route("/laml/{token}/{scenario}", document(), methods=methods),
                 Route("/status/{token}", capture("status"), methods=methods),
                 Route("/recording/{token}", capture("recording"), methods=methods),
+                Route("/preflight/{token}", capture("preflight"), methods=methods),
                 Route(app + "/laml/{scenario}", document(APP_QUERY_ITEMS), methods=methods),
                 Route(app + "/status", capture("status", APP_QUERY_ITEMS), methods=methods),
                 Route(app + "/recording", capture("recording", APP_QUERY_ITEMS), methods=methods),

@@ -1,8 +1,13 @@
-"""`CallbackReceiver`: the receiver app on loopback, with URLs for the calls the suite creates."""
+"""`CallbackReceiver`: the receiver app (on loopback unless told where to listen), with URLs for the calls the
+suite creates, and the pre-flight that proves its public URL leads to it."""
 
 from __future__ import annotations
 
+import ipaddress
+import secrets
 from collections.abc import Iterable
+
+import httpx
 
 from conformance.capture import Capture
 from conformance.clock import Clock
@@ -15,17 +20,24 @@ __all__ = ["CallbackReceiver"]
 
 
 class CallbackReceiver:
-    """Serves LaML and captures callbacks; `base_url` is how the endpoint reaches it (default: loopback).
+    """Serves LaML and captures callbacks on `host:port`; `base_url` is how the endpoint reaches it: the public
+    URL (CALLS_CALLBACK_URL) when there is one, else the address it listens on (loopback for a wildcard).
 
     The run's clock bounds waits on its log and draws its callback tokens.
     """
 
-    def __init__(self, clock: Clock, public_url: str | None = None, *, port: int = 0) -> None:
+    def __init__(
+        self, clock: Clock, public_url: str | None = None, *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.clock = clock
         self.log = CaptureLog(clock)
         self._public_url = public_url.rstrip("/") if public_url else None
         self._server = LoopbackServer(
-            create_receiver_app(self.log, lambda: self.base_url), port=port, name="callback-receiver"
+            create_receiver_app(self.log, lambda: self.base_url),
+            host=host,
+            port=port,
+            name="callback-receiver",
+            loopback_only=False,
         )
 
     @classmethod
@@ -43,8 +55,34 @@ class CallbackReceiver:
         self._server.stop()
 
     @property
+    def listening(self) -> str:
+        """The URL of the address it is bound to (http://0.0.0.0:8080 for a wildcard), as printed at the start."""
+        return self._server.origin
+
+    @property
     def base_url(self) -> str:
-        return self._public_url or self._server.origin
+        if self._public_url:
+            return self._public_url
+        host = self._server.host
+        if _is_wildcard(host):  # every address: this machine's own reaches it
+            return self._server.origin.replace(host, "::1" if ":" in host else "127.0.0.1", 1)
+        return self._server.origin
+
+    def preflight(self, timeout: float) -> str | None:
+        """Send one request with a fresh nonce to `base_url`; None when it reached this receiver, else why not.
+
+        Only the nonce seen in the log counts: a tunnel answering for another server does not.
+        """
+        nonce = secrets.token_hex(16)
+        via = "CALLS_CALLBACK_URL" if self._public_url else "the receiver's own URL"
+        what = f"the pre-flight request through {via} did not reach the callback receiver"
+        try:
+            response = httpx.get(f"{self.base_url}/preflight/{nonce}", timeout=timeout)
+        except httpx.HTTPError as exc:
+            return f"{what} ({type(exc).__name__}: {exc or 'no detail'})"
+        if any(c.kind == "preflight" and c.token == nonce for c in self.log.all()):
+            return None
+        return f"{what} (it was answered {response.status_code}, by something else)"
 
     def laml_url(self, scenario: str, token: str | None = None, *, app: bool = False) -> str:
         """URL of a LaML document: `hangup`, or `pause-N` (up N seconds, then hang up), or one failing on purpose
@@ -76,3 +114,10 @@ class CallbackReceiver:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _is_wildcard(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False

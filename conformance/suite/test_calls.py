@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
+from conformance.conditions import Needs
 from conformance.failures import NotJudged
 from conformance.handle import Suite
 from conformance.suite.helpers import known_call_sids, poll_until_ended
@@ -43,17 +46,22 @@ TIME_FIELDS = (
 CREATED_STATUS = {"signalwire": 200, "twilio": 201}
 
 
+def _targets(to_number: str | None, outcomes: Mapping[str, str]) -> list[tuple[str | None, str]]:
+    """(To, LaML): a call that stays up a second is seen in progress; the endpoint's other outcomes if it has any."""
+    return [(to_number, "pause-1"), *((to, "hangup") for to in outcomes.values())]
+
+
+# Each target, and one call canceled at once.
+LIFE_CALLS = Needs(calls=lambda conditions: len(_targets(conditions.to_number, conditions.outcomes)) + 1)
+
+
 @pytest.mark.requirements("CREATE-2XX", "CREATE-STATUS-CODE", *CALL_OBJECT, *TIME_FIELDS)
+@pytest.mark.needs(LIFE_CALLS)
 def test_created_calls_through_their_life(calls_suite: Suite) -> None:
     """Create calls (one per outcome the endpoint offers), then fetch each until it ends."""
     calls_suite.require("create")
-    # (To, LaML): a call that stays up a second is seen in progress; the endpoint's other outcomes if it has any.
-    targets = [
-        (calls_suite.settings.to_number, "pause-1"),
-        *((to, "hangup") for to in calls_suite.to_numbers.values()),
-    ]
     sids = []
-    for to, scenario in targets:
+    for to, scenario in _targets(calls_suite.settings.to_number, calls_suite.to_numbers):
         response = calls_suite.client.create_call(calls_suite.create_form(to, scenario=scenario))
         call = calls_suite.json(response, "CREATE-2XX", "a valid create")
         calls_suite.verifier.expect(
@@ -87,6 +95,7 @@ def test_created_calls_through_their_life(calls_suite: Suite) -> None:
 
 
 @pytest.mark.requirements("CREATE-FORM-ARRAYS")
+@pytest.mark.needs(Needs(calls=1, tier="coverage"))
 def test_repeated_status_callback_events_accepted(calls_suite: Suite) -> None:
     """StatusCallbackEvent sent as repeated keys is accepted."""
     calls_suite.require("create")

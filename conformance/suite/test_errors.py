@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from conformance.bodies import json_object
+from conformance.conditions import Needs
 from conformance.failures import NotJudged, Violation
 from conformance.handle import Suite
 from conformance.suite.helpers import fresh_account_sid, fresh_call_sid
@@ -150,8 +151,10 @@ INVALID_CREATES: dict[str, tuple[str, dict[str, Any]]] = {
         for case, (requirement, _) in sorted(INVALID_CREATES.items())
     ],
 )
+@pytest.mark.needs(Needs(calls=1, tier="probes", if_accepted=True))
 def test_invalid_create_parameters(calls_suite: Suite, case: str) -> None:
-    """A create breaking one parameter rule answers 400 or 422 (each probe counts against the call budget)."""
+    """A create breaking one parameter rule answers 400 or 422 (a refused one costs no call of the budget; the
+    budget still keeps one for each, since an endpoint that accepts it creates a call)."""
     calls_suite.require("create")
     requirement, invalid = INVALID_CREATES[case]
     form = {k: v for k, v in calls_suite.create_form(**invalid).items() if v is not None}
@@ -171,6 +174,7 @@ def _own_call(suite: Suite) -> str:
 
 
 @pytest.mark.requirements("UPDATE-STATUS-INVALID", "ERR-INVALID-PARAMS")
+@pytest.mark.needs(Needs(calls=1, tier="coverage"))
 def test_invalid_update_parameters(calls_suite: Suite) -> None:
     """Updates with a Status other than canceled/completed, a bad Method or a bad Url answer 4xx."""
     sid = _own_call(calls_suite)

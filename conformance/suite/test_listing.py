@@ -1,4 +1,8 @@
-"""Listing: paging through next_page_uri, and the To/From/Status filters on calls that differ."""
+"""Listing: paging through next_page_uri, and the To/From/Status filters on calls that differ.
+
+These tests create calls when the run may (and the budget gives them some), and otherwise judge what the
+account already holds: a read-only run still pages through the account's calls.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from conformance.bodies import json_object
-from conformance.failures import NotJudged, Violation
+from conformance.bodies import json_field, json_object
+from conformance.conditions import Needs
+from conformance.failures import CallBudgetExhausted, NotJudged, Violation
 from conformance.handle import Suite
-from conformance.suite.helpers import poll_until_ended
 
 MAX_PAGES = 20
-ALTERNATE_FROM = "+12025550198"
 PAGE_SIZE = 2
+PAGED_CALLS = 4  # the run's own calls paging needs: more than PAGE_SIZE, in two pages at least
 
 
 def _body(suite: Suite, response: Any) -> dict[str, Any]:
@@ -24,24 +28,34 @@ def _body(suite: Suite, response: Any) -> dict[str, Any]:
     return body
 
 
-def _ensure_calls(suite: Suite, count: int, *, new_second: bool = False) -> None:
-    """Create calls until the run has `count` of its own; `new_second`: one more in a later second.
+def _create(suite: Suite, to: str | None = None, **extra: Any) -> str | None:
+    """Create a call if the run may and has a call left for this test: its sid, else None."""
+    if suite.verifier.ledger.missing_capability_named("create"):
+        return None
+    try:
+        response = suite.client.create_call(suite.create_form(to, **extra))
+    except CallBudgetExhausted:
+        return None
+    sid = json_field(response, "sid")
+    return sid if response.is_success and isinstance(sid, str) else None
+
+
+def _ensure_calls(suite: Suite, count: int) -> None:
+    """Create calls until the run has `count` of its own, then one more in a later second.
 
     Dates have one-second steps, so only calls from different seconds show the list's order.
     """
-    if suite.verifier.ledger.missing_capability_named("create"):
-        return
     for _ in range(count - len(suite.client.created)):
-        suite.client.create_call(suite.create_form())
-    if new_second:
-        suite.clock.sleep(1.05 - math.modf(suite.clock.time())[0])
-        suite.client.create_call(suite.create_form())
+        _create(suite)
+    suite.clock.sleep(1.05 - math.modf(suite.clock.time())[0])
+    _create(suite)
 
 
 @pytest.mark.requirements("LIST-PAGING", "LIST-PAGE-SIZE", "LIST-ENVELOPE", "LIST-NEWEST-FIRST")
+@pytest.mark.needs(Needs(calls=PAGED_CALLS + 1, tier="coverage", optional=True))
 def test_paging_through_next_page_uri(calls_suite: Suite) -> None:
     """Pages of PageSize=2 followed through next_page_uri: no sid twice, a short page is the last."""
-    _ensure_calls(calls_suite, 4, new_second=True)
+    _ensure_calls(calls_suite, PAGED_CALLS)
     client = calls_suite.client
     body = _body(calls_suite, client.list_calls(PageSize=PAGE_SIZE))
     seen: dict[str, int] = {}
@@ -109,32 +123,56 @@ def _page(response: Any) -> dict[str, Any]:
     return body
 
 
+# (query parameter, Call field, requirement, what telling two calls apart by it needs)
 FILTERS = (
-    ("To", "to", "LIST-FILTER-TO"),
-    ("From", "from", "LIST-FILTER-FROM"),
-    ("Status", "status", "LIST-FILTER-STATUS"),
+    ("To", "to", "LIST-FILTER-TO", ("second-to",)),
+    ("From", "from", "LIST-FILTER-FROM", ("second-from",)),
+    ("Status", "status", "LIST-FILTER-STATUS", ()),
 )
+FILTER_CALLS = 2  # one with the run's first numbers, one that differs in the filtered field
+
+
+def _differing_call(suite: Suite, param: str) -> str | None:
+    """A call that differs from one with the run's first numbers in `param`'s field (its sid, if created)."""
+    settings = suite.settings
+    if param == "To":
+        return _create(suite, settings.to_alternates[0])
+    if param == "From":
+        return _create(suite, From=settings.from_alternates[0])
+    sid = _create(suite)
+    if sid is not None:
+        suite.client.update_call(sid, {"Status": "canceled"})
+    return sid
 
 
 @pytest.mark.parametrize(
     ("param", "field", "requirement"),
-    [pytest.param(*f, marks=pytest.mark.requirements(f[2]), id=f[0]) for f in FILTERS],
+    [
+        pytest.param(
+            param,
+            field,
+            requirement,
+            marks=(
+                pytest.mark.requirements(requirement),
+                pytest.mark.needs(Needs(needs, FILTER_CALLS, "coverage", optional=True)),
+            ),
+            id=param,
+        )
+        for param, field, requirement, needs in FILTERS
+    ],
 )
 def test_filter(calls_suite: Suite, param: str, field: str, requirement: str) -> None:
     """Filtering by a value some listed calls have and others lack returns only matching calls."""
-    if calls_suite.settings.embedded:
-        # The embedded endpoint takes any From and offers a busy To: calls that differ make each filter observable.
-        variety = {"To": {"to": calls_suite.to_numbers["busy"]}, "From": {"From": ALTERNATE_FROM}}
-        calls_suite.client.create_call(calls_suite.create_form(**variety.get(param, variety["To"])))
-        poll_until_ended(calls_suite, calls_suite.client.created[-1:])
-    _ensure_calls(calls_suite, 3)
+    _create(calls_suite)
+    other = _differing_call(calls_suite, param)
     calls = _body(calls_suite, calls_suite.client.list_calls(PageSize=50))["calls"]
     values = [c.get(field) for c in calls if isinstance(c, dict) and isinstance(c.get(field), str)]
     if len(set(values)) < 2:
         raise NotJudged(
             f"the listed calls do not differ in `{field}`, so the {param} filter cannot be told apart"
         )
-    value = values[-1]
+    shown = [c.get(field) for c in calls if isinstance(c, dict) and c.get("sid") == other]
+    value = shown[0] if shown and isinstance(shown[0], str) else values[-1]
     # The list check LIST-FILTER-* judges the filtered answer itself; here we only make sure it is exercised.
     response = calls_suite.client.list_calls(**{param: value, "PageSize": 50})
     filtered = _body(calls_suite, response)

@@ -13,7 +13,7 @@ from conformance.lifecycle import (  # noqa: F401  (registers the scenarios)
     fallbacks,
     scenarios,
 )
-from conformance.lifecycle.runner import SCENARIOS, ScenarioResult, run_scenarios
+from conformance.lifecycle.runner import SCENARIOS, ScenarioResult, run_scenarios, scenario_actor
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +32,14 @@ def scenario_results(calls_suite: Suite, request: pytest.FixtureRequest) -> dict
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(name, marks=pytest.mark.requirements(*item.requirements), id=name)
+        pytest.param(
+            name,
+            marks=(
+                pytest.mark.requirements(*item.requirements),
+                pytest.mark.needs(item.needs, actor=scenario_actor(name)),
+            ),
+            id=name,
+        )
         for name, item in sorted(SCENARIOS.items())
     ],
 )
