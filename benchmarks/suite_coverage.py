@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -49,21 +48,11 @@ def faulted_requirements(catalog: Catalog, faults: Mapping[str, Any] = FAULTS) -
 
 def _one(case: tuple[str, str]) -> dict[str, Any]:
     """One run of the matrix: the suite against the embedded endpoint with one fault, limited to what it breaks."""
-    from tests.conftest import clean_environ, finish, suite_command
-    from tests.test_faults import _fault_args
+    from tests.test_faults import run_fault
 
     name, profile = case
     with tempfile.TemporaryDirectory() as directory:
-        process = subprocess.run(
-            suite_command(Path(directory), _fault_args(name, profile)),
-            cwd=ROOT,
-            env=clean_environ(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        run = finish(process, Path(directory))
+        run = run_fault(name, profile, Path(directory))
     outcomes = {i: run.outcome(i) for i in FAULTS[name].breaks} if run.report else {}
     return {"fault": name, "profile": profile, "exit": run.returncode, "outcomes": outcomes}
 

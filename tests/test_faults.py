@@ -80,17 +80,22 @@ class FaultRuns:
 
     def _run(self, case: tuple[str, str]) -> SuiteRun:
         name, profile = case
-        report_dir = Path(self._tmp.mktemp(f"fault-{name}-{profile}"))
-        process = subprocess.run(
-            suite_command(report_dir, _fault_args(name, profile)),
-            cwd=ROOT,
-            env=clean_environ(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        return finish(process, report_dir)
+        return run_fault(name, profile, Path(self._tmp.mktemp(f"fault-{name}-{profile}")))
+
+
+def run_fault(name: str, profile: str, report_dir: Path) -> SuiteRun:
+    """One run of the matrix: the suite against the embedded endpoint with fault `name` (or none: ""), under
+    `profile`, limited to what the fault breaks; also what benchmarks/suite_coverage.py runs."""
+    process = subprocess.run(
+        suite_command(report_dir, _fault_args(name, profile)),
+        cwd=ROOT,
+        env=clean_environ(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return finish(process, report_dir)
 
 
 @pytest.fixture(scope="session")

@@ -58,8 +58,9 @@ def test_the_figures_read_the_map_the_registry_and_the_matrix(tmp_path, capsys) 
 
 def test_the_matrix_it_runs_is_test_faults_s() -> None:
     """run_matrix borrows tests/test_faults.py's runs and arguments: a rename there must show here, not in bench."""
-    from tests.test_faults import RUNS, _fault_args
+    from tests.test_faults import RUNS, _fault_args, run_fault
 
+    assert callable(run_fault)  # what each of its runs calls
     assert {name for name, _ in RUNS} == set(FAULTS)
     name, profile = RUNS[0]
     assert _fault_args(name, profile)[:2] == ["--calls-reference-fault", name]

@@ -87,15 +87,11 @@ def _after_answer(story: Story, record: CallRecord, token: str, cause: str) -> b
     story.poll(record, lambda s: s == "in-progress" or s in ENDED)
     if record.status not in ("in-progress", "completed"):  # completed: answered, though polling missed it
         return False
-    context = DocumentContext(
-        "GET",
-        story.clock.time(),
-        story.deadline,
-        cause=f"after the create's Url failed ({cause})",
-        what="its FallbackUrl",
-        kind="create-fallback",
+    _judge(
+        story,
+        _expected(story, f"after the create's Url failed ({cause})", "its FallbackUrl", "create-fallback"),
+        token,
     )
-    _judge(story, context, token)
     return True
 
 
@@ -132,13 +128,11 @@ def _failing_update(story: Story, record: CallRecord, cause: str, failing: str |
     )
     if not response.is_success:
         return f"one answered {answer(response)}"
-    context = DocumentContext(
-        "GET",
-        story.clock.time(),
-        story.deadline,
-        cause=f"after a Url update whose Url failed ({cause})",
-        what="the update's FallbackUrl",
-        kind="update-fallback",
-    )
-    _judge(story, context, token)
+    cause = f"after a Url update whose Url failed ({cause})"
+    _judge(story, _expected(story, cause, "the update's FallbackUrl", "update-fallback"), token)
     return None
+
+
+def _expected(story: Story, cause: str, what: str, kind: str) -> DocumentContext:
+    """The fetch a fallback calls for from now on: `what` with GET, within the deadline, `cause` saying why."""
+    return DocumentContext("GET", story.clock.time(), story.deadline, cause=cause, what=what, kind=kind)
