@@ -2,10 +2,7 @@
 
 The clean endpoint passes every applicable requirement, under each profile; each fault, switched on alone,
 fails exactly what its registry entry says it breaks (the run limited with --calls-only to the tests exercising
-those requirements), under each profile it is run under. Every fault runs under signalwire when it applies
-there; under twilio run the faults that apply only to twilio, those breaking a requirement twilio judges
-otherwise (TWILIO_JUDGED_OTHERWISE), and a handful more, one of each family (TWILIO_HANDFUL): running them
-all twice would double the matrix's time for checks whose judgment does not depend on the profile.
+those requirements), under each profile it applies to (the registry's profiles column).
 """
 
 from __future__ import annotations
@@ -23,31 +20,10 @@ from tests.conftest import ROOT, SuiteRun, clean_environ, finish, suite_command
 
 CATALOG = load_catalog()
 WORKERS = 3
-# Requirements whose judgment under twilio differs from signalwire's: another field set, types, spec, codes,
-# envelope, callback parameters, signature header and key, or the cancel decision.
-TWILIO_JUDGED_OTHERWISE = frozenset({
-    "CALL-FIELDS", "CALL-TYPES", "CALL-EXTRA-FIELDS", "CALL-SUBRESOURCE-URIS", "CALL-PRICE-UNIT",
-    "CALL-SID-FORMAT", "CALL-DIRECTION-ENUM", "CREATE-STATUS-CODE", "LIST-ENVELOPE", "CB-PARAMS",
-    "CB-RECORDING-PARAMS", "CB-SIGNATURE", "UPDATE-CANCEL-IN-PROGRESS", "TIME-DURATION-UNANSWERED-ZERO",
-    "TIME-DURATION-BOUNDED", "SCHEMA-RESPONSE", "SCHEMA-STATUS-CODE", "ERR-INVALID-PARAMS",
-    "ERR-INVALID-PARAMS-EXTENDED", "CB-DURATION-MATCHES",
-})  # fmt: skip
-# One fault of each other family under twilio too: create, lifecycle, listing, callbacks, errors, redirects.
-TWILIO_HANDFUL = (
-    "create-rejects", "life-illegal-path", "list-filter-to-ignored", "cb-no-duration", "auth-missing-accepted",
-    "update-redirect-wrong-method",
-)  # fmt: skip
 
 
-def _profiles_run(name: str) -> tuple[str, ...]:
-    """The profiles a fault is run under (see the module's docstring)."""
-    fault = FAULTS[name]
-    twilio = fault.profiles == ("twilio",) or bool(set(fault.breaks) & TWILIO_JUDGED_OTHERWISE)
-    chosen = {"signalwire"} | ({"twilio"} if twilio or name in TWILIO_HANDFUL else set())
-    return tuple(p for p in fault.profiles if p in chosen)
-
-
-RUNS = sorted((name, profile) for name in FAULTS for profile in _profiles_run(name))
+# Each fault under every profile it applies to.
+RUNS = sorted((name, profile) for name, fault in FAULTS.items() for profile in fault.profiles)
 # Both tests of a run in one pytest-xdist group, so that one worker makes the run (tests/conftest.py).
 RUN_PARAMS = [pytest.param(*run, marks=pytest.mark.xdist_group(f"fault-{run[0]}-{run[1]}")) for run in RUNS]
 
@@ -129,16 +105,12 @@ def test_every_fault_breaks_requirements_that_exist() -> None:
 def test_every_exercised_requirement_has_a_fault_run_under_the_profile(profile: str) -> None:
     broken = {i for name, run_profile in RUNS if run_profile == profile for i in FAULTS[name].breaks}
     judged = [r.id for r in CATALOG if not r.excluded and r.applies_to(profile)]
-    assert set(judged) >= TWILIO_JUDGED_OTHERWISE or profile == "signalwire"
-    if profile == "twilio":  # what twilio judges otherwise, and what only twilio has
-        judged = [i for i in judged if i in TWILIO_JUDGED_OTHERWISE or CATALOG[i].profiles == ("twilio",)]
     assert [i for i in judged if i not in broken] == []
 
 
 def test_faults_that_apply_only_to_twilio_run_there() -> None:
     only = {name for name, fault in FAULTS.items() if fault.profiles == ("twilio",)}
     assert only and only <= {name for name, profile in RUNS if profile == "twilio"}
-    assert set(TWILIO_HANDFUL) <= {name for name, fault in FAULTS.items() if "twilio" in fault.profiles}
 
 
 @pytest.mark.parametrize(("fault", "profile"), RUN_PARAMS)

@@ -1,6 +1,7 @@
 """``python -m conformance.reference``: serve the reference endpoint until interrupted.
 
-Prints CALLS_BASE_URL, CALLS_ACCOUNT_SID, CALLS_AUTH_TOKEN and CALLS_SIGNING_KEY, one a line
+Prints CALLS_BASE_URL, CALLS_ACCOUNT_SID, CALLS_AUTH_TOKEN, CALLS_SIGNING_KEY, and CALLS_TO_NUMBER and
+CALLS_FROM_NUMBER (two numbers each: the second lets the To and From filters tell calls apart), one a line
 (ready to export), then serves until SIGINT or SIGTERM and exits 0.
 """
 
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Sequence
 
 from .config import Timings
+from .destinations import ANSWER_NUMBER, BUSY_NUMBER, FROM_NUMBER, OTHER_FROM_NUMBER
 from .endpoint import ReferenceEndpoint
 from .faults import FAULTS
 from .profiles import PROFILES
@@ -81,7 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"CALLS_BASE_URL={endpoint.base_url}")
         print(f"CALLS_ACCOUNT_SID={endpoint.account_sid}")
         print(f"CALLS_AUTH_TOKEN={endpoint.auth_token}")
-        print(f"CALLS_SIGNING_KEY={endpoint.signing_key}", flush=True)
+        print(f"CALLS_SIGNING_KEY={endpoint.signing_key}")
+        print(f"CALLS_TO_NUMBER={ANSWER_NUMBER},{BUSY_NUMBER}")
+        print(f"CALLS_FROM_NUMBER={FROM_NUMBER},{OTHER_FROM_NUMBER}", flush=True)
         while not stop.wait(timeout=0.5):
             pass
     finally:

@@ -18,6 +18,7 @@ __all__ = [
     "HOLD_NUMBER",
     "MACHINE_NUMBER",
     "NO_ANSWER_NUMBER",
+    "OTHER_FROM_NUMBER",
     "Outcome",
     "answered_by_for",
     "media_for",
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 FROM_NUMBER = "+12025550199"
+OTHER_FROM_NUMBER = "+12025550198"  # a second From, for telling calls apart by From (LIST-FILTER-FROM)
 ANSWER_NUMBER = "+12025550100"
 BUSY_NUMBER = "+12025550101"
 FAILED_NUMBER = "+12025550102"

@@ -12,7 +12,14 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = ["CALLS_BASE_URL", "CALLS_ACCOUNT_SID", "CALLS_AUTH_TOKEN", "CALLS_SIGNING_KEY"]
+KEYS = [
+    "CALLS_BASE_URL",
+    "CALLS_ACCOUNT_SID",
+    "CALLS_AUTH_TOKEN",
+    "CALLS_SIGNING_KEY",
+    "CALLS_TO_NUMBER",
+    "CALLS_FROM_NUMBER",
+]
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
@@ -33,6 +40,9 @@ def test_serves_until_sigint() -> None:
         lines = [process.stdout.readline().rstrip("\n") for _ in KEYS]
         settings = dict(line.split("=", 1) for line in lines)
         assert list(settings) == KEYS
+        # Two numbers each, the second another call's, so that the To and From filters can tell calls apart.
+        assert settings["CALLS_TO_NUMBER"] == "+12025550100,+12025550101"
+        assert settings["CALLS_FROM_NUMBER"] == "+12025550199,+12025550198"
         assert settings["CALLS_BASE_URL"].startswith("http://127.0.0.1:") and settings[
             "CALLS_BASE_URL"
         ].endswith("/api/laml/2010-04-01")
