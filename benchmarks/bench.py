@@ -134,12 +134,30 @@ def machine() -> dict[str, Any]:
 
 
 def _print(rows: list[dict[str, Any]]) -> None:
-    columns = ("name", "wall_s", "goal_s", "met", "http_exchanges", "cpu_s", "cpu_ms_per_exchange", "exit")
+    columns = (
+        "name",
+        "wall_s",
+        "goal_s",
+        "met",
+        "http_exchanges",
+        "calls_created",
+        "cpu_s",
+        "cpu_ms_per_exchange",
+        "exit",
+    )
     print(" | ".join(columns))
     for row in rows:
         print(" | ".join(str(row[c]) for c in columns))
         if row["tail"]:
             print(f"    {row['tail'][0]}")
+    by_name = {row["name"]: row for row in rows}
+    live_name = next(f.name for f in FIGURES if "--calls-reference-timings=live" in f.command)
+    fast, live = by_name.get(FIGURES[0].name), by_name.get(live_name)
+    if fast and live:  # the embedded run with fast and with live call timings, side by side
+        print(
+            f"fast vs live timings: {fast['wall_s']} s vs {live['wall_s']} s wall, "
+            f"{fast['calls_created']} vs {live['calls_created']} calls created"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

