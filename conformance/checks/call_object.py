@@ -110,6 +110,9 @@ def call_has_every_field(ctx: CheckContext, call: Call) -> None:
 
 @check("CALL-TYPES", "call")
 def call_field_types(ctx: CheckContext, call: Call) -> None:
+    applicable(
+        bool(call)
+    )  # an answer that is no JSON object is judged as {}: no field to judge (CALL-FIELDS fails it)
     wrong = {}
     for field, value in call.items():
         validator = _type_validator(ctx.profile, field)
@@ -122,6 +125,7 @@ def call_field_types(ctx: CheckContext, call: Call) -> None:
 
 @check("CALL-EXTRA-FIELDS", "call")
 def call_has_no_extra_field(ctx: CheckContext, call: Call) -> None:
+    applicable(bool(call))  # as CALL-TYPES: an empty object has no field to judge, so it must not pass
     extra = sorted(set(call) - set(_call_schema(ctx.profile).get("properties", {})))
     if extra:
         raise Violation(
