@@ -15,23 +15,11 @@ from typing import Any
 
 import pytest
 
+from conformance.cli import PYTEST_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-SUITE = [
-    sys.executable,
-    "-m",
-    "pytest",
-    "--pyargs",
-    "conformance.suite",
-    "-p",
-    "no:cacheprovider",
-    "-o",
-    "addopts=",
-    "-q",
-    "--tb=short",
-    # As calls-conformance runs it: the suite's verdicts use no assertion introspection, and rewriting the
-    # plugins' modules was half of a short run's time.
-    "--assert=plain",
-]
+# The suite exactly as the `calls-conformance` command runs it.
+SUITE = [sys.executable, "-m", "pytest", *PYTEST_ARGS]
 # Tests sharing one of these session-wide runs go to the same pytest-xdist worker (see pytest_collection_...).
 SHARED_RUNS = ("clean_run", "clean_twilio_run")
 
