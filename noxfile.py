@@ -109,7 +109,7 @@ def lint(session: nox.Session) -> None:
     session.run("lint-imports")
     session.run("mypy")
     twilio = session.create_tmp() + "/calls.twilio.json"
-    session.run("python", "-m", "conformance.spec", "twilio", "-o", twilio)
+    session.run("python", "-m", "conformance.core.spec", "twilio", "-o", twilio)
     for document in ("spec/calls.yaml", twilio):
         session.run("npx", "--yes", REDOCLY, "lint", "--config", "redocly.yaml", document, external=True)
 

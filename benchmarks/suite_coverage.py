@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from conformance.catalog import Catalog, load_catalog  # noqa: E402
-from conformance.contract_map import figures, load_map  # noqa: E402
+from conformance.core.catalog import Catalog, load_catalog  # noqa: E402
+from conformance.core.contract_map import figures, load_map  # noqa: E402
 from conformance.reference.faults import FAULTS  # noqa: E402
 
 __all__ = ["faulted_requirements", "figure_lines", "kills", "main", "run_matrix"]

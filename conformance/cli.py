@@ -1,6 +1,6 @@
 """`calls-conformance [pytest args]`: run the suite and exit 0, 1 or 2 (interface.md); `calls-conformance plan
 [pytest args]`: print what such a run would do, contacting nothing (`--calls-plan`); `calls-conformance compare
-DIR_A DIR_B`: compare two recordings (`conformance.compare`).
+DIR_A DIR_B`: compare two recordings (`conformance.cassettes.comparison`).
 
 It runs `pytest --pyargs conformance.suite` with the arguments `nox -s conformance` uses, then the user's. The
 suite sets the exit status itself (0 conformant or partial, 1 not conformant or strict partial, 2 not carried
@@ -15,11 +15,13 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
-from conformance import compare
-from conformance.conclusion import (
+from conformance.cassettes.comparison import MAX_LINES, compare_recordings
+from conformance.reports.facts import Facts
+from conformance.run.conclusion import (
     conclude,
     raw_report_dir,
     raw_secrets,
@@ -28,7 +30,6 @@ from conformance.conclusion import (
     utc_now,
     write_conclusion,
 )
-from conformance.report import Facts
 
 __all__ = ["PYTEST_ARGS", "main"]
 
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     given `compare DIR_A DIR_B`, compare two recordings; given `plan`, print the run's plan (`--calls-plan`)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["compare"]:
-        return compare.main(args[1:])
+        return compare(args[1:])
     if args[:1] == ["plan"]:
         return _plan(args[1:])
     started_at, started = time.time(), utc_now()
@@ -71,6 +72,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     _write_reports_if_missing(args, started_at, started, why)
     print(f"calls-conformance: the run could not be carried out: {why}", file=sys.stderr)
     return 2
+
+
+def compare(argv: Sequence[str]) -> int:
+    """`calls-conformance compare DIR_A DIR_B`: print the requirements whose verdicts differ between two recordings,
+    then the answers and callbacks that differ field by field; 0 when it could compare, 2 when a directory holds no
+    recording."""
+    parser = argparse.ArgumentParser(
+        prog="calls-conformance compare",
+        description="Compare two recordings of the suite: verdicts, then answers and callbacks field by field.",
+    )
+    parser.add_argument(
+        "first", type=Path, help="a recording's directory (its run.json, cassettes and callbacks)"
+    )
+    parser.add_argument("second", type=Path, help="the recording to compare it with")
+    parser.add_argument(
+        "--limit", type=int, default=MAX_LINES, help=f"lines per section (default {MAX_LINES})"
+    )
+    args = parser.parse_args(list(argv))
+    lines = compare_recordings(args.first, args.second, args.limit)
+    print("\n".join(lines))
+    return 2 if lines[0].startswith("compare: no recording") else 0
 
 
 def _plan(args: Sequence[str]) -> int:

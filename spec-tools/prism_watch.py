@@ -180,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python spec-tools/prism_watch.py", description=main.__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     document = commands.add_parser("document", help="the spec with the base path and the .json forms added")
-    document.add_argument("spec", type=Path, help="spec/calls.yaml, or a profile written by conformance.spec")
+    document.add_argument(
+        "spec", type=Path, help="spec/calls.yaml, or a profile written by conformance.core.spec"
+    )
     document.add_argument("base_path", help="the path of your base URL, such as /api/laml/2010-04-01")
     document.add_argument("-o", "--output", type=Path, required=True)
     judged = commands.add_parser("judge", help="read Prism's log (its standard output)")

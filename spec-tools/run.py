@@ -4,7 +4,7 @@
 
 What `nox -s spec-tools` runs (it installs Prism from npm first). Steps, all on loopback:
 
-1. write the profile's OpenAPI document (`python -m conformance.spec PROFILE`) into the work directory;
+1. write the profile's OpenAPI document (`python -m conformance.core.spec PROFILE`) into the work directory;
 2. start the reference endpoint (`python -m conformance.reference --port 0`) and read its `CALLS_*` lines;
 3. run `schemathesis run` with `spec-tools/schemathesis.toml` (default checks, 30 examples, seed 7) and
    judge its NDJSON report: every failure must be one the spec lists in `x-inherent-refusals`;
@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import prism_watch
 import st_findings
 
-from conformance.spec import PROFILES, load_spec
+from conformance.core.spec import PROFILES, load_spec
 
 __all__ = [
     "ToolError",

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from conformance.checks import all_checks
 from conformance.checks.callbacks import CallbackContext
 from conformance.common.signature import compute_signature
-from conformance.failures import NotApplicable, Violation
+from conformance.core.failures import NotApplicable, Violation
 from conformance.receiver import Capture
 
 __all__ = [

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from conformance.spec import load_spec
+from conformance.core.spec import load_spec
 
 __all__ = ["ACCOUNT", "TOKEN", "random_endpoint"]
 

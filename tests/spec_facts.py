@@ -12,7 +12,7 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conformance.spec import load_spec
+from conformance.core.spec import load_spec
 
 __all__ = [
     "ERROR_STATUSES",

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance.settings import SETTINGS
+from conformance.core.settings import SETTINGS
 from tests.conftest import ROOT, clean_environ
 
 ACTION: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text())

@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conformance.client import CallsClient
-from conformance.clock import Clock
-from conformance.failures import CallBudgetExhausted
+from conformance.core.clock import Clock
+from conformance.core.failures import CallBudgetExhausted
+from conformance.harness.client import CallsClient
 
 SID = "CA" + "0" * 32
 

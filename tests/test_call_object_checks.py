@@ -10,7 +10,7 @@ import pytest
 
 from conformance.checks import all_checks
 from conformance.checks.context import CheckContext
-from conformance.failures import NotApplicable, Violation
+from conformance.core.failures import NotApplicable, Violation
 
 FIELD_BY_FIELD = ("CALL-TYPES", "CALL-EXTRA-FIELDS")
 

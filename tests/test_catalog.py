@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conformance.catalog import CATALOG_PATH, Catalog, Requirement, load_catalog
 from conformance.checks import all_checks
+from conformance.core.catalog import CATALOG_PATH, Catalog, Requirement, load_catalog
 from tests.suite_markers import literal_requirement_ids, suite_markers
 
 CATALOG = load_catalog()

@@ -10,9 +10,9 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from conformance.client import CallsClient
-from conformance.clock import Clock
-from conformance.failures import CallBudgetExhausted
+from conformance.core.clock import Clock
+from conformance.core.failures import CallBudgetExhausted
+from conformance.harness.client import CallsClient
 
 SID = "00000000-0000-4000-8000-000000000000"
 FORM = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from conformance.clock import REPLAY_NONCE, Clock
+from conformance.core.clock import REPLAY_NONCE, Clock
 
 
 def _ids(clock: Clock, actor: str) -> list[str]:

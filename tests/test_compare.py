@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
-from conformance.cassettes.comparison import compare
+from conformance.cassettes.comparison import compare_recordings as compare
 from conformance.cassettes.scrub import ACTOR_HEADER
+from conformance.cli import compare as main
 from conformance.cli import main as calls_conformance
-from conformance.compare import main
 
 ACTOR = "test_calls.py::test_created_calls_through_their_life"
 SW_BASE, TW_BASE = "/api/laml/2010-04-01", "/2010-04-01"

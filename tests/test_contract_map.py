@@ -4,7 +4,7 @@ prove it) why no endpoint is judged on it; every id it names is in the catalog; 
 rendering.
 
 The contract lives outside the repository: `../shared/contract-decisions.md` beside the checkout
-(`conformance.contract_map.CONTRACT_PATH`), as in CI. Where it is absent (an installed package, a lone clone) the
+(`conformance.core.contract_map.CONTRACT_PATH`), as in CI. Where it is absent (an installed package, a lone clone) the
 tests that need its text are skipped, saying so; the others judge the map alone.
 """
 
@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from conformance.catalog import load_catalog
-from conformance.contract_map import (
+from conformance.core.catalog import load_catalog
+from conformance.core.contract_map import (
     CONTRACT_PATH,
     contract_sentences,
     figures,
@@ -91,7 +91,7 @@ def test_every_requirement_drawn_from_the_contract_alone_is_in_the_map() -> None
 def test_the_rendered_table_is_the_map_s() -> None:
     committed = (ROOT / "spec" / "contract-map.md").read_text(encoding="utf-8")
     assert committed == render_markdown(CLAUSES), (
-        "run: python -m conformance.contract_map --markdown > spec/contract-map.md"
+        "run: python -m conformance.core.contract_map --markdown > spec/contract-map.md"
     )
 
 

@@ -7,9 +7,9 @@ import shlex
 
 import httpx
 
-from conformance.capture import Capture
-from conformance.evidence import AUTH_EXTENSION, Evidence, callbacks_of, exchange_of
-from conformance.failures import ConformanceFailure, combine_failures
+from conformance.core.capture import Capture
+from conformance.core.evidence import AUTH_EXTENSION, Evidence, callbacks_of, exchange_of
+from conformance.core.failures import ConformanceFailure, combine_failures
 
 BASE = "http://127.0.0.1:8080/api/laml/2010-04-01/Accounts/ACME/Calls"
 

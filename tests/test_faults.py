@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.catalog import load_catalog
+from conformance.core.catalog import load_catalog
 from conformance.reference.faults import FAULTS
 from tests.conftest import ROOT, SuiteRun, clean_environ, finish, suite_command
 

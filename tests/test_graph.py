@@ -1,8 +1,8 @@
-"""The status sets, all defined in conformance/graph.py, agree with the transition graph they sit beside."""
+"""The status sets, all defined in conformance/core/statuses.py, agree with the transition graph they sit beside."""
 
 from __future__ import annotations
 
-from conformance.graph import (
+from conformance.core.statuses import (
     ACTIVE,
     ALLOWED,
     DIALED,

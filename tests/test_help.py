@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conformance.settings import SETTINGS
+from conformance.core.settings import SETTINGS
 from tests.conftest import ROOT
 
 COLUMNS = 100  # what the help is laid out for

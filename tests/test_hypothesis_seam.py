@@ -9,8 +9,8 @@ import hypothesis
 import pytest
 from hypothesis.internal.conjecture import providers
 
-from conformance.hypothesis_seam import HypothesisSeamError, check_seam, without_local_constants
-from conformance.run import Run
+from conformance.core.hypothesis_seam import HypothesisSeamError, check_seam, without_local_constants
+from conformance.run.run import Run
 
 
 def test_hypothesis_private_hook_is_the_one_the_seam_was_tested_with() -> None:
@@ -18,7 +18,7 @@ def test_hypothesis_private_hook_is_the_one_the_seam_was_tested_with() -> None:
     try:
         check_seam()
     except HypothesisSeamError as exc:
-        pytest.fail(f"conformance/hypothesis_seam.py needs updating: {exc}")
+        pytest.fail(f"conformance/core/hypothesis_seam.py needs updating: {exc}")
 
 
 def test_the_seam_draws_no_local_constant_and_is_undone() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.invalid_input import core_schema, core_violation
+from conformance.core.invalid_input import core_schema, core_violation
 from conformance.suite.test_errors import CORE, INVALID_CREATES
 
 VALID = [("To", "+12025550100"), ("From", "+12025550199"), ("Url", "http://127.0.0.1:9/laml/hangup")]

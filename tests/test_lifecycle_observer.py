@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conformance.failures import NotApplicable, Violation
+from conformance.core.failures import NotApplicable, Violation
 from conformance.lifecycle.actions import error_code
 from conformance.lifecycle.observer import (
     CallRecord,

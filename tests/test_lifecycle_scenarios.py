@@ -13,19 +13,18 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from conformance.catalog import load_catalog
-from conformance.client import CallsClient
-from conformance.clock import Clock
-from conformance.conditions import CAPABILITIES
-from conformance.handle import Suite
+from conformance.core.catalog import CAPABILITIES, load_catalog
+from conformance.core.clock import Clock
+from conformance.core.outcomes import Ledger
+from conformance.core.settings import Settings
+from conformance.harness.client import CallsClient
+from conformance.harness.harness import Harness
+from conformance.harness.verifier import Verifier
 from conformance.lifecycle import scenarios  # noqa: F401  (registers the scenarios)
-from conformance.lifecycle.machine import MACHINE_SETTINGS, run_machine
 from conformance.lifecycle.runner import SCENARIOS, run_scenarios
-from conformance.outcomes import Ledger
+from conformance.lifecycle.state_machine import MACHINE_SETTINGS, run_machine
 from conformance.receiver import CallbackReceiver
 from conformance.reference import BUSY_NUMBER, FAILED_NUMBER, NO_ANSWER_NUMBER, ReferenceEndpoint
-from conformance.settings import Settings
-from conformance.verifier import Verifier
 
 LIVE_DEADLINE = 3.0
 
@@ -73,13 +72,13 @@ def receiver(clock: Clock) -> Iterator[CallbackReceiver]:
 
 
 @pytest.fixture
-def make_suite(
+def make_harness(
     endpoint: ReferenceEndpoint, receiver: CallbackReceiver, clock: Clock
-) -> Iterator[Callable[..., Suite]]:
-    """A Suite on the embedded endpoint, built the way conformance/run.py builds one."""
+) -> Iterator[Callable[..., Harness]]:
+    """A Harness on the embedded endpoint, built the way conformance/run/run.py builds one."""
     clients: list[CallsClient] = []
 
-    def make(rewrite: Rewrite | None = None) -> Suite:
+    def make(rewrite: Rewrite | None = None) -> Harness:
         settings = Settings(
             base_url=endpoint.base_url,
             account_sid=endpoint.account_sid,
@@ -102,7 +101,7 @@ def make_suite(
         client.observers.append(verifier.observe)
         clients.append(client)
         numbers = {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
-        return Suite(settings, client, verifier, clock, numbers, receiver)
+        return Harness(settings, client, verifier, clock, numbers, receiver)
 
     yield make
     for client in clients:
@@ -111,8 +110,8 @@ def make_suite(
         client.close()
 
 
-def outcomes(suite: Suite) -> dict[str, str]:
-    return {r.requirement.id: r.outcome.label for r in suite.verifier.ledger.results()}
+def outcomes(harness: Harness) -> dict[str, str]:
+    return {r.requirement.id: r.outcome.label for r in harness.verifier.ledger.results()}
 
 
 LIFECYCLE = (
@@ -130,28 +129,30 @@ LIFECYCLE = (
 )
 
 
-def test_every_lifecycle_scenario_passes_on_the_reference_endpoint(make_suite: Callable[..., Suite]) -> None:
-    suite = make_suite()
+def test_every_lifecycle_scenario_passes_on_the_reference_endpoint(
+    make_harness: Callable[..., Harness],
+) -> None:
+    harness = make_harness()
     names = {
         name: item
         for name, item in SCENARIOS.items()
         if set(item.requirements) & set(LIFECYCLE) and name != "state-machine"
     }
-    results = run_scenarios(suite, names)
+    results = run_scenarios(harness, names)
     assert {n: (r.failures, r.not_judged, r.error) for n, r in results.items()} == dict.fromkeys(
         names, ([], None, None)
     )
-    assert {i: outcomes(suite)[i] for i in LIFECYCLE} == dict.fromkeys(LIFECYCLE, "passed")
+    assert {i: outcomes(harness)[i] for i in LIFECYCLE} == dict.fromkeys(LIFECYCLE, "passed")
 
 
 def test_the_state_machine_passes_on_the_reference_endpoint_and_judges_what_it_sees(
-    make_suite: Callable[..., Suite],
+    make_harness: Callable[..., Harness],
 ) -> None:
-    suite = make_suite()
+    harness = make_harness()
     started = time.monotonic()
-    run_machine(suite)
+    run_machine(harness)
     assert time.monotonic() - started < 30
-    results = {r.requirement.id: r for r in suite.verifier.ledger.results()}
+    results = {r.requirement.id: r for r in harness.verifier.ledger.results()}
     judged = {i: results[i].outcome.label for i in LIFECYCLE if results[i].observations}
     assert set(judged.values()) == {"passed"}, {i: results[i].message for i in judged}
     assert {"LIFE-TRANSITIONS", "LIFE-ENDED-FINAL"} <= set(judged)
@@ -319,18 +320,18 @@ def delete_ended_keeps(request: httpx.Request, forward: Forward) -> httpx.Respon
     ],
 )
 def test_each_scenario_fails_an_endpoint_that_breaks_its_rule(
-    make_suite: Callable[..., Suite], rewrite: Rewrite, scenario: str, requirement: str
+    make_harness: Callable[..., Harness], rewrite: Rewrite, scenario: str, requirement: str
 ) -> None:
-    suite = make_suite(rewrite)
-    result = run_scenarios(suite, {scenario: SCENARIOS[scenario]})[scenario]
+    harness = make_harness(rewrite)
+    result = run_scenarios(harness, {scenario: SCENARIOS[scenario]})[scenario]
     assert result.error is None and result.not_judged is None
     assert requirement in {f.requirement for f in result.failures}
-    assert outcomes(suite)[requirement] == "failed"
+    assert outcomes(harness)[requirement] == "failed"
 
 
 def test_the_state_machine_fails_an_endpoint_whose_ended_calls_change(
-    make_suite: Callable[..., Suite],
+    make_harness: Callable[..., Harness],
 ) -> None:
-    suite = make_suite(ended_flips())
-    run_machine(suite)
-    assert outcomes(suite)["LIFE-ENDED-FINAL"] == "failed"
+    harness = make_harness(ended_flips())
+    run_machine(harness)
+    assert outcomes(harness)["LIFE-ENDED-FINAL"] == "failed"

@@ -10,20 +10,20 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.catalog import load_catalog
-from conformance.clock import Clock
-from conformance.failures import (
+from conformance.core.catalog import load_catalog
+from conformance.core.clock import Clock
+from conformance.core.failures import (
     ConformanceFailure,
     EndpointUnavailable,
     NotJudged,
     Violation,
 )
-from conformance.handle import Suite
-from conformance.outcomes import Ledger, Outcome, Result
-from conformance.pytest_outcomes import settle
-from conformance.run import Run
-from conformance.settings import Settings
-from conformance.verifier import ConformanceWarning, Verifier
+from conformance.core.outcomes import Ledger, Outcome, Result
+from conformance.core.settings import Settings
+from conformance.harness.harness import Harness
+from conformance.harness.verifier import ConformanceWarning, Verifier
+from conformance.pytest.outcomes import settle
+from conformance.run.run import Run
 
 MUST, OTHER_MUST, SHOULD = "CREATE-2XX", "LIFE-TRANSITIONS", "CREATE-STATUS-CODE"
 
@@ -91,7 +91,7 @@ def _broken() -> None:
 
 def test_a_body_without_json_fails_its_requirement_once_and_stops_the_test() -> None:
     verifier = _verifier()
-    suite = Suite(Settings(), None, verifier, Clock())  # type: ignore[arg-type]  # json() uses no client
+    suite = Harness(Settings(), None, verifier, Clock())  # type: ignore[arg-type]  # json() uses no client
     assert suite.json(httpx.Response(200, json={"calls": []}), MUST, "a list") == {"calls": []}
     with (
         verifier.scope("test") as scope,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance.cassettes import Cassettes
-from conformance.clock import Clock
+from conformance.core.clock import Clock
 from tests.conftest import SuiteRun, run_suite
 
 

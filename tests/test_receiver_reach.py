@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.board import Board
-from conformance.clock import Clock
 from conformance.common.loopback import LoopbackServer
+from conformance.core.clock import Clock
+from conformance.plan.progress import Progress
+from conformance.pytest.terminal import ProgressLine
 from conformance.receiver import CallbackReceiver
 from conformance.reference import ReferenceEndpoint
-from conformance.terminal import ProgressLine
 from tests.conftest import closed_port
 from tests.forwarder import forwarding
 
@@ -67,7 +67,7 @@ class _Screen:
 
 def test_the_board_sums_up_what_scenarios_wait_on() -> None:
     clock = Clock()
-    board = Board(clock)
+    board = Progress(clock)
     with board.shown(["scenario:a", "scenario:b", "scenario:c"]):
         with clock.acting_as("scenario:a"), board.waiting("in-progress"):
             with clock.acting_as("scenario:b"):
@@ -79,7 +79,7 @@ def test_the_board_sums_up_what_scenarios_wait_on() -> None:
 
 def test_progress_in_a_log_is_a_line_every_few_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
     now = [100.0]
-    monkeypatch.setattr("conformance.terminal.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("conformance.pytest.terminal.time.monotonic", lambda: now[0])
     screen = _Screen()
     progress = ProgressLine(screen, every=5.0)  # type: ignore[arg-type]
     for step in range(40):  # 20 s of updates, twice a second

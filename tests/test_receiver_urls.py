@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from conformance.checks.callbacks import CallbackContext, callback_signature
-from conformance.clock import Clock
 from conformance.common.signature import compute_signature
-from conformance.failures import Violation
+from conformance.core.clock import Clock
+from conformance.core.failures import Violation
 from conformance.receiver import CallbackReceiver
 from conformance.receiver.urls import APP_QUERY, APP_QUERY_ITEMS, public_url, without_own_items
 from conformance.reference.outbound import HttpOut

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from conformance.redact import PLACEHOLDER, redact, strip_userinfo
+from conformance.core.redaction import PLACEHOLDER, redact, strip_userinfo
 
 
 def test_plain_and_base64_secrets_are_replaced() -> None:

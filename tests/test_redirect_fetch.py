@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conformance.capture import Capture
 from conformance.checks import all_checks
 from conformance.checks.documents import RedirectContext
-from conformance.clock import Clock
-from conformance.failures import Violation
+from conformance.core.capture import Capture
+from conformance.core.clock import Clock
+from conformance.core.failures import Violation
 from conformance.receiver import CallbackReceiver, CaptureLog
 from conformance.receiver.app import create_receiver_app
 

@@ -7,10 +7,11 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conformance.catalog import load_catalog
-from conformance.outcomes import MESSAGES_KEPT, Ledger, Outcome, Result
-from conformance.report import Facts, summary, verdict_lines, write_reports
-from conformance.verdict import decide, not_carried_out
+from conformance.core.catalog import load_catalog
+from conformance.core.outcomes import MESSAGES_KEPT, Ledger, Outcome, Result
+from conformance.core.verdict import decide, not_carried_out
+from conformance.reports.facts import Facts
+from conformance.reports.writer import summary, verdict_lines, write_reports
 
 CATALOG = load_catalog()
 TARGET = {"base_url": "http://127.0.0.1:1/api/laml/2010-04-01", "profile": "signalwire", "mode": "embedded"}

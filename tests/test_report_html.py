@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conformance.catalog import load_catalog
-from conformance.outcomes import Ledger, Outcome
-from conformance.report import Facts, append_step_summary, write_reports
-from conformance.report_html import FILTERS
-from conformance.verdict import decide
+from conformance.core.catalog import load_catalog
+from conformance.core.outcomes import Ledger, Outcome
+from conformance.core.verdict import decide
+from conformance.reports.facts import Facts
+from conformance.reports.html import FILTERS
+from conformance.reports.writer import append_step_summary, write_reports
 from tests.conftest import SuiteRun, run_suite
 
 CATALOG = load_catalog()

@@ -10,7 +10,6 @@ from urllib.parse import quote_plus, urlencode
 import pytest
 from vcr.request import Request
 
-from conformance.capture import Capture
 from conformance.cassettes.scrub import (
     ACTOR_HEADER,
     ENDPOINT_ORIGIN,
@@ -23,7 +22,8 @@ from conformance.cassettes.scrub import (
 )
 from conformance.checks.callbacks import CallbackContext, callback_signature
 from conformance.common.signature import compute_signature
-from conformance.failures import Violation
+from conformance.core.capture import Capture
+from conformance.core.failures import Violation
 
 ACCOUNT = "7d3f1e2a-5b6c-4d8e-9f0a-1b2c3d4e5f60"
 TOKEN = "tok0scrub0c4f9a2b7e1d3"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.catalog import load_catalog
+from conformance.core.catalog import load_catalog
 from tests.conftest import SuiteRun, run_suite
 
 SEEDED = 300

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance.catalog import load_catalog
-from conformance.failures import UsageProblem
-from conformance.selection import select_requirements, select_tests
+from conformance.core.catalog import load_catalog
+from conformance.core.failures import UsageProblem
+from conformance.plan.selection import select_requirements, select_tests
 from tests.conftest import run_suite
 
 CATALOG = load_catalog()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.failures import ConfigError
-from conformance.settings import DEFAULT_DEADLINE, SETTINGS, Settings, resolve
+from conformance.core.failures import ConfigError
+from conformance.core.settings import DEFAULT_DEADLINE, SETTINGS, Settings, resolve
 
 EXTERNAL = {
     "CALLS_BASE_URL": "https://example.invalid/api/laml/2010-04-01",

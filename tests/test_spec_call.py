@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conformance.spec import PROFILES, component_schema, load_spec
+from conformance.core.spec import PROFILES, component_schema, load_spec
 from tests.spec_facts import (
     SEED_CALL_FIELDS,
     SIGNALWIRE_ONLY_FIELDS,

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 
-from conformance.spec import PROFILES, component_schema, load_spec, webhook_schema
+from conformance.core.spec import PROFILES, component_schema, load_spec, webhook_schema
 from tests.spec_facts import call_example, collect_examples, example_errors, is_valid
 
 

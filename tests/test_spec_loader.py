@@ -1,4 +1,4 @@
-"""conformance.spec, the loader: its public surface, unknown names and profiles, fresh copies, the patched
+"""conformance.core.spec, the loader: its public surface, unknown names and profiles, fresh copies, the patched
 document written by its command, and the RFC 7386 merge patch."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from conformance import spec
-from conformance.spec import PROFILES, component_schema, load_spec, merge_patch, webhook_schema
+from conformance.core import spec
+from conformance.core.spec import PROFILES, component_schema, load_spec, merge_patch, webhook_schema
 from tests.spec_facts import TWILIO_CALL_FIELDS
 
 

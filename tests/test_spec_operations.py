@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 
-from conformance.spec import PROFILES, component_schema, load_spec
+from conformance.core.spec import PROFILES, component_schema, load_spec
 from tests.spec_facts import (
     ERROR_STATUSES,
     OPERATIONS,

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conformance.spec import PROFILES, load_spec
+from conformance.core.spec import PROFILES, load_spec
 
 TOOLS = Path(__file__).resolve().parents[1] / "spec-tools"
 

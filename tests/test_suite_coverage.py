@@ -7,8 +7,8 @@ import importlib.util
 import json
 from types import ModuleType
 
-from conformance.catalog import load_catalog
-from conformance.contract_map import figures, load_map
+from conformance.core.catalog import load_catalog
+from conformance.core.contract_map import figures, load_map
 from conformance.reference.faults import FAULTS
 from tests.conftest import ROOT
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conformance.spec import load_spec
+from conformance.core.spec import load_spec
 
 TWILIO_OAI_REPOSITORY = "twilio/twilio-oai"
 TWILIO_OAI_COMMIT = "d50069b44ea8cd23141385bdb6db48f16ff75bb5"

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from conformance.capture import Capture
 from conformance.checks import all_checks
-from conformance.checks.callback_updates import CallbackUpdateContext
 from conformance.checks.documents import DocumentContext
-from conformance.failures import NotApplicable, Violation
+from conformance.checks.moved_callbacks import CallbackUpdateContext
+from conformance.core.capture import Capture
+from conformance.core.failures import NotApplicable, Violation
 
 AT = 1000.0
 CREATE = DocumentContext(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.catalog import load_catalog
-from conformance.outcomes import Ledger, Outcome, Result
-from conformance.verdict import decide
+from conformance.core.catalog import load_catalog
+from conformance.core.outcomes import Ledger, Outcome, Result
+from conformance.core.verdict import decide
 
 CATALOG = load_catalog()
 MUSTS = [r.id for r in CATALOG if r.level == "MUST" and not r.excluded and r.applies_to("signalwire")]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conformance.catalog import load_catalog
-from conformance.failures import UsageProblem
-from conformance.outcomes import Ledger, Outcome
-from conformance.waivers import Waiver, apply_waivers, load_waivers
+from conformance.core.catalog import load_catalog
+from conformance.core.failures import UsageProblem
+from conformance.core.outcomes import Ledger, Outcome
+from conformance.core.waivers import Waiver, apply_waivers, load_waivers
 from tests.conftest import SuiteRun, run_suite
 
 CATALOG = load_catalog()

@@ -23,7 +23,7 @@ from typing import Any
 from conformance.cassettes.differences import Tally, body_fields, field_changes, volatile
 from conformance.cassettes.exchanges import Exchanges, callbacks, exchanges, manifest
 
-__all__ = ["MAX_LINES", "compare"]
+__all__ = ["MAX_LINES", "compare_recordings"]
 
 MAX_LINES = 40
 KINDS = ("status code", "type", "field", "value")
@@ -135,7 +135,7 @@ def _who(directory: Path, recording: dict[str, Any]) -> str:
     return f"{directory} ({recording.get('profile', '?')} profile, {mode}, base path {recording.get('base_path')})"
 
 
-def compare(first: Path, second: Path, limit: int = MAX_LINES) -> list[str]:
+def compare_recordings(first: Path, second: Path, limit: int = MAX_LINES) -> list[str]:
     """The comparison of the recording in `first` with the one in `second`, as a reader wants it."""
     a, b = manifest(first), manifest(second)
     missing = [str(d) for d, m in ((first, a), (second, b)) if not m]

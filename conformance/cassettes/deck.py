@@ -22,13 +22,13 @@ from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
-from conformance.capture import Capture
 from conformance.cassettes.drift import drift
 from conformance.cassettes.scrub import ACTOR_HEADER, ARRIVED_HEADER, Scrubber
 from conformance.cassettes.store import MANIFEST, Recording, write_captures
-from conformance.clock import Clock
-from conformance.failures import ConfigError, RecordingRefused, StaleCassettes
-from conformance.outcomes import Result
+from conformance.core.capture import Capture
+from conformance.core.clock import Clock
+from conformance.core.failures import ConfigError, RecordingRefused, StaleCassettes
+from conformance.core.outcomes import Result
 
 __all__ = ["LOOPBACK_HOSTS", "RERECORD", "Cassettes", "stale_request"]
 

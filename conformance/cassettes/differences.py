@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from conformance.cassettes.exchanges import DATE, SID, TOKEN, Exchanges
-from conformance.graph import ACTIVE
+from conformance.core.statuses import ACTIVE
 
 __all__ = ["MISSING", "Tally", "body_fields", "compare_exchanges", "describe", "field_changes", "volatile"]
 

@@ -23,11 +23,11 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlu
 from vcr.filters import decode_response
 from vcr.request import Request
 
-from conformance.capture import Capture
-from conformance.clock import REPLAY_NONCE
 from conformance.common.signature import Ordering, compute_signature, signature_matches
-from conformance.redact import redact
-from conformance.signing import SIGNATURE_HEADERS, signature_problem, signed_params
+from conformance.core.capture import Capture
+from conformance.core.clock import REPLAY_NONCE
+from conformance.core.redaction import redact
+from conformance.core.signing import SIGNATURE_HEADERS, signature_problem, signed_params
 
 __all__ = [
     "ACTOR_HEADER",
@@ -49,7 +49,7 @@ SIGNING_KEY = "replayed-signing-key"
 # Stored with each recorded request (never sent): which test or scenario made it, so that requests
 # alike from concurrent scenarios are told apart.
 ACTOR_HEADER = "x-conformance-actor"
-# Stored with each recorded answer: when it arrived (conformance.clock.Clock.stamp), for the replay's clock.
+# Stored with each recorded answer: when it arrived (conformance.core.clock.Clock.stamp), for the replay's clock.
 ARRIVED_HEADER = "x-conformance-arrived"
 # Kept as recorded: what the checks read, and nothing that could carry a credential or a cookie.
 KEPT_REQUEST_HEADERS = frozenset({"content-type"})

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.capture import Capture
 from conformance.cassettes.scrub import (
     AUTH_TOKEN,
     ENDPOINT_ORIGIN,
@@ -24,8 +23,9 @@ from conformance.cassettes.scrub import (
     SIGNING_KEY,
     placeholder_account,
 )
-from conformance.outcomes import Result
-from conformance.settings import Settings
+from conformance.core.capture import Capture
+from conformance.core.outcomes import Result
+from conformance.core.settings import Settings
 
 __all__ = ["CALLBACKS", "MANIFEST", "Recording", "read_captures", "write_captures"]
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from conformance.checks.context import CheckContext
-from conformance.failures import NotApplicable
+from conformance.core.failures import NotApplicable
 
 __all__ = ["CHECKS", "Check", "CheckContext", "all_checks", "applicable", "check"]
 
@@ -65,10 +65,10 @@ def all_checks() -> dict[str, Check]:
         call_times,
         callback_agreement,
         callback_sets,
-        callback_updates,
         callbacks,
         documents,
         listing,
+        moved_callbacks,
         responses,
         spec_conformance,
     )

@@ -11,9 +11,9 @@ import jsonschema
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.checks.values import Call, is_number, parse_gmt_date, same_address, sid_pattern
-from conformance.failures import Violation
-from conformance.graph import STATUSES
-from conformance.spec import component_schema
+from conformance.core.failures import Violation
+from conformance.core.spec import component_schema
+from conformance.core.statuses import STATUSES
 
 __all__: list[str] = []
 
@@ -262,7 +262,7 @@ def call_from_alias(ctx: CheckContext, call: Call) -> None:
     _alias(call, "formatted_from", "from_formatted")
 
 
-def _sameis_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
+def _same_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> None:
     address = call.get(field)
     applicable(
         isinstance(address, str) and address and any(isinstance(call.get(n), str) for n in formatted_fields)
@@ -278,13 +278,13 @@ def _sameis_number(call: Call, field: str, formatted_fields: tuple[str, ...]) ->
 
 
 @check("CALL-FORMATTED-TO-NUMBER", "call")
-def call_formatted_to_is_sameis_number(ctx: CheckContext, call: Call) -> None:
-    _sameis_number(call, "to", ("formatted_to", "to_formatted"))
+def call_formatted_to_is_same_number(ctx: CheckContext, call: Call) -> None:
+    _same_number(call, "to", ("formatted_to", "to_formatted"))
 
 
 @check("CALL-FORMATTED-FROM-NUMBER", "call")
-def call_formatted_from_is_sameis_number(ctx: CheckContext, call: Call) -> None:
-    _sameis_number(call, "from", ("formatted_from", "from_formatted"))
+def call_formatted_from_is_same_number(ctx: CheckContext, call: Call) -> None:
+    _same_number(call, "from", ("formatted_from", "from_formatted"))
 
 
 @check("CALL-MEDIA-ORDER", "call")

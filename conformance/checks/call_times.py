@@ -9,8 +9,8 @@ from conformance.checks import applicable, check
 from conformance.checks.call_object import DATE_FIELDS
 from conformance.checks.context import CheckContext
 from conformance.checks.values import Call, is_number, parse_time, status_in
-from conformance.failures import Violation
-from conformance.graph import ACTIVE, STATUSES, UNANSWERED_ENDS
+from conformance.core.failures import Violation
+from conformance.core.statuses import ACTIVE, STATUSES, UNANSWERED_ENDS
 
 __all__: list[str] = []
 

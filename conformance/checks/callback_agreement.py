@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from conformance.checks import applicable, check
 from conformance.checks.callbacks import CallbackContext, is_final, sequence_number, status_captures
 from conformance.checks.values import parse_rfc2822_date, parse_time, same_address
-from conformance.failures import NotApplicable, Violation
-from conformance.graph import ENDED, UNANSWERED_ENDS
+from conformance.core.failures import NotApplicable, Violation
+from conformance.core.statuses import ENDED, UNANSWERED_ENDS
 
 if TYPE_CHECKING:
-    from conformance.capture import Capture
+    from conformance.core.capture import Capture
 
 __all__ = ["CLOCK_SKEW", "RESOLUTION", "agrees"]
 

@@ -21,11 +21,11 @@ from conformance.checks.callbacks import (
     sequence_number,
     status_captures,
 )
-from conformance.failures import Violation
-from conformance.graph import CALLBACK_STATUSES, DIALED, ENDED, UNANSWERED_ENDS, first_illegal_step
+from conformance.core.failures import Violation
+from conformance.core.statuses import CALLBACK_STATUSES, DIALED, ENDED, UNANSWERED_ENDS, first_illegal_step
 
 if TYPE_CHECKING:
-    from conformance.capture import Capture
+    from conformance.core.capture import Capture
 
 __all__: list[str] = []
 
@@ -33,7 +33,7 @@ _DIGITS = re.compile(r"^[0-9]+$")
 
 
 @check("CB-SEQUENCE", "callback-set")
-def status_callbacksequence_number(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
+def status_callback_sequence_numbers(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     status = status_captures(captures)
     applicable(status)
     raw = [c.get("SequenceNumber") for c in status]

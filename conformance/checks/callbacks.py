@@ -18,17 +18,17 @@ import jsonschema
 
 from conformance.checks import applicable, check
 from conformance.checks.values import parse_gmt_date, parse_rfc2822_date
-from conformance.failures import Violation
-from conformance.graph import (
+from conformance.core.failures import Violation
+from conformance.core.signing import SIGNATURE_HEADERS, signature_problem
+from conformance.core.spec import webhook_schema
+from conformance.core.statuses import (
     ALLOWED,
     ENDED,
     STATUSES,
 )
-from conformance.signing import SIGNATURE_HEADERS, signature_problem
-from conformance.spec import webhook_schema
 
 if TYPE_CHECKING:
-    from conformance.capture import Capture
+    from conformance.core.capture import Capture
 
 __all__ = [
     "EVENT_OF_STATUS",

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from conformance.checks import applicable, check
-from conformance.failures import Violation
+from conformance.core.failures import Violation
 
 if TYPE_CHECKING:
-    from conformance.capture import Capture
+    from conformance.core.capture import Capture
 
 __all__ = ["DocumentContext", "RedirectContext"]
 

@@ -9,8 +9,8 @@ from typing import Any, cast
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
 from conformance.checks.values import parse_time, same_address
-from conformance.failures import Violation
-from conformance.graph import STATUSES
+from conformance.core.failures import Violation
+from conformance.core.statuses import STATUSES
 
 __all__ = ["ENVELOPE_KEYS"]
 

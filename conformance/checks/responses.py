@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from conformance.bodies import json_object
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
-from conformance.failures import Violation
+from conformance.core.bodies import json_object
+from conformance.core.failures import Violation
 
 if TYPE_CHECKING:
     import httpx

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
-from conformance.bodies import json_body
 from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
-from conformance.failures import Violation
-from conformance.spec import documented_response
+from conformance.core.bodies import json_body
+from conformance.core.failures import Violation
+from conformance.core.spec import documented_response
 
 if TYPE_CHECKING:
     import httpx

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conformance.graph import ACTIVE, ENDED, NOT_ANSWERED, SELF_ENDS, STATUSES
+from conformance.core.statuses import ACTIVE, ENDED, NOT_ANSWERED, SELF_ENDS, STATUSES
 from conformance.lifecycle.observer import CallRecord
 from conformance.lifecycle.story import (
     Judged,
@@ -110,7 +110,7 @@ class Story(StoryBase):
             return Judged(None, f"the call ended {shown} by itself")
         ended = self.poll(record, lambda s: s in ENDED or s == "in-progress" or s not in STATUSES)
         final = record.status
-        if not ended and self.suite.stopping.is_set():
+        if not ended and self.harness.stopping.is_set():
             return Judged(None, "the run ended first")
         if final not in STATUSES:
             return Judged(None, f"the call's status {final!r} is not a documented one")
@@ -163,7 +163,7 @@ class Story(StoryBase):
         if final not in STATUSES:
             return Judged(None, f"the call's status {final!r} is not a documented one")
         if not ended:
-            if self.suite.stopping.is_set():
+            if self.harness.stopping.is_set():
                 return Judged(None, "the run ended first")
             return self.judge(
                 req,
@@ -186,7 +186,7 @@ class Story(StoryBase):
 
     def redirect(self, record: CallRecord) -> Judged:
         """Url=<the call's own kind of document>; judges UPDATE-REDIRECT (long calls) or UPDATE-ENDED-CALL."""
-        url = self.suite.laml_url(self.document(record))
+        url = self.harness.laml_url(self.document(record))
         before = self._before(record)
         if before is None:
             return Judged(None, f"the call's status could not be fetched or is unknown ({record.status})")

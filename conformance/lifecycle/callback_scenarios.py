@@ -18,8 +18,6 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from conformance.bodies import json_field
-from conformance.capture import Capture
 from conformance.checks import all_checks
 from conformance.checks.callbacks import (
     FINAL_RECORDING_STATUSES,
@@ -28,8 +26,10 @@ from conformance.checks.callbacks import (
     sequence_complete,
 )
 from conformance.checks.documents import DocumentContext
-from conformance.failures import NotJudged
-from conformance.handle import Suite
+from conformance.core.bodies import json_field
+from conformance.core.capture import Capture
+from conformance.core.failures import NotJudged
+from conformance.harness.harness import Harness
 from conformance.lifecycle.actions import Story, not_judged
 from conformance.lifecycle.receiving import follow, judge_kind, wait_for
 from conformance.lifecycle.runner import scenario
@@ -82,7 +82,7 @@ class Asked:
     to: str | None = None
     app: bool = False
 
-    def form(self, suite: Suite, receiver: CallbackReceiver, token: str) -> dict[str, Any]:
+    def form(self, harness: Harness, receiver: CallbackReceiver, token: str) -> dict[str, Any]:
         """The create's form, with callbacks to the receiver under `token`."""
         extra: dict[str, Any] = {}
         if self.app:
@@ -99,19 +99,19 @@ class Asked:
                 # SignalWire documents a space-separated string, Twilio an array (repeated keys).
                 extra["RecordingStatusCallbackEvent"] = (
                     list(self.recording_events)
-                    if suite.profile == "twilio"
+                    if harness.profile == "twilio"
                     else " ".join(self.recording_events)
                 )
-        return suite.create_form(self.to, scenario=self.laml, **extra)
+        return harness.create_form(self.to, scenario=self.laml, **extra)
 
     def context(
-        self, suite: Suite, form: Mapping[str, Any], sid: str, followed: Any, deadline_at: float
+        self, harness: Harness, form: Mapping[str, Any], sid: str, followed: Any, deadline_at: float
     ) -> CallbackContext:
         """What the callbacks of call `sid` are judged against: this request and what the API showed."""
         return CallbackContext(
-            profile=suite.profile,
-            signing_key=suite.settings.signing_key or suite.settings.auth_token or "",
-            account_sid=suite.client.account_sid,
+            profile=harness.profile,
+            signing_key=harness.settings.signing_key or harness.settings.auth_token or "",
+            account_sid=harness.client.account_sid,
             call_sid=sid,
             requested_events=frozenset(self.events or ("completed",))
             if self.status_callback
@@ -128,24 +128,24 @@ class Asked:
 
 
 @scenario("callbacks-all-events-post", *STATUS_REQUIREMENTS, needs=("create", "callbacks"))
-def all_events_post(suite: Suite) -> None:
+def all_events_post(harness: Harness) -> None:
     """Every event requested, POSTed to an application's URL: each arrives signed, numbered, in a legal order,
     agreeing with the Call; the last is complete."""
-    _story(suite, STATUS_REQUIREMENTS, Asked(laml="pause-1", events=ALL_EVENTS, method="POST", app=True))
+    _story(harness, STATUS_REQUIREMENTS, Asked(laml="pause-1", events=ALL_EVENTS, method="POST", app=True))
 
 
 @scenario("callbacks-default-get", *FINAL_ONLY_REQUIREMENTS, needs=("create", "callbacks"))
-def default_get(suite: Suite) -> None:
+def default_get(harness: Harness) -> None:
     """No StatusCallbackEvent, method GET to an application's URL (a query string of its own): only the final
     event arrives, its parameters added to that query string."""
-    _story(suite, FINAL_ONLY_REQUIREMENTS, Asked(laml="hangup", events=(), method="GET", app=True))
+    _story(harness, FINAL_ONLY_REQUIREMENTS, Asked(laml="hangup", events=(), method="GET", app=True))
 
 
 @scenario("callbacks-recording", *RECORDING_REQUIREMENTS, needs=("create", "callbacks"))
-def recording(suite: Suite) -> None:
+def recording(harness: Harness) -> None:
     """Record=true with a RecordingStatusCallback: the recording callbacks arrive, signed and well formed."""
     _story(
-        suite,
+        harness,
         RECORDING_REQUIREMENTS,
         Asked(
             laml="hangup", status_callback=False, record=True, recording_events=("in-progress", "completed")
@@ -154,93 +154,97 @@ def recording(suite: Suite) -> None:
 
 
 @scenario("callbacks-busy", *STATUS_REQUIREMENTS, needs=("create", "callbacks", "busy-number"))
-def busy(suite: Suite) -> None:
+def busy(harness: Harness) -> None:
     """A busy call: the final event says busy, with CallDuration 0, after no `answered` event."""
-    suite.require("busy-number")
-    number = suite.to_numbers["busy"]
-    _story(suite, STATUS_REQUIREMENTS, Asked(laml="hangup", events=ALL_EVENTS, method="POST", to=number))
+    harness.require("busy-number")
+    number = harness.to_numbers["busy"]
+    _story(harness, STATUS_REQUIREMENTS, Asked(laml="hangup", events=ALL_EVENTS, method="POST", to=number))
 
 
 @scenario("redirect-fetch", REDIRECT, needs=("create", "callbacks", "hold"))
-def redirect_fetch(suite: Suite) -> None:
+def redirect_fetch(harness: Harness) -> None:
     """A Url update (Method=GET) of an answered call: the endpoint fetches the new document with GET in time."""
-    receiver = suite.receiver
+    receiver = harness.receiver
     if receiver is None:
         raise NotJudged("no callback receiver in this run")
-    with Story(suite) as story:
+    with Story(harness) as story:
         record = story.create_or_skip(REDIRECT, long=True)
         story.reach_or_skip(record, "in-progress", REDIRECT)
         token = receiver.new_token()
-        url = suite.laml_url(story.document(record), token=token)
+        url = harness.laml_url(story.document(record), token=token)
         response = story.update(record, {"Url": url, "Method": "GET"})
         if not response.is_success:
             not_judged(REDIRECT, f"the Url update answered {answer(response)} (UPDATE-REDIRECT judges that)")
-        context = DocumentContext("GET", suite.clock.time(), suite.settings.deadline)
-        with suite.progress.waiting("the new document to be fetched"):
+        context = DocumentContext("GET", harness.clock.time(), harness.settings.deadline)
+        with harness.progress.waiting("the new document to be fetched"):
             wait_for(
-                suite, receiver, token, lambda caps: any(c.kind == "document" for c in caps), context.deadline
+                harness,
+                receiver,
+                token,
+                lambda caps: any(c.kind == "document" for c in caps),
+                context.deadline,
             )
-        judge_kind(suite, "document-set", context, receiver.captures(token))
+        judge_kind(harness, "document-set", context, receiver.captures(token))
 
 
 # ---------------------------------------------------------------- the story every scenario tells
 
 
-def _story(suite: Suite, requirements: Sequence[str], asked: Asked) -> None:
+def _story(harness: Harness, requirements: Sequence[str], asked: Asked) -> None:
     """Create the call, follow it until it ends, wait for its callbacks, then judge them."""
-    receiver = suite.receiver
+    receiver = harness.receiver
     if receiver is None:
         raise NotJudged("no callback receiver in this run")
-    deadline = suite.settings.deadline
+    deadline = harness.settings.deadline
     token = receiver.new_token()
-    form = asked.form(suite, receiver, token)
-    response = suite.client.create_call(form)
+    form = asked.form(harness, receiver, token)
+    response = harness.client.create_call(form)
     sid = json_field(response, "sid")
     if not response.is_success or not isinstance(sid, str):
         _give_up(requirements, f"the create answered {response.status_code}; no call to follow")
-    with suite.progress.waiting("the call to end"):
+    with harness.progress.waiting("the call to end"):
         followed = follow(
-            suite, sid, suite.clock.deadline(deadline), pause_until_ended(suite, receiver, token)
+            harness, sid, harness.clock.deadline(deadline), pause_until_ended(harness, receiver, token)
         )
     if followed.final is None:
         _give_up(requirements, f"the call did not end within the deadline ({deadline:g} s)")
-    ended_at = suite.clock.time()
-    with suite.progress.waiting("callbacks"):
+    ended_at = harness.clock.time()
+    with harness.progress.waiting("callbacks"):
         if asked.status_callback:
-            wait_for(suite, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
+            wait_for(harness, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
         if asked.record:
-            wait_for(suite, receiver, token, lambda caps: any(final_recording(c) for c in caps), deadline)
+            wait_for(harness, receiver, token, lambda caps: any(final_recording(c) for c in caps), deadline)
         if asked.status_callback:
-            wait_for(suite, receiver, token, sequence_complete, GRACE)
+            wait_for(harness, receiver, token, sequence_complete, GRACE)
     captures = [c for c in receiver.captures(token) if c.kind in JUDGED_KINDS]
-    context = asked.context(suite, form, sid, followed, ended_at + deadline)
-    judge_kind(suite, "callback", context, captures)
-    judge_kind(suite, "callback-set", context, captures)
+    context = asked.context(harness, form, sid, followed, ended_at + deadline)
+    judge_kind(harness, "callback", context, captures)
+    judge_kind(harness, "callback-set", context, captures)
     if not captures:
         _none_arrived(
-            suite, requirements, f"no callback of call {sid} arrived within {deadline:g} s of its end"
+            harness, requirements, f"no callback of call {sid} arrived within {deadline:g} s of its end"
         )
 
 
-def _none_arrived(suite: Suite, requirements: Sequence[str], why: str) -> None:
+def _none_arrived(harness: Harness, requirements: Sequence[str], why: str) -> None:
     """Nothing to judge one callback at a time (CB-SIGNATURE, CB-PARAMS, …): say why, rather than leave another
     part's reason."""
     for item in all_checks().values():
         if item.kind == "callback" and item.requirement in requirements:
-            suite.verifier.skip(item.requirement, f"{why} (see CB-FINAL-EVENT, CB-RECORDING-PARAMS)")
+            harness.verifier.skip(item.requirement, f"{why} (see CB-FINAL-EVENT, CB-RECORDING-PARAMS)")
 
 
-def pause_until_ended(suite: Suite, receiver: CallbackReceiver, token: str) -> Callable[[float], None]:
+def pause_until_ended(harness: Harness, receiver: CallbackReceiver, token: str) -> Callable[[float], None]:
     """Sleep between polls, woken once by a callback that says the call ended (then plain sleeps)."""
     woken = False
 
     def pause(seconds: float) -> None:
         nonlocal woken
         if woken:
-            suite.clock.wait(suite.stopping, seconds)
+            harness.clock.wait(harness.stopping, seconds)
         else:
             woken = wait_for(
-                suite,
+                harness,
                 receiver,
                 token,
                 lambda caps: any(is_final(c) or final_recording(c) for c in caps),

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.checks.values import parse_time
-from conformance.failures import NotApplicable, Violation
-from conformance.graph import ENDED, STATUSES, first_illegal_step, reachable
+from conformance.core.failures import NotApplicable, Violation
+from conformance.core.statuses import ENDED, STATUSES, first_illegal_step, reachable
 
 __all__ = [
     "FINAL_FIELDS",

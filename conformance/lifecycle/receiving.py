@@ -8,15 +8,15 @@ import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from conformance.bodies import json_body
 from conformance.checks import all_checks
-from conformance.clock import Deadline
-from conformance.graph import ENDED
-from conformance.handle import Suite
-from conformance.polling import backoff, poll
+from conformance.core.bodies import json_body
+from conformance.core.clock import Deadline
+from conformance.core.polling import backoff, poll
+from conformance.core.statuses import ENDED
+from conformance.harness.harness import Harness
 
 if TYPE_CHECKING:
-    from conformance.capture import Capture
+    from conformance.core.capture import Capture
     from conformance.receiver import CallbackReceiver
 
 __all__ = ["Followed", "follow", "judge_kind", "wait_for"]
@@ -33,7 +33,7 @@ class Followed:
 
 
 def wait_for(
-    suite: Suite,
+    harness: Harness,
     receiver: CallbackReceiver,
     token: str,
     predicate: Callable[[list[Capture]], bool],
@@ -41,7 +41,7 @@ def wait_for(
 ) -> bool:
     """Wait until `predicate(this token's captures)` holds, `timeout` passes or the run stops (a replay has
     every capture already, so it looks once)."""
-    timer = suite.clock.timer(timeout)
+    timer = harness.clock.timer(timeout)
 
     def holds(captures: Iterable[Capture]) -> bool:
         return predicate([c for c in captures if c.token == token])
@@ -49,17 +49,17 @@ def wait_for(
     while True:
         if receiver.log.wait(holds, timeout=min(0.5, timer.remaining())):
             return True
-        if timer.passed() or suite.stopping.is_set():
+        if timer.passed() or harness.stopping.is_set():
             return False
 
 
-def follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], None]) -> Followed:
+def follow(harness: Harness, sid: str, until: Deadline, pause: Callable[[float], None]) -> Followed:
     """Poll the call until it ends or `until` passes; between polls `pause(seconds)` waits (it may return early,
     when a callback says the call has ended)."""
     followed = Followed([], None, None)
 
     def step() -> bool | None:
-        body = json_body(suite.client.fetch_call(sid))
+        body = json_body(harness.client.fetch_call(sid))
         status = body.get("status") if isinstance(body, dict) else None
         if isinstance(status, str):
             followed.call = body
@@ -68,7 +68,7 @@ def follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], Non
         return True if isinstance(status, str) and status in ENDED else None
 
     def wait(seconds: float) -> bool:
-        if suite.stopping.is_set():
+        if harness.stopping.is_set():
             return True
         pause(min(seconds, until.remaining()))
         return False
@@ -79,11 +79,11 @@ def follow(suite: Suite, sid: str, until: Deadline, pause: Callable[[float], Non
 
 
 def judge_kind(
-    suite: Suite, kind: str, ctx: object, captures: Sequence[Capture], only: Iterable[str] | None = None
+    harness: Harness, kind: str, ctx: object, captures: Sequence[Capture], only: Iterable[str] | None = None
 ) -> None:
     """Run every check of `kind` (of the requirements `only` names, if given) on `captures`: a "callback" check
     on each capture (up to its first failure), the others once on them all."""
-    verifier = suite.verifier
+    verifier = harness.verifier
     chosen = None if only is None else frozenset(only)
     for item in all_checks().values():
         if item.kind != kind or (chosen is not None and item.requirement not in chosen):

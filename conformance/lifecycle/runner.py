@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
-from conformance.conditions import Conditions, Needs
-from conformance.failures import ConformanceFailure, NotJudged
-from conformance.handle import Suite
+from conformance.core.failures import ConformanceFailure, NotJudged
+from conformance.harness.harness import Harness
+from conformance.plan.conditions import Conditions, Needs
 
 __all__ = ["SCENARIOS", "Scenario", "ScenarioResult", "run_scenarios", "scenario", "scenario_actor"]
 
@@ -28,7 +28,7 @@ class Scenario:
     name: str
     requirements: tuple[str, ...]
     needs: Needs
-    fn: Callable[[Suite], None]
+    fn: Callable[[Harness], None]
 
 
 @dataclasses.dataclass
@@ -52,11 +52,11 @@ def scenario(
     calls: int | Callable[[Conditions], int] = 1,
     tier: str = "core",
     partial: bool = False,
-) -> Callable[[Callable[[Suite], None]], Callable[[Suite], None]]:
+) -> Callable[[Callable[[Harness], None]], Callable[[Harness], None]]:
     """Register `fn` as the scenario `name`, judging `requirements`, needing the capabilities `needs` and creating
     at most `calls` calls (the budget serves it in `tier`; `partial`: it judges with fewer calls too)."""
 
-    def register(fn: Callable[[Suite], None]) -> Callable[[Suite], None]:
+    def register(fn: Callable[[Harness], None]) -> Callable[[Harness], None]:
         if name in SCENARIOS:
             raise ValueError(f"scenario {name} registered twice")
         SCENARIOS[name] = Scenario(name, requirements, Needs(needs, calls, tier, partial), fn)
@@ -70,38 +70,38 @@ def scenario_actor(name: str) -> str:
     return f"scenario:{name}"
 
 
-def _run_one(suite: Suite, item: Scenario) -> ScenarioResult:
+def _run_one(harness: Harness, item: Scenario) -> ScenarioResult:
     started = time.monotonic()
     result = ScenarioResult(0.0)
     with (
-        suite.verifier.scope(scenario_actor(item.name)) as scope,
-        suite.clock.acting_as(scenario_actor(item.name)),
+        harness.verifier.scope(scenario_actor(item.name)) as scope,
+        harness.clock.acting_as(scenario_actor(item.name)),
     ):
         try:
-            suite.admit(item.needs.capabilities)
-            item.fn(suite)
+            harness.admit(item.needs.capabilities)
+            item.fn(harness)
         except NotJudged as stop:
             result.not_judged = stop
         except Exception as exc:  # EndpointUnavailable or a bug of the suite: reported by the scenario's test
             result.error = exc
         finally:
-            suite.progress.note("done")
+            harness.progress.note("done")
     result.failures = scope.failures
     result.duration = time.monotonic() - started
     return result
 
 
-def run_scenarios(suite: Suite, scenarios: Mapping[str, Scenario]) -> dict[str, ScenarioResult]:
+def run_scenarios(harness: Harness, scenarios: Mapping[str, Scenario]) -> dict[str, ScenarioResult]:
     """Run every scenario at once (one thread each); records wall time and durations in suite.metrics."""
     started = time.monotonic()
     actors = [scenario_actor(name) for name in scenarios]
     with (
-        suite.progress.shown(actors),
+        harness.progress.shown(actors),
         ThreadPoolExecutor(max(1, len(scenarios)), thread_name_prefix="scenario") as pool,
     ):
-        futures = {name: pool.submit(_run_one, suite, item) for name, item in scenarios.items()}
+        futures = {name: pool.submit(_run_one, harness, item) for name, item in scenarios.items()}
         results = {name: future.result() for name, future in futures.items()}
-    suite.metrics["scenarios"] = {
+    harness.metrics["scenarios"] = {
         "wall": time.monotonic() - started,
         "durations": {name: r.duration for name, r in results.items()},
     }

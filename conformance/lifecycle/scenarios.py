@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from conformance.graph import ENDED
-from conformance.handle import Suite
+from conformance.core.statuses import ENDED
+from conformance.harness.harness import Harness
 from conformance.lifecycle.actions import Judged, Story, not_judged
-from conformance.lifecycle.machine import machine_calls, run_machine
 from conformance.lifecycle.observer import (
     CallRecord,
     check_ended_final,
@@ -21,6 +20,7 @@ from conformance.lifecycle.observer import (
     check_reached_end,
 )
 from conformance.lifecycle.runner import scenario
+from conformance.lifecycle.state_machine import machine_calls, run_machine
 
 __all__: list[str] = []
 
@@ -36,7 +36,7 @@ def _settle(story: Story, judged: Judged, requirement: str) -> None:
 
 
 def _ended_or_skip(story: Story, record: CallRecord, requirement: str) -> None:
-    with story.suite.progress.waiting("the call to end"):
+    with story.harness.progress.waiting("the call to end"):
         story.poll(record, lambda s: s in ENDED)
     if not record.ended:
         not_judged(
@@ -50,51 +50,51 @@ def _right_after_create(story: Story, act: Callable[[CallRecord], Judged], requi
     for _ in range(RACES):
         record = story.create_or_skip(requirement, long=story.can_hold)
         judged = act(record)
-        if judged.requirement == requirement or story.suite.stopping.is_set():
+        if judged.requirement == requirement or story.harness.stopping.is_set():
             break
     _settle(story, judged, requirement)
 
 
-def _on_answered_call(suite: Suite, requirement: str, act: Callable[[Story, Any], Any]) -> None:
+def _on_answered_call(harness: Harness, requirement: str, act: Callable[[Story, Any], Any]) -> None:
     """Create a call that stays up, wait until it is answered, act on it, and judge the outcome."""
-    with Story(suite) as story:
+    with Story(harness) as story:
         record = story.create_or_skip(requirement, long=True)
         story.reach_or_skip(record, "in-progress", requirement)
         _settle(story, act(story, record), requirement)
 
 
 @scenario("cancel-queued", "UPDATE-CANCEL-QUEUED", calls=RACES)
-def cancel_queued(suite: Suite) -> None:
+def cancel_queued(harness: Harness) -> None:
     """Status=canceled right after the create: the call ends as canceled."""
-    with Story(suite) as story:
+    with Story(harness) as story:
         _right_after_create(story, lambda record: story.cancel(record, fresh=True), "UPDATE-CANCEL-QUEUED")
 
 
 @scenario("cancel-in-progress", "UPDATE-CANCEL-IN-PROGRESS", needs=("create", "hold"))
-def cancel_in_progress(suite: Suite) -> None:
+def cancel_in_progress(harness: Harness) -> None:
     """Status=canceled on an answered call: refused (4xx) or a no-op (200), and the call goes on."""
-    _on_answered_call(suite, "UPDATE-CANCEL-IN-PROGRESS", lambda story, record: story.cancel(record))
+    _on_answered_call(harness, "UPDATE-CANCEL-IN-PROGRESS", lambda story, record: story.cancel(record))
 
 
 @scenario("complete-in-progress", "UPDATE-COMPLETE-IN-PROGRESS", needs=("create", "hold"))
-def complete_in_progress(suite: Suite) -> None:
+def complete_in_progress(harness: Harness) -> None:
     """Status=completed on an answered call (the seed's "terminate a call"): it ends as completed."""
-    _on_answered_call(suite, "UPDATE-COMPLETE-IN-PROGRESS", lambda story, record: story.complete(record))
+    _on_answered_call(harness, "UPDATE-COMPLETE-IN-PROGRESS", lambda story, record: story.complete(record))
 
 
 @scenario("complete-not-answered", "UPDATE-COMPLETE-NOT-ANSWERED", calls=RACES)
-def complete_not_answered(suite: Suite) -> None:
+def complete_not_answered(harness: Harness) -> None:
     """Status=completed right after the create: the call ends, as canceled or completed."""
-    with Story(suite) as story:
+    with Story(harness) as story:
         _right_after_create(
             story, lambda record: story.complete(record, fresh=True), "UPDATE-COMPLETE-NOT-ANSWERED"
         )
 
 
 @scenario("update-ended", "UPDATE-ENDED-CALL")
-def update_ended(suite: Suite) -> None:
+def update_ended(harness: Harness) -> None:
     """A Status update and a Url update of an ended call: each answers 4xx with code 10000 or 21220."""
-    with Story(suite) as story:
+    with Story(harness) as story:
         record = story.create_or_skip("UPDATE-ENDED-CALL")
         _ended_or_skip(story, record, "UPDATE-ENDED-CALL")
         _settle(story, story.complete(record), "UPDATE-ENDED-CALL")
@@ -102,23 +102,23 @@ def update_ended(suite: Suite) -> None:
 
 
 @scenario("redirect", "UPDATE-REDIRECT", needs=("create", "hold"))
-def redirect(suite: Suite) -> None:
+def redirect(harness: Harness) -> None:
     """A Url update of an answered call: 200, and the call is still in progress right after."""
-    _on_answered_call(suite, "UPDATE-REDIRECT", lambda story, record: story.redirect(record))
+    _on_answered_call(harness, "UPDATE-REDIRECT", lambda story, record: story.redirect(record))
 
 
 @scenario("delete-unfinished", "DELETE-UNFINISHED", needs=("create", "hold"))
-def delete_unfinished(suite: Suite) -> None:
+def delete_unfinished(harness: Harness) -> None:
     """Deleting a call that has not ended: 4xx code 20009, and the call is still there and goes on."""
-    with Story(suite) as story:
+    with Story(harness) as story:
         record = story.create_or_skip("DELETE-UNFINISHED", long=True)
         _settle(story, story.delete(record), "DELETE-UNFINISHED")
 
 
 @scenario("delete-ended", "DELETE-ENDED")
-def delete_ended(suite: Suite) -> None:
+def delete_ended(harness: Harness) -> None:
     """Deleting an ended call: 204 with no body, then a fetch answers 404."""
-    with Story(suite) as story:
+    with Story(harness) as story:
         record = story.create_or_skip("DELETE-ENDED")
         _ended_or_skip(story, record, "DELETE-ENDED")
         _settle(story, story.delete(record), "DELETE-ENDED")
@@ -136,36 +136,36 @@ def _destinations(outcomes: Mapping[str, str]) -> list[str | None]:
     "LIFE-ENDED-FINAL",
     calls=lambda conditions: len(_destinations(conditions.outcomes)),
 )
-def natural_end(suite: Suite) -> None:
+def natural_end(harness: Harness) -> None:
     """Calls that end by themselves (answered then hung up; busy, failed, unanswered on the embedded endpoint).
 
     Each reaches an end within the deadline along a legal path, and what a fetch and a list show a
     while after the end equals what the fetch at the end showed.
     """
-    with Story(suite) as story:
+    with Story(harness) as story:
         ring = str(max(5, int(story.deadline / 2)))  # a live callee that never answers stops ringing in time
-        destinations = _destinations(suite.to_numbers)
+        destinations = _destinations(harness.to_numbers)
         records = [r for r in (story.create(to=to, Timeout=ring) for to in destinations) if r is not None]
         if not records:
             not_judged("LIFE-REACHES-END", "the endpoint did not create the calls")
-        deadline = suite.clock.deadline(story.deadline)
-        with suite.progress.waiting("calls to end"):
+        deadline = harness.clock.deadline(story.deadline)
+        with harness.progress.waiting("calls to end"):
             for record in records:
                 story.poll(record, lambda s: s in ENDED, timeout=deadline)
-        if suite.stopping.is_set():
+        if harness.stopping.is_set():
             not_judged("LIFE-REACHES-END", "the run ended before the calls did")
         for record in records:
-            suite.verifier.verify("LIFE-REACHES-END", check_reached_end, record, story.deadline)
+            harness.verifier.verify("LIFE-REACHES-END", check_reached_end, record, story.deadline)
         # An ended call must not change later: look again a while after the end.
-        suite.clock.wait(suite.stopping, 1.0 if suite.settings.embedded else 3.0)
+        harness.clock.wait(harness.stopping, 1.0 if harness.settings.embedded else 3.0)
         for record in records:
             if record.ended:
                 story.fetch(record)
         story.list()
         for record in records:
-            suite.verifier.verify("LIFE-TRANSITIONS", check_path, record)
-            suite.verifier.verify("LIFE-TRANSITIONS", check_list_agrees, record)
-            suite.verifier.verify("LIFE-ENDED-FINAL", check_ended_final, record)
+            harness.verifier.verify("LIFE-TRANSITIONS", check_path, record)
+            harness.verifier.verify("LIFE-TRANSITIONS", check_list_agrees, record)
+            harness.verifier.verify("LIFE-ENDED-FINAL", check_ended_final, record)
 
 
 @scenario(
@@ -184,6 +184,6 @@ def natural_end(suite: Suite) -> None:
     tier="depth",
     partial=True,
 )
-def state_machine(suite: Suite) -> None:
+def state_machine(harness: Harness) -> None:
     """A Hypothesis state machine creating, fetching, listing, updating and deleting real calls."""
-    run_machine(suite)
+    run_machine(harness)

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NoReturn, Self
 
-from conformance.bodies import json_body, json_object
-from conformance.clock import Deadline
-from conformance.conditions import hold_seconds
-from conformance.failures import NotJudged
-from conformance.graph import ENDED, STATUSES
-from conformance.handle import Suite
+from conformance.core.bodies import json_body, json_object
+from conformance.core.clock import Deadline
+from conformance.core.failures import NotJudged
+from conformance.core.polling import poll
+from conformance.core.statuses import ENDED, STATUSES
+from conformance.harness.harness import Harness
 from conformance.lifecycle.observer import CallRecord
-from conformance.polling import poll
+from conformance.plan.conditions import hold_seconds
 
 if TYPE_CHECKING:
     import httpx
@@ -72,13 +72,13 @@ def is_4xx(response: httpx.Response) -> bool:
 class StoryBase:
     """The calls one scenario works with; `with Story(suite) as story:` hangs up the long ones at the end."""
 
-    def __init__(self, suite: Suite) -> None:
-        self.suite = suite
-        self.client = suite.client
-        self.verifier = suite.verifier
-        self.clock = suite.clock
+    def __init__(self, harness: Harness) -> None:
+        self.harness = harness
+        self.client = harness.client
+        self.verifier = harness.verifier
+        self.clock = harness.clock
         self.records: dict[str, CallRecord] = {}
-        self.interval = 0.05 if suite.settings.embedded else 1.0
+        self.interval = 0.05 if harness.settings.embedded else 1.0
 
     def __enter__(self) -> Self:
         return self
@@ -92,11 +92,11 @@ class StoryBase:
     @property
     def can_hold(self) -> bool:
         """Whether calls can be kept in progress: the endpoint fetches the receiver's LaML documents."""
-        return self.suite.receiver is not None
+        return self.harness.receiver is not None
 
     @property
     def deadline(self) -> float:
-        return self.suite.settings.deadline
+        return self.harness.settings.deadline
 
     def document(self, record: CallRecord) -> str:
         """The LaML scenario of a call's kind: a long pause, or an immediate hangup."""
@@ -105,7 +105,7 @@ class StoryBase:
     def create(self, *, long: bool = False, to: str | None = None, **extra: Any) -> CallRecord | None:
         """Create a call (long ones need `can_hold`); None when the endpoint refused the create."""
         record = CallRecord("", long=long and self.can_hold)
-        form = self.suite.create_form(to, scenario=self.document(record), **extra)
+        form = self.harness.create_form(to, scenario=self.document(record), **extra)
         response = self.client.create_call(form)
         body = json_body(response)
         if not response.is_success or not isinstance(body, dict) or not isinstance(body.get("sid"), str):
@@ -121,7 +121,7 @@ class StoryBase:
     def create_or_skip(self, requirement: str, *, long: bool = False, **extra: Any) -> CallRecord:
         """`create`, or skip `requirement` when the call cannot be made as the scenario needs it."""
         if long and not self.can_hold:
-            reason = self.suite.verifier.ledger.missing_capability_named("hold")
+            reason = self.harness.verifier.ledger.missing_capability_named("hold")
             not_judged(requirement, reason or "keeping a call in progress needs the callback receiver")
         record = self.create(long=long, **extra)
         if record is None:
@@ -165,13 +165,13 @@ class StoryBase:
         return poll(
             step,
             timeout,
-            lambda seconds: self.clock.wait(self.suite.stopping, seconds),
+            lambda seconds: self.clock.wait(self.harness.stopping, seconds),
             itertools.repeat(self.interval),
         )
 
     def reach_or_skip(self, record: CallRecord, target: str, requirement: str) -> None:
         """Poll until the call is `target`; skip `requirement` when it ends first or never gets there."""
-        with self.suite.progress.waiting(target):
+        with self.harness.progress.waiting(target):
             self.poll(record, lambda s: s == target or s in ENDED or s not in STATUSES)
         if record.status not in STATUSES:
             not_judged(requirement, f"the call's status {record.status!r} is not a documented one")

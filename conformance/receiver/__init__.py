@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.capture import Capture
+from conformance.core.capture import Capture
 from conformance.receiver.captures import CaptureLog
 from conformance.receiver.server import CallbackReceiver
 

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from conformance.capture import Capture
+from conformance.core.capture import Capture
 from conformance.receiver.captures import CaptureLog
 from conformance.receiver.urls import (
     APP_QUERY_ITEMS,

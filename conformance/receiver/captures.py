@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 
-from conformance.capture import Capture
-from conformance.clock import Clock
+from conformance.core.capture import Capture
+from conformance.core.clock import Clock
 
 __all__ = ["CaptureLog"]
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable
 
 import httpx
 
-from conformance.capture import Capture
-from conformance.clock import Clock
 from conformance.common.loopback import LoopbackServer
+from conformance.core.capture import Capture
+from conformance.core.clock import Clock
 from conformance.receiver.app import create_receiver_app
 from conformance.receiver.captures import CaptureLog
 from conformance.receiver.urls import APP_PREFIX, APP_QUERY
@@ -96,7 +96,7 @@ class CallbackReceiver:
         return f"{self.base_url}{APP_PREFIX}/{token}/{tail}?{APP_QUERY}"
 
     def new_token(self) -> str:
-        """A token for one call's callback URLs (repeatable: see conformance.clock)."""
+        """A token for one call's callback URLs (repeatable: see conformance.core.clock)."""
         return self.clock.callback_token()
 
     def status_url(self, token: str, *, app: bool = False) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .asgi import ReferenceState, create_app
+from .asgi import create_app
 from .config import Account, ReferenceConfig, Timings
 from .destinations import (
     ANSWER_NUMBER,
@@ -15,9 +15,10 @@ from .destinations import (
 )
 from .endpoint import ReferenceEndpoint
 from .faults import FAULTS, Fault, FaultSet, validate_faults
+from .lifecycle import TRANSITIONS
 from .outbound import Refusal
 from .profiles import PROFILES, SIGNALWIRE, TWILIO, Profile
-from .progress import TRANSITIONS
+from .state import ReferenceState
 
 __all__ = [
     "ANSWER_NUMBER",

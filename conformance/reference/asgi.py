@@ -1,4 +1,4 @@
-"""The Starlette application of the reference endpoint and the state it shares with its tasks.
+"""The Starlette application of the reference endpoint, over its state (`state.py`).
 
 Output faults, when any is on, wrap the app as middleware (``faults.OutputFaults``); the correct
 endpoint runs without it.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,65 +16,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .answers import ApiError, Responder
-from .calls_db import Store
 from .config import ReferenceConfig
-from .faults import Behaviour, FaultSet, OutputFaults
+from .errors import ApiError
+from .faults import OutputFaults
 from .handlers import CallsEndpoint
-from .outbound import HttpOut, Refusal
-from .progress import Lifecycle
-from .seeding import seed
+from .state import ReferenceState
 
-__all__ = ["ReferenceState", "create_app"]
-
-
-@dataclass
-class ReferenceState:
-    """Everything one endpoint holds; reachable as ``app.state.reference``."""
-
-    config: ReferenceConfig
-    faults: FaultSet
-    behaviour: Behaviour
-    store: Store
-    http: HttpOut
-    lifecycle: Lifecycle
-    respond: Responder
-
-    @property
-    def refusals(self) -> list[Refusal]:
-        """Requests the callback allow-list refused (host, reason, kind), oldest first."""
-        return self.http.refusals
-
-    @classmethod
-    def build(cls, config: ReferenceConfig) -> ReferenceState:
-        profile = config.profile
-        faults = FaultSet(config.faults, profile)
-        store = Store(config.accounts)
-        if config.seed_calls:
-            seed(store, profile, (config.primary, config.other), config.seed_calls)
-        headers = (
-            profile.signature_headers
-            if faults.behaviour.signature_header == "profile"
-            else (profile.foreign_signature_header,)
-        )
-        http = HttpOut(config.callback_allow, config.timings.http_timeout, headers)
-        lifecycle = Lifecycle(
-            store,
-            http,
-            config.timings,
-            lambda sid: config.callback_key(store.accounts[sid]),
-            faults,
-            profile,
-        )
-        return cls(
-            config=config,
-            faults=faults,
-            behaviour=faults.behaviour,
-            store=store,
-            http=http,
-            lifecycle=lifecycle,
-            respond=Responder(faults, profile),
-        )
+__all__ = ["create_app"]
 
 
 def create_app(config: ReferenceConfig | None = None) -> Starlette:

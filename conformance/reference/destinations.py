@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .calls_db import Media
+from .store import Media
 
 __all__ = [
     "ANSWER_NUMBER",

@@ -10,12 +10,13 @@ from starlette.applications import Starlette
 
 from conformance.common.loopback import LoopbackServer, is_loopback
 
-from .asgi import ReferenceState, create_app
+from .asgi import create_app
 from .config import DEFAULT_CALLBACK_ALLOW, Account, ReferenceConfig, Timings
 from .destinations import ANSWER_NUMBER, FROM_NUMBER
 from .faults import validate_faults
 from .outbound import Refusal
 from .profiles import Profile, profile_named
+from .state import ReferenceState
 
 __all__ = ["ReferenceEndpoint"]
 

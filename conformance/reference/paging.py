@@ -18,12 +18,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from .answers import ApiError
-from .calls_db import STATUSES, Call, Position, Store
 from .dates import parse_filter_date
+from .errors import ApiError
 from .faults import Behaviour, FaultSet
 from .profiles import Profile
 from .serialize import serialize_call
+from .store import STATUSES, Call, Position, Store
 from .syntax import repeated
 from .validation import Form
 

@@ -16,12 +16,12 @@ import datetime as dt
 import math
 import random
 
-from .calls_db import ENDED, STATUSES, Call, CallParams, Store
 from .config import Account
 from .dates import utcnow
 from .destinations import media_for, sip_code_for
 from .numbers import format_address
 from .profiles import Profile
+from .store import ENDED, STATUSES, Call, CallParams, Store
 
 __all__ = ["SEED_ADDRESSES", "seed"]
 

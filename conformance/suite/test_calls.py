@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import pytest
 
-from conformance.conditions import Needs
-from conformance.failures import NotJudged
-from conformance.handle import Suite
+from conformance.core.failures import NotJudged
+from conformance.harness.harness import Harness
+from conformance.plan.conditions import Needs
 from conformance.suite.helpers import known_call_sids, poll_until_ended
 
 CALL_OBJECT = (
@@ -57,14 +57,14 @@ LIFE_CALLS = Needs(calls=lambda conditions: len(_targets(conditions.to_number, c
 
 @pytest.mark.requirements("CREATE-2XX", "CREATE-STATUS-CODE", *CALL_OBJECT, *TIME_FIELDS)
 @pytest.mark.needs(LIFE_CALLS)
-def test_created_calls_through_their_life(calls_suite: Suite) -> None:
+def test_created_calls_through_their_life(calls_harness: Harness) -> None:
     """Create calls (one per outcome the endpoint offers), then fetch each until it ends."""
-    calls_suite.require("create")
+    calls_harness.require("create")
     sids = []
-    for to, scenario in _targets(calls_suite.settings.to_number, calls_suite.to_numbers):
-        response = calls_suite.client.create_call(calls_suite.create_form(to, scenario=scenario))
-        call = calls_suite.json(response, "CREATE-2XX", "a valid create")
-        calls_suite.verifier.expect(
+    for to, scenario in _targets(calls_harness.settings.to_number, calls_harness.to_numbers):
+        response = calls_harness.client.create_call(calls_harness.create_form(to, scenario=scenario))
+        call = calls_harness.json(response, "CREATE-2XX", "a valid create")
+        calls_harness.verifier.expect(
             "CREATE-2XX",
             response.is_success and isinstance(call, dict) and isinstance(call.get("sid"), str),
             "a valid create was not accepted",
@@ -73,38 +73,38 @@ def test_created_calls_through_their_life(calls_suite: Suite) -> None:
             response=response,
         )
         if response.is_success:
-            calls_suite.verifier.expect(
+            calls_harness.verifier.expect(
                 "CREATE-STATUS-CODE",
-                response.status_code == CREATED_STATUS[calls_suite.profile],
+                response.status_code == CREATED_STATUS[calls_harness.profile],
                 "create answered another 2xx code than the profile's",
                 received=response.status_code,
-                expected=CREATED_STATUS[calls_suite.profile],
+                expected=CREATED_STATUS[calls_harness.profile],
                 response=response,
             )
         if isinstance(call, dict) and isinstance(call.get("sid"), str):
             sids.append(call["sid"])
     # One call canceled at once: on any endpoint, a call that was never answered (duration 0).
-    response = calls_suite.client.create_call(calls_suite.create_form())
-    body = calls_suite.json(response, "CREATE-2XX", "a valid create") if response.is_success else None
+    response = calls_harness.client.create_call(calls_harness.create_form())
+    body = calls_harness.json(response, "CREATE-2XX", "a valid create") if response.is_success else None
     canceled = body.get("sid") if isinstance(body, dict) else None
     if isinstance(canceled, str):
-        calls_suite.client.update_call(canceled, {"Status": "canceled"})
+        calls_harness.client.update_call(canceled, {"Status": "canceled"})
         sids.append(canceled)
-    poll_until_ended(calls_suite, sids)
-    calls_suite.client.list_calls(PageSize=50)
+    poll_until_ended(calls_harness, sids)
+    calls_harness.client.list_calls(PageSize=50)
 
 
 @pytest.mark.requirements("CREATE-FORM-ARRAYS")
 @pytest.mark.needs(Needs(calls=1, tier="coverage"))
-def test_repeated_status_callback_events_accepted(calls_suite: Suite) -> None:
+def test_repeated_status_callback_events_accepted(calls_harness: Harness) -> None:
     """StatusCallbackEvent sent as repeated keys is accepted."""
-    calls_suite.require("create")
-    form = calls_suite.create_form(
-        StatusCallback=(calls_suite.settings.callback_url or "http://127.0.0.1:9") + "/status",
+    calls_harness.require("create")
+    form = calls_harness.create_form(
+        StatusCallback=(calls_harness.settings.callback_url or "http://127.0.0.1:9") + "/status",
         StatusCallbackEvent=["initiated", "ringing", "answered", "completed"],
     )
-    response = calls_suite.client.create_call(form)
-    calls_suite.verifier.expect(
+    response = calls_harness.client.create_call(form)
+    calls_harness.verifier.expect(
         "CREATE-FORM-ARRAYS",
         response.is_success,
         "a create with repeated StatusCallbackEvent keys was refused",
@@ -115,10 +115,10 @@ def test_repeated_status_callback_events_accepted(calls_suite: Suite) -> None:
 
 
 @pytest.mark.requirements(*CALL_OBJECT, *TIME_FIELDS)
-def test_existing_calls(calls_suite: Suite) -> None:
+def test_existing_calls(calls_harness: Harness) -> None:
     """The account's most recent calls, listed and fetched (read-only runs see Call objects this way)."""
-    sids = known_call_sids(calls_suite)
+    sids = known_call_sids(calls_harness)
     if not sids:
         raise NotJudged("the account has no calls to observe")
     for sid in sids:
-        calls_suite.client.fetch_call(sid)
+        calls_harness.client.fetch_call(sid)

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance.bodies import json_object
-from conformance.conditions import Needs
-from conformance.failures import NotJudged, Violation
-from conformance.handle import Suite
+from conformance.core.bodies import json_object
+from conformance.core.failures import NotJudged, Violation
+from conformance.harness.harness import Harness
+from conformance.plan.conditions import Needs
 from conformance.suite.helpers import fresh_account_sid, fresh_call_sid
 
 if TYPE_CHECKING:
@@ -42,31 +42,34 @@ def _statuses(statuses: tuple[int, ...]) -> str:
     return "4xx" if statuses == tuple(range(400, 500)) else " or ".join(map(str, statuses))
 
 
-def _probes(suite: Suite, account_sid: str | None = None) -> dict[str, str]:
-    client = suite.client
+def _probes(harness: Harness, account_sid: str | None = None) -> dict[str, str]:
+    client = harness.client
     return {
         "list": client.calls_url(account_sid=account_sid),
-        "fetch": client.calls_url(fresh_call_sid(suite), account_sid=account_sid),
+        "fetch": client.calls_url(fresh_call_sid(harness), account_sid=account_sid),
     }
 
 
 @pytest.mark.requirements("ERR-AUTH-MISSING", "ERR-JSON-BODY", "ERR-BODY-STATUS")
-def test_missing_credentials(calls_suite: Suite) -> None:
+def test_missing_credentials(calls_harness: Harness) -> None:
     """Without credentials, list and fetch answer 401 with code 20003."""
-    for what, url in _probes(calls_suite).items():
-        response = calls_suite.client.request("GET", url, auth=None)
-        calls_suite.verifier.verify(
+    for what, url in _probes(calls_harness).items():
+        response = calls_harness.client.request("GET", url, auth=None)
+        calls_harness.verifier.verify(
             "ERR-AUTH-MISSING", _expect_answer, response, (401,), AUTH_CODE, f"{what} without credentials"
         )
 
 
 @pytest.mark.requirements("ERR-AUTH-WRONG")
-def test_wrong_token(calls_suite: Suite) -> None:
+def test_wrong_token(calls_harness: Harness) -> None:
     """With the right account and a wrong token, list and fetch answer 401 with code 20003."""
-    wrong = (calls_suite.client.account_sid, "not-the-token-" + fresh_call_sid(calls_suite, "signalwire")[:8])
-    for what, url in _probes(calls_suite).items():
-        response = calls_suite.client.request("GET", url, auth=wrong)
-        calls_suite.verifier.verify(
+    wrong = (
+        calls_harness.client.account_sid,
+        "not-the-token-" + fresh_call_sid(calls_harness, "signalwire")[:8],
+    )
+    for what, url in _probes(calls_harness).items():
+        response = calls_harness.client.request("GET", url, auth=wrong)
+        calls_harness.verifier.verify(
             "ERR-AUTH-WRONG", _expect_answer, response, (401,), AUTH_CODE, f"{what} with a wrong token"
         )
 
@@ -79,11 +82,11 @@ def _holds_call_data(response: httpx.Response) -> bool:
 
 
 @pytest.mark.requirements("ERR-OTHER-ACCOUNT")
-def test_other_account_path(calls_suite: Suite) -> None:
+def test_other_account_path(calls_harness: Harness) -> None:
     """A path naming another account answers 401, 403 or 404, and never with call data."""
-    other = fresh_account_sid(calls_suite)
-    for what, url in _probes(calls_suite, other).items():
-        response = calls_suite.client.request("GET", url)
+    other = fresh_account_sid(calls_harness)
+    for what, url in _probes(calls_harness, other).items():
+        response = calls_harness.client.request("GET", url)
 
         def judge(response: httpx.Response = response, what: str = what) -> None:
             _expect_answer(response, (401, 403, 404), None, f"{what} under another account's path")
@@ -94,21 +97,21 @@ def test_other_account_path(calls_suite: Suite) -> None:
                     expected="no Call object",
                 )
 
-        calls_suite.verifier.verify("ERR-OTHER-ACCOUNT", judge, response=response)
+        calls_harness.verifier.verify("ERR-OTHER-ACCOUNT", judge, response=response)
 
 
 @pytest.mark.requirements("ERR-UNKNOWN-SID", "ERR-JSON-BODY", "ERR-BODY-STATUS")
-def test_unknown_call_sid(calls_suite: Suite) -> None:
+def test_unknown_call_sid(calls_harness: Harness) -> None:
     """Fetch, update and delete of a sid nobody issued answer 404 with code 20404."""
-    client = calls_suite.client
-    sid = fresh_call_sid(calls_suite)
+    client = calls_harness.client
+    sid = fresh_call_sid(calls_harness)
     answers = {
         "fetch": client.fetch_call(sid),
         "update": client.update_call(sid, {"Status": "completed"}),
         "delete": client.delete_call(sid),
     }
     for what, response in answers.items():
-        calls_suite.verifier.verify(
+        calls_harness.verifier.verify(
             "ERR-UNKNOWN-SID", _expect_answer, response, (404,), NOT_FOUND_CODE, f"{what} of an unknown sid"
         )
 
@@ -152,22 +155,22 @@ INVALID_CREATES: dict[str, tuple[str, dict[str, Any]]] = {
     ],
 )
 @pytest.mark.needs(Needs(calls=1, tier="probes", if_accepted=True))
-def test_invalid_create_parameters(calls_suite: Suite, case: str) -> None:
+def test_invalid_create_parameters(calls_harness: Harness, case: str) -> None:
     """A create breaking one parameter rule answers 400 or 422 (a refused one costs no call of the budget; the
     budget still keeps one for each, since an endpoint that accepts it creates a call)."""
-    calls_suite.require("create")
+    calls_harness.require("create")
     requirement, invalid = INVALID_CREATES[case]
-    form = {k: v for k, v in calls_suite.create_form(**invalid).items() if v is not None}
-    response = calls_suite.client.create_call(form)
-    calls_suite.verifier.verify(requirement, _expect_answer, response, INVALID, None, f"create with {case}")
+    form = {k: v for k, v in calls_harness.create_form(**invalid).items() if v is not None}
+    response = calls_harness.client.create_call(form)
+    calls_harness.verifier.verify(requirement, _expect_answer, response, INVALID, None, f"create with {case}")
 
 
-def _own_call(suite: Suite) -> str:
-    suite.require("create")
-    if suite.client.created:
-        return suite.client.created[-1]
-    response = suite.client.create_call(suite.create_form())
-    body = suite.json(response, "CREATE-2XX", "a valid create")
+def _own_call(harness: Harness) -> str:
+    harness.require("create")
+    if harness.client.created:
+        return harness.client.created[-1]
+    response = harness.client.create_call(harness.create_form())
+    body = harness.json(response, "CREATE-2XX", "a valid create")
     if not (response.is_success and isinstance(body, dict) and isinstance(body.get("sid"), str)):
         raise NotJudged("no call of this run to update (create failed; see CREATE-2XX)")
     return body["sid"]
@@ -175,12 +178,12 @@ def _own_call(suite: Suite) -> str:
 
 @pytest.mark.requirements("UPDATE-STATUS-INVALID", "ERR-INVALID-PARAMS")
 @pytest.mark.needs(Needs(calls=1, tier="coverage"))
-def test_invalid_update_parameters(calls_suite: Suite) -> None:
+def test_invalid_update_parameters(calls_harness: Harness) -> None:
     """Updates with a Status other than canceled/completed, a bad Method or a bad Url answer 4xx."""
-    sid = _own_call(calls_suite)
-    client = calls_suite.client
+    sid = _own_call(calls_harness)
+    client = calls_harness.client
     response = client.update_call(sid, {"Status": "paused"})
-    calls_suite.verifier.verify(
+    calls_harness.verifier.verify(
         "UPDATE-STATUS-INVALID",
         _expect_answer,
         response,
@@ -193,7 +196,7 @@ def test_invalid_update_parameters(calls_suite: Suite) -> None:
         "Url not a URL": {"Url": "not a url"},
     }.items():
         response = client.update_call(sid, form)
-        calls_suite.verifier.verify(
+        calls_harness.verifier.verify(
             "ERR-INVALID-PARAMS", _expect_answer, response, INVALID, None, f"update with {case}"
         )
 
@@ -207,10 +210,10 @@ MALFORMED_QUERIES = {
 
 @pytest.mark.requirements("ERR-NO-5XX", "ERR-JSON-BODY")
 @pytest.mark.parametrize("case", sorted(MALFORMED_QUERIES))
-def test_malformed_list_query(calls_suite: Suite, case: str) -> None:
+def test_malformed_list_query(calls_harness: Harness, case: str) -> None:
     """A list with a malformed query never answers 5xx (read-only: no call is created)."""
-    response = calls_suite.client.list_calls(**MALFORMED_QUERIES[case])
-    calls_suite.verifier.expect(
+    response = calls_harness.client.list_calls(**MALFORMED_QUERIES[case])
+    calls_harness.verifier.expect(
         "ERR-NO-5XX",
         response.status_code < 500,
         f"a list with {case} answered 5xx",

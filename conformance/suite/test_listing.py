@@ -11,59 +11,59 @@ from typing import Any
 
 import pytest
 
-from conformance.bodies import json_field, json_object
-from conformance.conditions import Needs
-from conformance.failures import CallBudgetExhausted, NotJudged, Violation
-from conformance.handle import Suite
+from conformance.core.bodies import json_field, json_object
+from conformance.core.failures import CallBudgetExhausted, NotJudged, Violation
+from conformance.harness.harness import Harness
+from conformance.plan.conditions import Needs
 
 MAX_PAGES = 20
 PAGE_SIZE = 2
 PAGED_CALLS = 4  # the run's own calls paging needs: more than PAGE_SIZE, in two pages at least
 
 
-def _body(suite: Suite, response: Any) -> dict[str, Any]:
-    body = suite.json(response, "LIST-ENVELOPE", "a list")
+def _body(harness: Harness, response: Any) -> dict[str, Any]:
+    body = harness.json(response, "LIST-ENVELOPE", "a list")
     if not isinstance(body, dict) or not isinstance(body.get("calls"), list):
         raise NotJudged(f"a list answered {response.status_code} without a `calls` array (see LIST-ENVELOPE)")
     return body
 
 
-def _create(suite: Suite, to: str | None = None, **extra: Any) -> str | None:
+def _create(harness: Harness, to: str | None = None, **extra: Any) -> str | None:
     """Create a call if the run may and has a call left for this test: its sid, else None."""
-    if suite.verifier.ledger.missing_capability_named("create"):
+    if harness.verifier.ledger.missing_capability_named("create"):
         return None
     try:
-        response = suite.client.create_call(suite.create_form(to, **extra))
+        response = harness.client.create_call(harness.create_form(to, **extra))
     except CallBudgetExhausted:
         return None
     sid = json_field(response, "sid")
     return sid if response.is_success and isinstance(sid, str) else None
 
 
-def _ensure_calls(suite: Suite, count: int) -> None:
+def _ensure_calls(harness: Harness, count: int) -> None:
     """Create calls until the run has `count` of its own, then one more in a later second.
 
     Dates have one-second steps, so only calls from different seconds show the list's order.
     """
-    for _ in range(count - len(suite.client.created)):
-        _create(suite)
-    suite.clock.sleep(1.05 - math.modf(suite.clock.time())[0])
-    _create(suite)
+    for _ in range(count - len(harness.client.created)):
+        _create(harness)
+    harness.clock.sleep(1.05 - math.modf(harness.clock.time())[0])
+    _create(harness)
 
 
 @pytest.mark.requirements("LIST-PAGING", "LIST-PAGE-SIZE", "LIST-ENVELOPE", "LIST-NEWEST-FIRST")
 @pytest.mark.needs(Needs(calls=PAGED_CALLS + 1, tier="coverage", optional=True))
-def test_paging_through_next_page_uri(calls_suite: Suite) -> None:
+def test_paging_through_next_page_uri(calls_harness: Harness) -> None:
     """Pages of PageSize=2 followed through next_page_uri: no sid twice, a short page is the last."""
-    _ensure_calls(calls_suite, PAGED_CALLS)
-    client = calls_suite.client
-    body = _body(calls_suite, client.list_calls(PageSize=PAGE_SIZE))
+    _ensure_calls(calls_harness, PAGED_CALLS)
+    client = calls_harness.client
+    body = _body(calls_harness, client.list_calls(PageSize=PAGE_SIZE))
     seen: dict[str, int] = {}
-    calls_suite.verifier.verify("LIST-PAGING", _walk, client, body, seen)  # a failure shows the last page
+    calls_harness.verifier.verify("LIST-PAGING", _walk, client, body, seen)  # a failure shows the last page
     # One wide page too, so that calls from different seconds share a page (LIST-NEWEST-FIRST).
     client.list_calls(PageSize=50)
     if len(seen) <= PAGE_SIZE:
-        calls_suite.verifier.skip(
+        calls_harness.verifier.skip(
             "LIST-PAGING", f"only {len(seen)} calls: paging needs more than {PAGE_SIZE}"
         )
 
@@ -132,16 +132,16 @@ FILTERS = (
 FILTER_CALLS = 2  # one with the run's first numbers, one that differs in the filtered field
 
 
-def _differing_call(suite: Suite, param: str) -> str | None:
+def _differing_call(harness: Harness, param: str) -> str | None:
     """A call that differs from one with the run's first numbers in `param`'s field (its sid, if created)."""
-    settings = suite.settings
+    settings = harness.settings
     if param == "To":
-        return _create(suite, settings.to_alternates[0])
+        return _create(harness, settings.to_alternates[0])
     if param == "From":
-        return _create(suite, From=settings.from_alternates[0])
-    sid = _create(suite)
+        return _create(harness, From=settings.from_alternates[0])
+    sid = _create(harness)
     if sid is not None:
-        suite.client.update_call(sid, {"Status": "canceled"})
+        harness.client.update_call(sid, {"Status": "canceled"})
     return sid
 
 
@@ -161,11 +161,11 @@ def _differing_call(suite: Suite, param: str) -> str | None:
         for param, field, requirement, needs in FILTERS
     ],
 )
-def test_filter(calls_suite: Suite, param: str, field: str, requirement: str) -> None:
+def test_filter(calls_harness: Harness, param: str, field: str, requirement: str) -> None:
     """Filtering by a value some listed calls have and others lack returns only matching calls."""
-    _create(calls_suite)
-    other = _differing_call(calls_suite, param)
-    calls = _body(calls_suite, calls_suite.client.list_calls(PageSize=50))["calls"]
+    _create(calls_harness)
+    other = _differing_call(calls_harness, param)
+    calls = _body(calls_harness, calls_harness.client.list_calls(PageSize=50))["calls"]
     values = [c.get(field) for c in calls if isinstance(c, dict) and isinstance(c.get(field), str)]
     if len(set(values)) < 2:
         raise NotJudged(
@@ -174,9 +174,9 @@ def test_filter(calls_suite: Suite, param: str, field: str, requirement: str) ->
     shown = [c.get(field) for c in calls if isinstance(c, dict) and c.get("sid") == other]
     value = shown[0] if shown and isinstance(shown[0], str) else values[-1]
     # The list check LIST-FILTER-* judges the filtered answer itself; here we only make sure it is exercised.
-    response = calls_suite.client.list_calls(**{param: value, "PageSize": 50})
-    filtered = _body(calls_suite, response)
-    calls_suite.verifier.expect(
+    response = calls_harness.client.list_calls(**{param: value, "PageSize": 50})
+    filtered = _body(calls_harness, response)
+    calls_harness.verifier.expect(
         requirement,
         any(isinstance(c, dict) and c.get(field) == value for c in filtered["calls"]),
         f"filtering by {param} hid a matching call",

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.bodies import json_object
-from conformance.failures import NotJudged, Violation
-from conformance.handle import Suite
+from conformance.core.bodies import json_object
+from conformance.core.failures import NotJudged, Violation
+from conformance.harness.harness import Harness
 from conformance.suite.helpers import known_call_sids
 
 
 @pytest.mark.requirements("PATH-JSON-SUFFIX")
-def test_json_suffix_optional(calls_suite: Suite) -> None:
+def test_json_suffix_optional(calls_harness: Harness) -> None:
     """List and fetch answer alike with and without `.json`."""
-    if calls_suite.profile != "signalwire":
+    if calls_harness.profile != "signalwire":
         raise NotJudged("only the signalwire profile serves both path forms")
-    client = calls_suite.client
+    client = calls_harness.client
     plain = client.request("GET", client.calls_url(suffix=False), params={"PageSize": 1})
     suffixed = client.request("GET", client.calls_url(suffix=True), params={"PageSize": 1})
-    calls_suite.verifier.expect(
+    calls_harness.verifier.expect(
         "PATH-JSON-SUFFIX",
         plain.status_code // 100 == suffixed.status_code // 100 == 2,
         "list answers differ between path forms",
@@ -26,7 +26,7 @@ def test_json_suffix_optional(calls_suite: Suite) -> None:
         expected="2xx both",
         response=suffixed if plain.is_success else plain,
     )
-    for sid in known_call_sids(calls_suite, limit=1):
+    for sid in known_call_sids(calls_harness, limit=1):
 
         def same_call(sid: str = sid) -> None:
             answers = [client.request("GET", client.calls_url(sid, suffix=s)) for s in (False, True)]
@@ -38,4 +38,4 @@ def test_json_suffix_optional(calls_suite: Suite) -> None:
                     expected=sid,
                 )
 
-        calls_suite.verifier.verify("PATH-JSON-SUFFIX", same_call)
+        calls_harness.verifier.verify("PATH-JSON-SUFFIX", same_call)

@@ -6,18 +6,18 @@ from typing import cast
 
 import pytest
 
-from conformance.handle import Suite
+from conformance.harness.harness import Harness
 from conformance.lifecycle import (  # noqa: F401  (registers the scenarios)
     callback_scenarios,
-    callback_update,
-    fallbacks,
+    fallback_scenarios,
     scenarios,
+    status_callback_update,
 )
 from conformance.lifecycle.runner import SCENARIOS, ScenarioResult, run_scenarios, scenario_actor
 
 
 @pytest.fixture(scope="session")
-def scenario_results(calls_suite: Suite, request: pytest.FixtureRequest) -> dict[str, ScenarioResult]:
+def scenario_results(calls_harness: Harness, request: pytest.FixtureRequest) -> dict[str, ScenarioResult]:
     """Every selected scenario's result; they run concurrently, once, when the first one is asked for."""
     selected = {
         cast("str", item.callspec.params["name"])
@@ -26,7 +26,7 @@ def scenario_results(calls_suite: Suite, request: pytest.FixtureRequest) -> dict
         and item.originalname == "test_scenario"
         and hasattr(item, "callspec")
     }
-    return run_scenarios(calls_suite, {name: SCENARIOS[name] for name in sorted(selected)})
+    return run_scenarios(calls_harness, {name: SCENARIOS[name] for name in sorted(selected)})
 
 
 @pytest.mark.parametrize(
@@ -43,10 +43,10 @@ def scenario_results(calls_suite: Suite, request: pytest.FixtureRequest) -> dict
         for name, item in sorted(SCENARIOS.items())
     ],
 )
-def test_scenario(calls_suite: Suite, scenario_results: dict[str, ScenarioResult], name: str) -> None:
+def test_scenario(calls_harness: Harness, scenario_results: dict[str, ScenarioResult], name: str) -> None:
     """One scenario's verdict: its MUST failures fail this test; a scenario that could not judge is skipped."""
     result = scenario_results[name]
-    calls_suite.verifier.carry(result.failures)
+    calls_harness.verifier.carry(result.failures)
     if result.error is not None:
         raise result.error
     if result.not_judged is not None:

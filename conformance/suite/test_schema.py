@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
 from schemathesis.specs.openapi import checks as st_checks
 
-from conformance.conditions import Needs
-from conformance.failures import CallBudgetExhausted, Violation
-from conformance.handle import Suite
-from conformance.invalid_input import core_violation
-from conformance.spec import load_spec
+from conformance.core.failures import CallBudgetExhausted, Violation
+from conformance.core.invalid_input import core_violation
+from conformance.core.spec import load_spec
+from conformance.harness.harness import Harness
+from conformance.plan.conditions import Needs
 from conformance.suite import helpers
 
 if TYPE_CHECKING:
@@ -46,9 +46,9 @@ def _schema(profile: str) -> OpenApiSchema:
     return schema
 
 
-def _send(calls_suite: Suite, case: schemathesis.Case):
+def _send(calls_harness: Harness, case: schemathesis.Case):
     """Serialise the case exactly as Schemathesis would and send it through the suite's client."""
-    client = calls_suite.client
+    client = calls_harness.client
     kwargs = case.as_transport_kwargs(base_url=client.base_url)
     prepared = requests.Request(
         method=kwargs["method"],
@@ -69,7 +69,7 @@ def _send(calls_suite: Suite, case: schemathesis.Case):
     )
 
 
-def _judge(calls_suite: Suite, case: schemathesis.Case, response, checks) -> None:
+def _judge(calls_harness: Harness, case: schemathesis.Case, response, checks) -> None:
     for requirement, check in checks:
 
         def run(check=check) -> None:
@@ -79,12 +79,12 @@ def _judge(calls_suite: Suite, case: schemathesis.Case, response, checks) -> Non
                 first = group.exceptions[0]
                 raise Violation(
                     f"{case.method} {case.operation.path}: {first.title}",
-                    detail=_detail(calls_suite, case, response, first),
+                    detail=_detail(calls_harness, case, response, first),
                 ) from None
 
         if check is st_checks.negative_data_rejection:
-            requirement = _negative_requirement(calls_suite, case, response)
-        calls_suite.verifier.verify(requirement, run, response=response)
+            requirement = _negative_requirement(calls_harness, case, response)
+        calls_harness.verifier.verify(requirement, run, response=response)
 
 
 def _sent_form(response) -> list[tuple[str, str]]:
@@ -93,21 +93,21 @@ def _sent_form(response) -> list[tuple[str, str]]:
     return parse_qsl(body, keep_blank_values=True)
 
 
-def _negative_requirement(calls_suite: Suite, case: schemathesis.Case, response) -> str:
+def _negative_requirement(calls_harness: Harness, case: schemathesis.Case, response) -> str:
     """An invalid create or update breaking a core rule of the contract must be refused (ERR-INVALID-PARAMS);
     one breaking only another constraint of the spec should be (ERR-INVALID-PARAMS-EXTENDED)."""
     broken = core_violation(
-        calls_suite.profile, case.operation.definition.raw.get("operationId", ""), _sent_form(response)
+        calls_harness.profile, case.operation.definition.raw.get("operationId", ""), _sent_form(response)
     )
     return "ERR-INVALID-PARAMS" if broken else "ERR-INVALID-PARAMS-EXTENDED"
 
 
-def _detail(calls_suite: Suite, case: schemathesis.Case, response, failure) -> str:
+def _detail(calls_harness: Harness, case: schemathesis.Case, response, failure) -> str:
     """Schemathesis's own message, and for accepted invalid input, the core rule it breaks (if any)."""
     lines = [line for line in str(getattr(failure, "message", "") or "").splitlines() if line.strip()][:8]
     if isinstance(failure, AcceptedNegativeData):
         operation = case.operation.definition.raw.get("operationId", "")
-        broken = core_violation(calls_suite.profile, operation, _sent_form(response))
+        broken = core_violation(calls_harness.profile, operation, _sent_form(response))
         lines.append(f"Core rule broken: {broken}" if broken else "Breaks only constraints beyond the core")
     return "\n".join(lines)
 
@@ -133,26 +133,26 @@ def _case(operation_id: str, mode: str) -> object:
 @pytest.mark.parametrize(
     ("operation_id", "mode"), [_case(o, m) for o in OPERATIONS for m in ("positive", "negative")]
 )
-def test_generated_requests(calls_suite: Suite, operation_id: str, mode: str) -> None:
+def test_generated_requests(calls_harness: Harness, operation_id: str, mode: str) -> None:
     """Generated requests to one operation get documented, schema-conformant answers; invalid ones are refused."""
     if operation_id == "createCall":
-        calls_suite.require("generated-creates")
-    operation = _schema(calls_suite.profile).find_operation_by_id(operation_id)
+        calls_harness.require("generated-creates")
+    operation = _schema(calls_harness.profile).find_operation_by_id(operation_id)
     strategy = operation.as_strategy(
         generation_mode=schemathesis.GenerationMode(mode),
-        path_parameters={"AccountSid": calls_suite.client.account_sid},
+        path_parameters={"AccountSid": calls_harness.client.account_sid},
     )
     # Only calls this run created may be updated or deleted; others are never touched. The first ones: they
     # are made one after another, so they are the same calls in every run (scenarios create concurrently),
     # and a replay asks what the recording asked.
-    own = calls_suite.client.created
+    own = calls_harness.client.created
     # The contract holds invalid *create and update* parameters to 4xx; other operations' invalid
     # input is judged by the response checks only (a lenient list filter is not a violation).
     judged_negative = mode == "negative" and operation_id in ("createCall", "updateCall")
     checks = RESPONSE_CHECKS + (NEGATIVE_CHECKS if judged_negative else ())
     # Derandomized, Hypothesis seeds its draws with the source of `exercise` (comments aside): any edit of its
     # body changes every generated request, and so makes the committed cassettes stale. Its names stay put.
-    fresh_call_sid = functools.partial(helpers.fresh_call_sid, calls_suite)
+    fresh_call_sid = functools.partial(helpers.fresh_call_sid, calls_harness)
 
     # Verdicts go to the verifier, never to Hypothesis: what reaches it is a harness error, not worth shrinking.
     # fmt: off
@@ -162,16 +162,16 @@ def test_generated_requests(calls_suite: Suite, operation_id: str, mode: str) ->
     def exercise(data: st.DataObject) -> None:
         case = data.draw(strategy)
         if "Sid" in (case.path_parameters or {}) and mode == "positive":
-            case.path_parameters["Sid"] = data.draw(st.sampled_from([*own[:5], fresh_call_sid(calls_suite.profile)]))
+            case.path_parameters["Sid"] = data.draw(st.sampled_from([*own[:5], fresh_call_sid(calls_harness.profile)]))
         if operation_id == "createCall":
             try:
-                calls_suite.client.reserve_call()
+                calls_harness.client.reserve_call()
             except CallBudgetExhausted:
                 return
-        response = _send(calls_suite, case)
+        response = _send(calls_harness, case)
         if operation_id == "createCall":
-            calls_suite.client.note_created(response)
-        _judge(calls_suite, case, response, checks)
+            calls_harness.client.note_created(response)
+        _judge(calls_harness, case, response, checks)
     # fmt: on
 
     exercise()

@@ -12,10 +12,10 @@ import pytest
 
 from conformance.checks import CheckContext, all_checks
 from conformance.checks.values import parse_time
-from conformance.failures import NotApplicable, Violation
+from conformance.core.failures import NotApplicable, Violation
 from conformance.reference import ReferenceEndpoint
 from conformance.reference.__main__ import main
-from conformance.reference.calls_db import STATUSES
+from conformance.reference.store import STATUSES
 
 from .conftest import Api
 

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conformance.core.spec import component_schema, load_spec
 from conformance.reference.dates import parse_filter_date
 from conformance.reference.syntax import is_http_url
-from conformance.spec import component_schema, load_spec
 from tests.reference.conftest import Api
 
 SPEC = load_spec("signalwire")

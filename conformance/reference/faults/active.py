@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from ..calls_db import Call
 from ..profiles import SIGNALWIRE, Profile
+from ..store import Call
 from .behaviour import Behaviour, merge
 from .hooks import Doc, Pairs
 from .middleware import OutputHook

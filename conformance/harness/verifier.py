@@ -1,0 +1,227 @@
+"""Runs checks and records each outcome, once, against its requirement; MUST failures also join the current scope.
+
+A scope is a suite test or a scenario: `with verifier.scope(name) as scope:` collects, in `scope.failures`,
+the MUST failures recorded in its thread while it is open. The ledger holds every outcome; the scope holds
+what the test or scenario reports (`conformance.pytest.outcomes` turns it into the test's outcome).
+
+Each failure carries its evidence (`conformance.core.evidence`): the answer the check judged (passed in, found among
+the check's arguments, or else the last answer this thread received), or the callbacks it judged; and its
+occurrence number, so that a requirement's first failure is shown in full and later ones as one line. A waived
+requirement's failures are recorded but join no scope: they fail no test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import hashlib
+import json
+import re
+import threading
+import warnings
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+
+from conformance.checks import CheckContext, all_checks
+from conformance.core.bodies import json_object
+from conformance.core.capture import Capture
+from conformance.core.evidence import Evidence, callbacks_of, exchange_of
+from conformance.core.failures import ConformanceFailure, NotApplicable, Violation
+from conformance.core.outcomes import Ledger, Outcome
+from conformance.core.redaction import redact
+
+__all__ = ["ConformanceWarning", "Scope", "Verifier"]
+_CALLS_PATH = re.compile(r"/Accounts/(?P<account>[^/]+)/Calls(?P<rest>(/[^/]+)?)(\.json)?$")
+
+
+class ConformanceWarning(UserWarning):
+    """A SHOULD requirement was not met."""
+
+
+@dataclasses.dataclass
+class Scope:
+    """A suite test or scenario, and the MUST failures recorded while it was the current scope."""
+
+    name: str
+    failures: list[ConformanceFailure] = dataclasses.field(default_factory=list)
+
+
+_SCOPE: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("verifier_scope", default=None)
+
+
+class Verifier:
+    """The bridge between checks and the ledger, shared by every suite test of a run."""
+
+    def __init__(self, ledger: Ledger, *, secrets: Iterable[str] = (), waived: Collection[str] = ()) -> None:
+        self.ledger = ledger
+        self.profile = ledger.profile
+        self.secrets = tuple(secrets)
+        self.waived = frozenset(waived)
+        self._seen_calls: set[str] = set()
+        self._seen_lock = threading.Lock()
+        self._first_in: dict[str, str] = {}
+        self._last = threading.local()
+        checks = all_checks().values()
+        self._by_kind = {kind: [c for c in checks if c.kind == kind] for kind in ("call", "list", "response")}
+
+    # ------------------------------------------------------------------ explicit checks
+    def verify(
+        self,
+        requirement_id: str,
+        fn: Callable[..., None],
+        *args: Any,
+        response: httpx.Response | None = None,
+        call_sid: str | None = None,
+    ) -> bool:
+        """Run `fn(*args)`; a Violation fails the requirement, a return passes it. True when it passed.
+
+        A check that raises NotApplicable judged nothing, so nothing is recorded. `response` (else an answer or
+        callbacks among `args`, else this thread's last answer) is what a failure shows; `call_sid` names the call.
+        """
+        if self.ledger.disabled_reason(requirement_id):
+            return True
+        try:
+            fn(*args)
+        except NotApplicable:
+            return True
+        except Violation as violation:
+            evidence = violation.evidence or self._evidence(args, response, call_sid)
+            self._fail(requirement_id, violation, evidence)
+            return False
+        self.ledger.record(requirement_id, Outcome.PASSED)
+        return True
+
+    def expect(
+        self,
+        requirement_id: str,
+        condition: bool,
+        title: str,
+        *,
+        received: Any = None,
+        expected: Any = None,
+        response: httpx.Response | None = None,
+        call_sid: str | None = None,
+    ) -> bool:
+        """Pass the requirement when `condition` holds, else fail it with the message given."""
+
+        def judge() -> None:
+            if not condition:
+                raise Violation(title, received=received, expected=expected)
+
+        return self.verify(requirement_id, judge, response=response, call_sid=call_sid)
+
+    def skip(self, requirement_id: str, reason: str) -> None:
+        """Note that the requirement could not be judged here, and why."""
+        if not self.ledger.disabled_reason(requirement_id):
+            self.ledger.record(requirement_id, Outcome.SKIPPED, reason)
+
+    def _evidence(
+        self, args: tuple[Any, ...], response: httpx.Response | None, call_sid: str | None
+    ) -> Evidence:
+        """What a failure shows: the answer given or judged, the callbacks judged, or this thread's last answer."""
+        subjects = [*args, *(a for arg in args if isinstance(arg, list | tuple) for a in arg)]
+        captures = [a for a in subjects if isinstance(a, Capture)]
+        if call_sid is None:
+            named = [a.sid for a in subjects if isinstance(getattr(a, "sid", None), str)]
+            named += [a["sid"] for a in subjects if isinstance(a, dict) and isinstance(a.get("sid"), str)]
+            call_sid = named[0] if named else None
+        if captures:
+            return Evidence(callbacks=callbacks_of(captures), call_sid=call_sid)
+        answer = response or next((a for a in subjects if isinstance(a, httpx.Response)), None)
+        answer = answer or getattr(self._last, "response", None)
+        return Evidence(exchange_of(answer) if answer is not None else None, call_sid=call_sid)
+
+    def _fail(self, requirement_id: str, violation: Violation, evidence: Evidence) -> None:
+        """Record the failure in the ledger; a MUST failure also joins the current scope (unless its requirement
+        is waived), a SHOULD or waived one warns."""
+        failure = ConformanceFailure(
+            requirement_id,
+            violation.title,
+            received=violation.received,
+            expected=violation.expected,
+            detail=violation.detail,
+            evidence=evidence,
+        )
+        scope = _SCOPE.get()
+        carried = self.ledger.catalog[requirement_id].level == "MUST" and requirement_id not in self.waived
+        # A MUST failure outside any test or scenario (the run's first request) is recorded, never shown.
+        visible = scope is not None or not carried
+        message = self.scrub(failure.describe())
+        with self._seen_lock:  # the occurrence count and the first shown one agree, whatever the threads do
+            failure.occurrence = self.ledger.record(requirement_id, Outcome.FAILED, message)
+            failure.first = visible and requirement_id not in self._first_in
+            if failure.first:
+                self._first_in[requirement_id] = scope.name if scope is not None else "a warning"
+            failure.first_in = self._first_in.get(requirement_id)
+        if carried:
+            self.carry([failure])
+        else:
+            warnings.warn(ConformanceWarning(self.scrub(failure.shown())), stacklevel=3)
+
+    def scrub(self, text: str) -> str:
+        """`text` with the run's secrets and any credential hidden."""
+        return redact(text, self.secrets)
+
+    @contextlib.contextmanager
+    def scope(self, name: str) -> Iterator[Scope]:
+        """Collect the MUST failures recorded inside (this thread) in a scope of their own."""
+        scope = Scope(name)
+        token = _SCOPE.set(scope)
+        try:
+            yield scope
+        finally:
+            _SCOPE.reset(token)
+
+    def carry(self, failures: Iterable[ConformanceFailure]) -> None:
+        """Add failures already recorded (a scenario's, reported by its test) to the current scope, if any."""
+        scope = _SCOPE.get()
+        if scope is not None:
+            scope.failures.extend(failures)
+
+    # ------------------------------------------------------------------ ambient checks
+    def observe(self, response: httpx.Response) -> None:
+        """Judge one answer: every response check, then list and Call checks on Calls bodies."""
+        self._last.response = response
+        request = response.request
+        path = request.url.path
+        match = _CALLS_PATH.search(path)
+        ctx = CheckContext(
+            profile=self.profile,
+            account_sid=match["account"] if match else None,
+            method=request.method,
+            path=path,
+            query=parse_qs(request.url.query.decode("ascii", "replace"), keep_blank_values=True),
+            status_code=response.status_code,
+        )
+        for check in self._by_kind["response"]:
+            self.verify(check.requirement, check.fn, ctx, response)
+        if not (match and response.is_success and response.content):
+            return
+        # An answer that is not a JSON object is judged as an empty one: every field of it is missing.
+        body = json_object(response) or {}
+        if request.method == "GET" and not match["rest"]:
+            for check in self._by_kind["list"]:
+                self.verify(check.requirement, check.fn, ctx, body)
+            calls = body.get("calls")
+            for call in calls if isinstance(calls, list) else ():
+                if isinstance(call, dict):
+                    self.observe_call(ctx, call)
+        else:
+            self.observe_call(ctx, body)
+
+    def observe_call(self, ctx: CheckContext, call: dict[str, Any]) -> None:
+        """Run every Call check once per distinct (account, object) seen."""
+        digest = hashlib.sha1(
+            json.dumps([ctx.account_sid, call], sort_keys=True, default=str).encode(), usedforsecurity=False
+        ).hexdigest()
+        with self._seen_lock:
+            if digest in self._seen_calls:
+                return
+            self._seen_calls.add(digest)
+        sid = call.get("sid") if isinstance(call.get("sid"), str) else None
+        for check in self._by_kind["call"]:
+            self.verify(check.requirement, check.fn, ctx, call, call_sid=sid)

@@ -1,0 +1,194 @@
+"""A Hypothesis state machine over real calls: random sequences of create, fetch, list, wait, cancel,
+complete, redirect (Url) and delete, judged as they happen.
+
+Each action is a `Story` action (`actions.py`): it judges the UPDATE-*/DELETE-* requirement that the
+call's status just before makes decisive. After every step the invariants judge every call seen so far:
+its statuses form a legal path, an ended call never changes, and list answers agree with fetches.
+Verdicts go to the verifier, never to Hypothesis: a failure does not stop or shrink the run (shrinking
+would replay real calls), so the run costs at most `max_examples` x `stateful_step_count` steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from conformance.core.failures import CallBudgetExhausted
+from conformance.core.statuses import ENDED, NOT_ANSWERED, STATUSES
+from conformance.harness.harness import Harness
+from conformance.lifecycle.actions import Story
+from conformance.lifecycle.observer import check_ended_final, check_list_agrees, check_path
+
+__all__ = [
+    "MACHINE_SETTINGS",
+    "LifecycleMachine",
+    "machine_calls",
+    "machine_for",
+    "machine_settings",
+    "run_machine",
+]
+
+# Deterministic (cassette replay needs the same requests each run), small, no shrinking, no database.
+# Hypothesis enables a random subset of the rules in each example (swarm testing) and its first example
+# is the simplest one, so three examples rarely cover every action: on the embedded endpoint, where calls
+# cost nothing and an example takes ~0.1 s, the machine runs EMBEDDED_EXAMPLES.
+MACHINE_SETTINGS = settings(
+    max_examples=3,
+    stateful_step_count=8,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=(Phase.generate,),
+    suppress_health_check=list(HealthCheck),
+    report_multiple_bugs=False,
+    print_blob=False,
+)
+EMBEDDED_EXAMPLES = 10
+CALLS_PER_EXAMPLE = 3
+# What a created call does: stays up until ended here, hangs up once answered, or (embedded) never connects.
+KINDS = ("long", "short", "busy", "no-answer")
+
+
+class LifecycleMachine(RuleBasedStateMachine):
+    """The model is the `Story`: one `CallRecord` per call, every snapshot the endpoint showed of it."""
+
+    harness: ClassVar[Harness]
+    calls = Bundle("calls")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.story = Story(self.harness)
+        self.exhausted = False
+        self.failed: set[tuple[str, str]] = set()
+
+    @property
+    def live(self) -> bool:
+        """Whether acting still makes sense: the run is not ending and the endpoint still answers."""
+        return not (self.harness.stopping.is_set() or self.harness.client.dead)
+
+    # ------------------------------------------------------------------ rules
+    @initialize(target=calls)
+    def first_call(self) -> Any:
+        return self._create("long")
+
+    @precondition(
+        lambda self: self.live and not self.exhausted and len(self.story.records) < CALLS_PER_EXAMPLE
+    )
+    @rule(target=calls, kind=st.sampled_from(KINDS))
+    def create(self, kind: str) -> Any:
+        return self._create(kind)
+
+    def _create(self, kind: str) -> Any:
+        to = self.harness.to_numbers.get(kind)
+        try:
+            record = self.story.create(long=kind == "long", to=to)
+        except CallBudgetExhausted:
+            self.exhausted = True
+            return multiple()
+        return multiple() if record is None else record.sid
+
+    @rule(sid=calls)
+    def fetch(self, sid: str) -> None:
+        if self.live:
+            self.story.fetch(self.story.records[sid])
+
+    @rule()
+    def list(self) -> None:
+        if self.live:
+            self.story.list()
+
+    @precondition(lambda self: self.live)
+    @rule(sid=calls)
+    def wait(self, sid: str) -> None:
+        """Let the call settle: fetch until it is in progress or has ended (a long call then stays up)."""
+        record = self.story.records[sid]
+        if record.deleted_as is not None or record.status not in NOT_ANSWERED:
+            self.story.fetch(record)
+            return
+        limit = 2.0 if self.harness.settings.embedded else min(10.0, self.story.deadline)
+        self.story.poll(
+            record, lambda s: s == "in-progress" or s in ENDED or s not in STATUSES, timeout=limit
+        )
+
+    @precondition(lambda self: self.live)
+    @rule(sid=calls)
+    def cancel(self, sid: str) -> None:
+        self.story.cancel(self.story.records[sid])
+
+    @precondition(lambda self: self.live)
+    @rule(sid=calls)
+    def complete(self, sid: str) -> None:
+        self.story.complete(self.story.records[sid])
+
+    @precondition(lambda self: self.live)
+    @rule(sid=calls)
+    def redirect(self, sid: str) -> None:
+        self.story.redirect(self.story.records[sid])
+
+    @precondition(lambda self: self.live)
+    @rule(sid=calls)
+    def delete(self, sid: str) -> None:
+        """Deletes ended and unfinished calls alike: the status just before says which answer is due."""
+        self.story.delete(self.story.records[sid])
+
+    # ------------------------------------------------------------------ invariants
+    @invariant()
+    def paths_are_legal(self) -> None:
+        self._judge("LIFE-TRANSITIONS", check_path)
+
+    @invariant()
+    def lists_agree_with_fetches(self) -> None:
+        self._judge("LIFE-TRANSITIONS", check_list_agrees)
+
+    @invariant()
+    def ended_calls_never_change(self) -> None:
+        self._judge("LIFE-ENDED-FINAL", check_ended_final)
+
+    def _judge(self, requirement: str, check: Any) -> None:
+        """Judge every call once more, but report each call's failure of a requirement only once."""
+        for sid, record in self.story.records.items():
+            if (requirement, sid) not in self.failed and not self.harness.verifier.verify(
+                requirement, check, record
+            ):
+                self.failed.add((requirement, sid))
+
+    def teardown(self) -> None:
+        """Hang up what is still up, so the next example starts from nothing of this one."""
+        if self.live:
+            self.story.hang_up_all()
+
+
+def machine_for(harness: Harness) -> type[LifecycleMachine]:
+    """The machine bound to one run's suite (a subclass with `suite` set)."""
+    return type("LifecycleMachineOnSuite", (LifecycleMachine,), {"suite": harness})
+
+
+def _examples(embedded: bool) -> int:
+    return EMBEDDED_EXAMPLES if embedded else MACHINE_SETTINGS.max_examples
+
+
+def machine_calls(embedded: bool) -> int:
+    """The most calls the machine creates: each example makes at most CALLS_PER_EXAMPLE."""
+    return _examples(embedded) * CALLS_PER_EXAMPLE
+
+
+def machine_settings(harness: Harness) -> settings:
+    """MACHINE_SETTINGS, with more examples on the embedded endpoint."""
+    return settings(MACHINE_SETTINGS, max_examples=_examples(harness.settings.embedded))
+
+
+def run_machine(harness: Harness, using: settings | None = None) -> None:
+    """Run the machine against the suite's endpoint; verdicts go to the suite's verifier."""
+    run_state_machine_as_test(machine_for(harness), settings=using or machine_settings(harness))

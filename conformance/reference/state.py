@@ -1,0 +1,65 @@
+"""Everything one reference endpoint holds (its configuration, faults, calls, outbound HTTP and the calls' lives),
+shared by the ASGI app, its handlers and its tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import ReferenceConfig
+from .errors import Responder
+from .faults import Behaviour, FaultSet
+from .lifecycle import Lifecycle
+from .outbound import HttpOut, Refusal
+from .seeding import seed
+from .store import Store
+
+__all__ = ["ReferenceState"]
+
+
+@dataclass
+class ReferenceState:
+    """Everything one endpoint holds; reachable as ``app.state.reference``."""
+
+    config: ReferenceConfig
+    faults: FaultSet
+    behaviour: Behaviour
+    store: Store
+    http: HttpOut
+    lifecycle: Lifecycle
+    respond: Responder
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        """Requests the callback allow-list refused (host, reason, kind), oldest first."""
+        return self.http.refusals
+
+    @classmethod
+    def build(cls, config: ReferenceConfig) -> ReferenceState:
+        profile = config.profile
+        faults = FaultSet(config.faults, profile)
+        store = Store(config.accounts)
+        if config.seed_calls:
+            seed(store, profile, (config.primary, config.other), config.seed_calls)
+        headers = (
+            profile.signature_headers
+            if faults.behaviour.signature_header == "profile"
+            else (profile.foreign_signature_header,)
+        )
+        http = HttpOut(config.callback_allow, config.timings.http_timeout, headers)
+        lifecycle = Lifecycle(
+            store,
+            http,
+            config.timings,
+            lambda sid: config.callback_key(store.accounts[sid]),
+            faults,
+            profile,
+        )
+        return cls(
+            config=config,
+            faults=faults,
+            behaviour=faults.behaviour,
+            store=store,
+            http=http,
+            lifecycle=lifecycle,
+            respond=Responder(faults, profile),
+        )
