@@ -6,7 +6,7 @@ Three figures, each from the project's own data:
   suite's requirements judge (`spec/contract-map.yaml`; the rest are rules about the suite itself, each proven by
   named project tests);
 - requirements with a fault: of the requirements the suite judges, how many are broken by at least one named
-  fault of the reference endpoint (`conformance/reference/faults/registry.py`);
+  fault of the reference endpoint (`conformance/reference/faults/table.py`);
 - faults killed: of those faults, how many the suite catches. It is computed here by running the fault matrix
   itself (the runs of `tests/test_faults.py`: each fault under the profiles it is run under, limited to the
   requirements it breaks): a fault is killed when a run of it fails at least one requirement it breaks. The

@@ -31,7 +31,7 @@ from conformance.run.conclusion import (
     write_conclusion,
 )
 
-__all__ = ["PYTEST_ARGS", "main"]
+__all__ = ["PYTEST_ARGS", "compare", "main"]
 
 PYTEST_ARGS = (
     "--pyargs",

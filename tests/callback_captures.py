@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from conformance.checks import all_checks
-from conformance.checks.callbacks import CallbackContext
+from conformance.checks import REGISTRY
+from conformance.checks.context import CallbackContext
 from conformance.common.signature import compute_signature
-from conformance.core.failures import NotApplicable, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotApplicable
 from conformance.receiver import Capture
 
 __all__ = [
@@ -206,10 +207,10 @@ def answered_set() -> list[Capture]:
 def judge(requirement: str, ctx: CallbackContext, captures: Sequence[Capture]) -> str:
     """'passed', 'failed' or 'n/a' (nothing judged) for every check of `requirement`, as the scenarios run them."""
     judged = False
-    for item in all_checks().values():
+    for item in REGISTRY.values():
         if item.requirement != requirement:
             continue
-        subjects: Sequence[object] = captures if item.kind == "callback" else [captures]
+        subjects: Sequence[object] = captures if item.kind.name == "callback" else [captures]
         for subject in subjects:
             try:
                 item.fn(ctx, subject)

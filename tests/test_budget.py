@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from conformance.core.clock import Clock
-from conformance.core.failures import CallBudgetExhausted
+from conformance.core.signals import CallBudgetExhausted
 from conformance.harness.client import CallsClient
 
 SID = "CA" + "0" * 32

@@ -8,15 +8,16 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.checks import all_checks
+from conformance.checks import REGISTRY
 from conformance.checks.context import CheckContext
-from conformance.core.failures import NotApplicable, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotApplicable
 
 FIELD_BY_FIELD = ("CALL-TYPES", "CALL-EXTRA-FIELDS")
 
 
 def _check(requirement: str) -> Callable[[CheckContext, dict[str, object]], None]:
-    (fn,) = [c.fn for c in all_checks().values() if c.requirement == requirement and c.kind == "call"]
+    (fn,) = [c.fn for c in REGISTRY.values() if c.requirement == requirement and c.kind.name == "call"]
     return fn
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from conformance.checks.callback_agreement import agrees
-from conformance.checks.callbacks import CallbackContext
+from conformance.checks.context import CallbackContext
 from conformance.receiver import Capture
 from conformance.receiver.urls import APP_QUERY, APP_QUERY_ITEMS
 from tests.callback_captures import (

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conformance.checks.callbacks import CallbackContext
+from conformance.checks.context import CallbackContext
 from conformance.receiver import Capture
 from tests.callback_captures import Pairs, answered_set, context, judge, status
 

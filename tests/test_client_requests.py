@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from conformance.core.clock import Clock
-from conformance.core.failures import CallBudgetExhausted
+from conformance.core.signals import CallBudgetExhausted
 from conformance.harness.client import CallsClient
 
 SID = "00000000-0000-4000-8000-000000000000"

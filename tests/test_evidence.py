@@ -6,6 +6,7 @@ from __future__ import annotations
 import shlex
 
 import httpx
+import pytest
 
 from conformance.core.capture import Capture
 from conformance.core.evidence import AUTH_EXTENSION, Evidence, callbacks_of, exchange_of
@@ -108,8 +109,9 @@ def test_a_callback_failure_shows_the_callback_and_no_curl() -> None:
 def test_later_occurrences_are_one_line_and_a_test_s_repeats_are_counted() -> None:
     evidence = Evidence(exchange_of(_answer("GET", BASE)))
     first = ConformanceFailure("CALL-ALIAS-TO", "differs", received=1, evidence=evidence)
-    again = ConformanceFailure("CALL-ALIAS-TO", "differs", received=2, evidence=evidence)
-    again.occurrence, again.first, again.first_in = 2, False, "test_calls.py::test_x"
+    again = ConformanceFailure("CALL-ALIAS-TO", "differs", received=2, evidence=evidence).placed(
+        2, False, "test_calls.py::test_x"
+    )
     other = ConformanceFailure("CALL-URI", "wrong uri", detail="Received: 500\nDocumented: 200")
     text = combine_failures([first, again, other]).describe()
     assert text.count("Repeat: curl") == 1 and "(and 1 more failure(s) of CALL-ALIAS-TO in this test)" in text
@@ -117,3 +119,10 @@ def test_later_occurrences_are_one_line_and_a_test_s_repeats_are_counted() -> No
     assert again.shown() == (
         "[CALL-ALIAS-TO] differs (occurrence 2 of this requirement; the first, in test_calls.py::test_x, shows the request)"
     )
+
+
+def test_a_failure_is_immutable_once_built() -> None:
+    failure = ConformanceFailure("CALL-URI", "wrong uri", received="/x")
+    with pytest.raises(AttributeError, match="immutable"):
+        failure.title = "another"
+    assert failure.placed(3, False, "here").occurrence == 3 and failure.occurrence == 1

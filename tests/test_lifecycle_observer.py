@@ -6,7 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conformance.core.failures import NotApplicable, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotApplicable
 from conformance.lifecycle.actions import error_code
 from conformance.lifecycle.observer import (
     CallRecord,

@@ -13,10 +13,11 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from conformance.core.catalog import CAPABILITIES, load_catalog
+from conformance.core.catalog import load_catalog
 from conformance.core.clock import Clock
 from conformance.core.outcomes import Ledger
 from conformance.core.settings import Settings
+from conformance.core.terms import CAPABILITIES
 from conformance.harness.client import CallsClient
 from conformance.harness.harness import Harness
 from conformance.harness.verifier import Verifier

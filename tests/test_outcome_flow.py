@@ -12,14 +12,11 @@ import pytest
 
 from conformance.core.catalog import load_catalog
 from conformance.core.clock import Clock
-from conformance.core.failures import (
-    ConformanceFailure,
-    EndpointUnavailable,
-    NotJudged,
-    Violation,
-)
+from conformance.core.errors import EndpointUnavailable
+from conformance.core.failures import ConformanceFailure, Violation
 from conformance.core.outcomes import Ledger, Outcome, Result
 from conformance.core.settings import Settings
+from conformance.core.signals import NotJudged
 from conformance.harness.harness import Harness
 from conformance.harness.verifier import ConformanceWarning, Verifier
 from conformance.pytest.outcomes import settle

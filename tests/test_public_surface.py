@@ -15,12 +15,12 @@ from types import ModuleType
 import pytest
 
 import conformance
-from conformance.checks import all_checks
+from conformance.checks import REGISTRY
 from conformance.lifecycle import (  # noqa: F401  (registers the scenarios)
     callback_scenarios,
-    callback_update,
-    fallbacks,
+    fallback_scenarios,
     scenarios,
+    status_callback_update,
 )
 from conformance.lifecycle.runner import SCENARIOS
 
@@ -33,7 +33,7 @@ def _suite_modules() -> list[str]:
 
 
 def _registered() -> set[object]:
-    return {check.fn for check in all_checks().values()} | {item.fn for item in SCENARIOS.values()}
+    return {check.fn for check in REGISTRY.values()} | {item.fn for item in SCENARIOS.values()}
 
 
 def _defined_here(module: ModuleType) -> list[str]:

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conformance.checks.callbacks import CallbackContext, callback_signature
+from conformance.checks.callbacks import callback_signature
+from conformance.checks.context import CallbackContext
 from conformance.common.signature import compute_signature
 from conformance.core.clock import Clock
 from conformance.core.failures import Violation

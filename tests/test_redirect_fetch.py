@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conformance.checks import all_checks
-from conformance.checks.documents import RedirectContext
+from conformance.checks import REGISTRY
+from conformance.checks.context import DocumentContext
 from conformance.core.capture import Capture
 from conformance.core.clock import Clock
 from conformance.core.failures import Violation
@@ -18,7 +18,7 @@ from conformance.receiver import CallbackReceiver, CaptureLog
 from conformance.receiver.app import create_receiver_app
 
 ANSWERED_AT = 1000.0
-CONTEXT = RedirectContext("GET", ANSWERED_AT, deadline=10.0)
+CONTEXT = DocumentContext("GET", ANSWERED_AT, deadline=10.0)
 
 
 def _fetch(method: str, at: float, kind: str = "document") -> Capture:
@@ -27,7 +27,7 @@ def _fetch(method: str, at: float, kind: str = "document") -> Capture:
 
 
 def _judge(captures: list[Capture]) -> str | None:
-    check = next(c for c in all_checks().values() if c.kind == "document-set")
+    check = next(c for c in REGISTRY.values() if c.kind.name == "document-set")
     assert check.requirement == "UPDATE-REDIRECT-FETCH"
     try:
         check.fn(CONTEXT, captures)

@@ -20,7 +20,8 @@ from conformance.cassettes.scrub import (
     UnscrubbableResponse,
     placeholder_account,
 )
-from conformance.checks.callbacks import CallbackContext, callback_signature
+from conformance.checks.callbacks import callback_signature
+from conformance.checks.context import CallbackContext
 from conformance.common.signature import compute_signature
 from conformance.core.capture import Capture
 from conformance.core.failures import Violation

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance.core.catalog import load_catalog
-from conformance.core.failures import UsageProblem
+from conformance.core.errors import UsageProblem
 from conformance.plan.selection import select_requirements, select_tests
 from tests.conftest import run_suite
 

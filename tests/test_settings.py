@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.core.failures import ConfigError
+from conformance.core.errors import ConfigError
 from conformance.core.settings import DEFAULT_DEADLINE, SETTINGS, Settings, resolve
 
 EXTERNAL = {

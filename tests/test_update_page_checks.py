@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 import pytest
 
-from conformance.checks import all_checks
-from conformance.checks.documents import DocumentContext
-from conformance.checks.moved_callbacks import CallbackUpdateContext
+from conformance.checks import REGISTRY
+from conformance.checks.context import CallbackUpdateContext, DocumentContext
 from conformance.core.capture import Capture
-from conformance.core.failures import NotApplicable, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotApplicable
 
 AT = 1000.0
 CREATE = DocumentContext(
@@ -28,7 +28,7 @@ MOVED = CallbackUpdateContext("old", "new", "GET", AT, 10.0)
 def _outcome(requirement: str, ctx: object, captures: Sequence[Capture]) -> str:
     """'passed', 'failed' or 'n/a' for the checks of `requirement` on the captures (as a scenario runs them)."""
     outcome = "n/a"
-    for item in all_checks().values():
+    for item in REGISTRY.values():
         if item.requirement != requirement:
             continue
         try:

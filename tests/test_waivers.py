@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conformance.core.catalog import load_catalog
-from conformance.core.failures import UsageProblem
+from conformance.core.errors import UsageProblem
 from conformance.core.outcomes import Ledger, Outcome
 from conformance.core.waivers import Waiver, apply_waivers, load_waivers
 from tests.conftest import SuiteRun, run_suite

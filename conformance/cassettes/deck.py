@@ -27,7 +27,7 @@ from conformance.cassettes.scrub import ACTOR_HEADER, ARRIVED_HEADER, Scrubber
 from conformance.cassettes.store import MANIFEST, Recording, write_captures
 from conformance.core.capture import Capture
 from conformance.core.clock import Clock
-from conformance.core.failures import ConfigError, RecordingRefused, StaleCassettes
+from conformance.core.errors import ConfigError, RecordingRefused, StaleCassettes
 from conformance.core.outcomes import Result
 
 __all__ = ["LOOPBACK_HOSTS", "RERECORD", "Cassettes", "stale_request"]

@@ -8,8 +8,9 @@ from typing import Any, cast
 
 import jsonschema
 
-from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
+from conformance.checks.kinds import CALL
+from conformance.checks.registry import applicable
 from conformance.checks.values import Call, is_number, parse_gmt_date, same_address, sid_pattern
 from conformance.core.failures import Violation
 from conformance.core.spec import component_schema
@@ -97,7 +98,7 @@ def _strings(call: Call, *fields: str) -> list[str]:
     return [call[f] for f in fields if isinstance(call.get(f), str)]
 
 
-@check("CALL-FIELDS", "call")
+@CALL("CALL-FIELDS")
 def call_has_every_field(ctx: CheckContext, call: Call) -> None:
     missing = [f for f in _call_schema(ctx.profile).get("required", ()) if f not in call]
     if missing:
@@ -108,7 +109,7 @@ def call_has_every_field(ctx: CheckContext, call: Call) -> None:
         )
 
 
-@check("CALL-TYPES", "call")
+@CALL("CALL-TYPES")
 def call_field_types(ctx: CheckContext, call: Call) -> None:
     applicable(
         bool(call)
@@ -123,7 +124,7 @@ def call_field_types(ctx: CheckContext, call: Call) -> None:
         raise Violation("Call fields of the wrong type", received=wrong, expected=expected)
 
 
-@check("CALL-EXTRA-FIELDS", "call")
+@CALL("CALL-EXTRA-FIELDS")
 def call_has_no_extra_field(ctx: CheckContext, call: Call) -> None:
     applicable(bool(call))  # as CALL-TYPES: an empty object has no field to judge, so it must not pass
     extra = sorted(set(call) - set(_call_schema(ctx.profile).get("properties", {})))
@@ -139,22 +140,22 @@ def _enum(call: Call, field: str, allowed: tuple[str | None, ...]) -> None:
         raise Violation(f"`{field}` is not an allowed value", received=call[field], expected=list(allowed))
 
 
-@check("CALL-STATUS-ENUM", "call")
+@CALL("CALL-STATUS-ENUM")
 def call_status_is_known(ctx: CheckContext, call: Call) -> None:
     _enum(call, "status", STATUSES)
 
 
-@check("CALL-DIRECTION-ENUM", "call")
+@CALL("CALL-DIRECTION-ENUM")
 def call_direction_is_known(ctx: CheckContext, call: Call) -> None:
     _enum(call, "direction", DIRECTIONS[ctx.profile])
 
 
-@check("CALL-ANSWERED-BY-ENUM", "call")
+@CALL("CALL-ANSWERED-BY-ENUM")
 def call_answered_by_is_known(ctx: CheckContext, call: Call) -> None:
     _enum(call, "answered_by", (None, *ANSWERED_BY))
 
 
-@check("CALL-ALWAYS-NULL", "call")
+@CALL("CALL-ALWAYS-NULL")
 def call_always_null_fields(ctx: CheckContext, call: Call) -> None:
     applicable(any(f in call for f in ALWAYS_NULL))
     set_fields = {f: call[f] for f in ALWAYS_NULL if call.get(f) is not None}
@@ -162,7 +163,7 @@ def call_always_null_fields(ctx: CheckContext, call: Call) -> None:
         raise Violation("fields documented as always null are set", received=set_fields, expected="null")
 
 
-@check("CALL-SUBRESOURCE-URIS", "call")
+@CALL("CALL-SUBRESOURCE-URIS")
 def call_subresource_uris(ctx: CheckContext, call: Call) -> None:
     applicable("subresource_uris" in call)
     uris = call["subresource_uris"]
@@ -185,7 +186,7 @@ def call_subresource_uris(ctx: CheckContext, call: Call) -> None:
         )
 
 
-@check("CALL-DATE-FORMAT", "call")
+@CALL("CALL-DATE-FORMAT")
 def call_dates_are_rfc2822_gmt(ctx: CheckContext, call: Call) -> None:
     applicable(any(call.get(f) is not None for f in DATE_FIELDS))
     bad = {f: call[f] for f in DATE_FIELDS if call.get(f) is not None and parse_gmt_date(call[f]) is None}
@@ -197,7 +198,7 @@ def call_dates_are_rfc2822_gmt(ctx: CheckContext, call: Call) -> None:
         )
 
 
-@check("CALL-PRICE-UNIT", "call")
+@CALL("CALL-PRICE-UNIT")
 def call_price_unit_is_iso4217(ctx: CheckContext, call: Call) -> None:
     applicable("price_unit" in call)
     unit = call["price_unit"]
@@ -210,7 +211,7 @@ def call_price_unit_is_iso4217(ctx: CheckContext, call: Call) -> None:
         )
 
 
-@check("CALL-SID-FORMAT", "call")
+@CALL("CALL-SID-FORMAT")
 def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
     applicable(any(isinstance(call.get(f), str) for f in SID_FIELDS))
     bad = {
@@ -221,7 +222,7 @@ def call_identifiers_have_profile_form(ctx: CheckContext, call: Call) -> None:
         raise Violation("identifiers do not have the profile's form", received=bad, expected=expected)
 
 
-@check("CALL-ACCOUNT-SID", "call")
+@CALL("CALL-ACCOUNT-SID")
 def call_account_matches_path(ctx: CheckContext, call: Call) -> None:
     applicable(ctx.account_sid and "account_sid" in call)
     if call["account_sid"] != ctx.account_sid:
@@ -232,7 +233,7 @@ def call_account_matches_path(ctx: CheckContext, call: Call) -> None:
         )
 
 
-@check("CALL-URI", "call")
+@CALL("CALL-URI")
 def call_uri_names_the_call(ctx: CheckContext, call: Call) -> None:
     applicable(all(isinstance(call.get(f), str) for f in ("uri", "account_sid", "sid")))
     tail = f"/Accounts/{call['account_sid']}/Calls/{call['sid']}.json"
@@ -252,12 +253,12 @@ def _alias(call: Call, name: str, alias: str) -> None:
         )
 
 
-@check("CALL-ALIAS-TO", "call")
+@CALL("CALL-ALIAS-TO")
 def call_to_alias(ctx: CheckContext, call: Call) -> None:
     _alias(call, "formatted_to", "to_formatted")
 
 
-@check("CALL-ALIAS-FROM", "call")
+@CALL("CALL-ALIAS-FROM")
 def call_from_alias(ctx: CheckContext, call: Call) -> None:
     _alias(call, "formatted_from", "from_formatted")
 
@@ -277,17 +278,17 @@ def _same_number(call: Call, field: str, formatted_fields: tuple[str, ...]) -> N
             )
 
 
-@check("CALL-FORMATTED-TO-NUMBER", "call")
+@CALL("CALL-FORMATTED-TO-NUMBER")
 def call_formatted_to_is_same_number(ctx: CheckContext, call: Call) -> None:
     _same_number(call, "to", ("formatted_to", "to_formatted"))
 
 
-@check("CALL-FORMATTED-FROM-NUMBER", "call")
+@CALL("CALL-FORMATTED-FROM-NUMBER")
 def call_formatted_from_is_same_number(ctx: CheckContext, call: Call) -> None:
     _same_number(call, "from", ("formatted_from", "from_formatted"))
 
 
-@check("CALL-MEDIA-ORDER", "call")
+@CALL("CALL-MEDIA-ORDER")
 def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
     applicable(any(is_number(call.get(f)) for triple in MEDIA_TRIPLES for f in triple))
     for triple in MEDIA_TRIPLES:
@@ -301,7 +302,7 @@ def call_media_triples_ordered(ctx: CheckContext, call: Call) -> None:
             )
 
 
-@check("CALL-MEDIA-LOST", "call")
+@CALL("CALL-MEDIA-LOST")
 def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
     lost = call.get("audio_out_lost")
     applicable(is_number(lost))
@@ -309,7 +310,7 @@ def call_media_lost_non_negative(ctx: CheckContext, call: Call) -> None:
         raise Violation("`audio_out_lost` is negative", received=lost, expected=">= 0")
 
 
-@check("CALL-MOS-RANGE", "call")
+@CALL("CALL-MOS-RANGE")
 def call_mos_in_range(ctx: CheckContext, call: Call) -> None:
     mos = call.get("audio_in_mos")
     applicable(is_number(mos))

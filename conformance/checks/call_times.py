@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.checks import applicable, check
 from conformance.checks.call_object import DATE_FIELDS
 from conformance.checks.context import CheckContext
+from conformance.checks.kinds import CALL
+from conformance.checks.registry import applicable
 from conformance.checks.values import Call, is_number, parse_time, status_in
 from conformance.core.failures import Violation
 from conformance.core.statuses import ACTIVE, STATUSES, UNANSWERED_ENDS
@@ -19,7 +20,7 @@ def _times(call: Call) -> dict[str, Any]:
     return {f: parse_time(call.get(f)) for f in DATE_FIELDS}
 
 
-@check("TIME-UPDATED-AFTER-CREATED", "call")
+@CALL("TIME-UPDATED-AFTER-CREATED")
 def time_updated_not_before_created(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
     applicable(t["date_created"] and t["date_updated"])
@@ -31,7 +32,7 @@ def time_updated_not_before_created(ctx: CheckContext, call: Call) -> None:
         )
 
 
-@check("TIME-START-AFTER-CREATED", "call")
+@CALL("TIME-START-AFTER-CREATED")
 def time_start_not_before_created(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
     applicable(t["date_created"] and t["start_time"])
@@ -43,14 +44,14 @@ def time_start_not_before_created(ctx: CheckContext, call: Call) -> None:
         )
 
 
-@check("TIME-START-NULL-WHILE-QUEUED", "call")
+@CALL("TIME-START-NULL-WHILE-QUEUED")
 def time_start_null_while_queued(ctx: CheckContext, call: Call) -> None:
     applicable(call.get("status") == "queued" and "start_time" in call)
     if call["start_time"] is not None:
         raise Violation("a queued call has a `start_time`", received=call["start_time"], expected="null")
 
 
-@check("TIME-END-NULL-WHILE-ACTIVE", "call")
+@CALL("TIME-END-NULL-WHILE-ACTIVE")
 def time_end_null_while_active(ctx: CheckContext, call: Call) -> None:
     applicable(status_in(call, ACTIVE) and "end_time" in call)
     if call["end_time"] is not None:
@@ -59,7 +60,7 @@ def time_end_null_while_active(ctx: CheckContext, call: Call) -> None:
         )
 
 
-@check("TIME-END-SET-WHEN-ENDED", "call")
+@CALL("TIME-END-SET-WHEN-ENDED")
 def time_end_set_when_ended(ctx: CheckContext, call: Call) -> None:
     status = call.get("status")
     applicable(status in STATUSES and status not in ACTIVE and "end_time" in call)
@@ -68,7 +69,7 @@ def time_end_set_when_ended(ctx: CheckContext, call: Call) -> None:
         raise Violation(f"a {status} call has no `end_time`", received=None, expected="an RFC 2822 date")
 
 
-@check("TIME-END-AFTER-START", "call")
+@CALL("TIME-END-AFTER-START")
 def time_end_not_before_start(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
     applicable(t["start_time"] and t["end_time"])
@@ -89,7 +90,7 @@ def _duration(call: Call) -> float | None:
     return None
 
 
-@check("TIME-DURATION-UNANSWERED-ZERO", "call")
+@CALL("TIME-DURATION-UNANSWERED-ZERO")
 def time_duration_zero_when_unanswered(ctx: CheckContext, call: Call) -> None:
     applicable(status_in(call, UNANSWERED_ENDS) and "duration" in call)
     value = call["duration"]
@@ -99,7 +100,7 @@ def time_duration_zero_when_unanswered(ctx: CheckContext, call: Call) -> None:
         raise Violation(f"a {call['status']} call has a non-zero duration", received=value, expected=0)
 
 
-@check("TIME-DURATION-BOUNDED", "call")
+@CALL("TIME-DURATION-BOUNDED")
 def time_duration_within_call(ctx: CheckContext, call: Call) -> None:
     t = _times(call)
     duration = _duration(call)

@@ -13,10 +13,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from conformance.checks import applicable, check
-from conformance.checks.callbacks import CallbackContext, is_final, sequence_number, status_captures
+from conformance.checks.callbacks import is_final, sequence_number, status_captures
+from conformance.checks.context import CallbackContext
+from conformance.checks.kinds import CALLBACK, CALLBACK_SET
+from conformance.checks.registry import applicable
 from conformance.checks.values import parse_rfc2822_date, parse_time, same_address
-from conformance.core.failures import NotApplicable, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotApplicable
 from conformance.core.statuses import ENDED, UNANSWERED_ENDS
 
 if TYPE_CHECKING:
@@ -56,7 +59,7 @@ def _expected(ctx: CallbackContext) -> dict[str, str]:
     return {k: v for k, v in wanted.items() if isinstance(v, str) and v}
 
 
-@check("CB-AGREES-WITH-CALL", "callback")
+@CALLBACK("CB-AGREES-WITH-CALL")
 def status_callback_names_the_call(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "status")
     wanted = _expected(ctx)
@@ -87,7 +90,7 @@ def _api_duration(call: Mapping[str, Any] | None) -> int | None:
     return 0 if value in (None, "") and call.get("status") in UNANSWERED_ENDS else None
 
 
-@check("CB-DURATION-MATCHES", "callback-set")
+@CALLBACK_SET("CB-DURATION-MATCHES")
 def final_duration_is_the_calls(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     reported = _api_duration(ctx.call)
     finals = [c for c in captures if is_final(c) and _DIGITS.match(c.get("CallDuration") or "")]
@@ -110,7 +113,7 @@ def _stamped(captures: Sequence[Capture]) -> list[tuple[Capture, dt.datetime]]:
     return sorted(stamped, key=lambda ct: (sequence_number(ct[0]) is None, sequence_number(ct[0]) or 0))
 
 
-@check("CB-TIMESTAMP-INSTANT", "callback-set")
+@CALLBACK_SET("CB-TIMESTAMP-INSTANT")
 def timestamps_name_their_instants(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     created = parse_time((ctx.call or {}).get("date_created"))
     stamped = _stamped(captures)

@@ -9,18 +9,19 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from conformance.checks import applicable, check
 from conformance.checks.callbacks import (
     EVENT_OF_STATUS,
     FINAL_RECORDING_STATUSES,
     INTERMEDIATE_EVENTS,
-    CallbackContext,
     api_path,
     audio_counters,
     is_final,
     sequence_number,
     status_captures,
 )
+from conformance.checks.context import CallbackContext
+from conformance.checks.kinds import CALLBACK_SET
+from conformance.checks.registry import applicable
 from conformance.core.failures import Violation
 from conformance.core.statuses import CALLBACK_STATUSES, DIALED, ENDED, UNANSWERED_ENDS, first_illegal_step
 
@@ -32,7 +33,7 @@ __all__: list[str] = []
 _DIGITS = re.compile(r"^[0-9]+$")
 
 
-@check("CB-SEQUENCE", "callback-set")
+@CALLBACK_SET("CB-SEQUENCE")
 def status_callback_sequence_numbers(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     status = status_captures(captures)
     applicable(status)
@@ -51,7 +52,7 @@ def status_callback_sequence_numbers(ctx: CallbackContext, captures: Sequence[Ca
         )
 
 
-@check("CB-STATUS-PATH", "callback-set")
+@CALLBACK_SET("CB-STATUS-PATH")
 def status_callback_path(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     status = status_captures(captures)
     applicable(status)
@@ -83,7 +84,7 @@ def status_callback_path(ctx: CallbackContext, captures: Sequence[Capture]) -> N
         )
 
 
-@check("CB-FINAL-EVENT", "callback-set")
+@CALLBACK_SET("CB-FINAL-EVENT")
 def final_event_arrives(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     applicable("completed" in ctx.requested_events and ctx.final_status is not None)
     finals = [c for c in captures if is_final(c)]
@@ -102,7 +103,7 @@ def final_event_arrives(ctx: CallbackContext, captures: Sequence[Capture]) -> No
         )
 
 
-@check("CB-INTERMEDIATE-EVENTS", "callback-set")
+@CALLBACK_SET("CB-INTERMEDIATE-EVENTS")
 def requested_events_and_no_others(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     status = status_captures(captures)
     went = api_path(ctx)
@@ -131,7 +132,7 @@ def _event_due(event: str, went: frozenset[str]) -> bool:
     return "in-progress" in went
 
 
-@check("CB-MEDIA-FINAL", "callback-set")
+@CALLBACK_SET("CB-MEDIA-FINAL")
 def final_event_media(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     finals = [c for c in captures if is_final(c)]
     counters = audio_counters(ctx.profile)
@@ -143,7 +144,7 @@ def final_event_media(ctx: CallbackContext, captures: Sequence[Capture]) -> None
         )
 
 
-@check("CB-MEDIA-EARLY", "callback-set")
+@CALLBACK_SET("CB-MEDIA-EARLY")
 def earlier_event_media(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     earlier = [c for c in status_captures(captures) if not is_final(c)]
     counters = audio_counters(ctx.profile)
@@ -154,7 +155,7 @@ def earlier_event_media(ctx: CallbackContext, captures: Sequence[Capture]) -> No
         raise Violation("earlier status callbacks lack media counters", received=missing, expected="present")
 
 
-@check("CB-DURATION-FINAL", "callback-set")
+@CALLBACK_SET("CB-DURATION-FINAL")
 def final_event_duration(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     finals = [c for c in captures if is_final(c)]
     applicable(finals)
@@ -175,7 +176,7 @@ def final_event_duration(ctx: CallbackContext, captures: Sequence[Capture]) -> N
             )
 
 
-@check("CB-RECORDING-PARAMS", "callback-set")
+@CALLBACK_SET("CB-RECORDING-PARAMS")
 def final_recording_event_arrives(ctx: CallbackContext, captures: Sequence[Capture]) -> None:
     applicable(ctx.record and ctx.final_status is not None and "completed" in ctx.recording_events)
     statuses = [c.get("RecordingStatus") for c in captures if c.kind == "recording"]

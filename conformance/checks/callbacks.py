@@ -7,16 +7,17 @@ capture of one call (status and recording) against what the create asked for and
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import jsonschema
 
-from conformance.checks import applicable, check
+from conformance.checks.context import CallbackContext
+from conformance.checks.kinds import CALLBACK
+from conformance.checks.registry import applicable
 from conformance.checks.values import parse_gmt_date, parse_rfc2822_date
 from conformance.core.failures import Violation
 from conformance.core.signing import SIGNATURE_HEADERS, signature_problem
@@ -34,7 +35,6 @@ __all__ = [
     "EVENT_OF_STATUS",
     "FINAL_RECORDING_STATUSES",
     "INTERMEDIATE_EVENTS",
-    "CallbackContext",
     "api_path",
     "audio_counters",
     "is_final",
@@ -57,25 +57,6 @@ INTERMEDIATE_EVENTS = ("initiated", "ringing", "answered")
 FINAL_RECORDING_STATUSES = frozenset({"completed", "absent", "failed"})
 _DIGITS = re.compile(r"^[0-9]+$")
 _FORM_TYPE = "application/x-www-form-urlencoded"
-
-
-@dataclasses.dataclass(frozen=True)
-class CallbackContext:
-    """What the callbacks of one call are judged against: the request that created it and the API's view."""
-
-    profile: str
-    signing_key: str = ""
-    account_sid: str | None = None
-    call_sid: str | None = None
-    requested_events: frozenset[str] = frozenset({"completed"})  # StatusCallbackEvent (default: completed)
-    method: str = "POST"  # StatusCallbackMethod
-    record: bool = False
-    recording_events: frozenset[str] = frozenset({"completed"})  # RecordingStatusCallbackEvent
-    observed_statuses: tuple[str, ...] = ()  # the call's statuses as polled from the API, in order
-    final_status: str | None = None  # the status the call ended in, as the API reports it
-    deadline_at: float | None = None  # time.time() by which the final event had to arrive
-    call: Mapping[str, Any] | None = None  # the Call object as the API showed it once the call had ended
-    url: str | None = None  # the StatusCallback URL the create gave
 
 
 # ---------------------------------------------------------------- helpers (also used by the scenarios)
@@ -159,7 +140,7 @@ def api_path(ctx: CallbackContext) -> frozenset[str]:
 # ---------------------------------------------------------------- one callback
 
 
-@check("CB-PARAMS", "callback")
+@CALLBACK("CB-PARAMS")
 def status_callback_params(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "status")
     errors = _schema_errors(ctx.profile, "statusCallback", capture)
@@ -171,7 +152,7 @@ def status_callback_params(ctx: CallbackContext, capture: Capture) -> None:
         )
 
 
-@check("CB-RECORDING-PARAMS", "callback")
+@CALLBACK("CB-RECORDING-PARAMS")
 def recording_callback_params(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "recording")
     errors = _schema_errors(ctx.profile, "recordingStatusCallback", capture)
@@ -188,7 +169,7 @@ def recording_callback_params(ctx: CallbackContext, capture: Capture) -> None:
         )
 
 
-@check("CB-TIMESTAMP", "callback")
+@CALLBACK("CB-TIMESTAMP")
 def status_callback_timestamp(ctx: CallbackContext, capture: Capture) -> None:
     timestamp = capture.get("Timestamp")
     applicable(
@@ -202,7 +183,7 @@ def status_callback_timestamp(ctx: CallbackContext, capture: Capture) -> None:
         )
 
 
-@check("CB-TIMESTAMP-GMT", "callback")
+@CALLBACK("CB-TIMESTAMP-GMT")
 def status_callback_timestamp_gmt(ctx: CallbackContext, capture: Capture) -> None:
     timestamp = capture.get("Timestamp")
     applicable(capture.kind == "status" and parse_rfc2822_date(timestamp) is not None)  # else CB-TIMESTAMP's
@@ -214,7 +195,7 @@ def status_callback_timestamp_gmt(ctx: CallbackContext, capture: Capture) -> Non
         )
 
 
-@check("CB-METHOD", "callback")
+@CALLBACK("CB-METHOD")
 def status_callback_method(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "status")
     wanted = ctx.method.upper()
@@ -246,7 +227,7 @@ def status_callback_method(ctx: CallbackContext, capture: Capture) -> None:
             )
 
 
-@check("CB-URL-AS-GIVEN", "callback")
+@CALLBACK("CB-URL-AS-GIVEN")
 def status_callback_url(ctx: CallbackContext, capture: Capture) -> None:
     applicable(capture.kind == "status" and ctx.url)
     given, got = urlsplit(str(ctx.url)), urlsplit(capture.url)
@@ -260,7 +241,7 @@ def status_callback_url(ctx: CallbackContext, capture: Capture) -> None:
         )
 
 
-@check("CB-SIGNATURE", "callback")
+@CALLBACK("CB-SIGNATURE")
 def callback_signature(ctx: CallbackContext, capture: Capture) -> None:
     applicable(ctx.signing_key)
     names = SIGNATURE_HEADERS[ctx.profile]

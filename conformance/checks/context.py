@@ -1,11 +1,15 @@
-"""What a check may know besides its subject: the profile, the account in the path, the request."""
+"""What a check may know besides its subject, one context per kind of subject (`conformance.checks.kinds`): the
+profile, the account in the path and the request (answers, Calls, lists); what a call's creation asked for and
+what the API showed of it (callbacks); what made a document due (a redirect's or a fallback's); where an update
+moved a call's StatusCallback."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 
-__all__ = ["CheckContext"]
+__all__ = ["CallbackContext", "CallbackUpdateContext", "CheckContext", "DocumentContext"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,3 +22,51 @@ class CheckContext:
     path: str = ""
     query: Mapping[str, list[str]] = dataclasses.field(default_factory=dict)
     status_code: int = 200
+
+
+@dataclasses.dataclass(frozen=True)
+class CallbackContext:
+    """What the callbacks of one call are judged against: the request that created it and the API's view."""
+
+    profile: str
+    signing_key: str = ""
+    account_sid: str | None = None
+    call_sid: str | None = None
+    requested_events: frozenset[str] = frozenset({"completed"})  # StatusCallbackEvent (default: completed)
+    method: str = "POST"  # StatusCallbackMethod
+    record: bool = False
+    recording_events: frozenset[str] = frozenset({"completed"})  # RecordingStatusCallbackEvent
+    observed_statuses: tuple[str, ...] = ()  # the call's statuses as polled from the API, in order
+    final_status: str | None = None  # the status the call ended in, as the API reports it
+    deadline_at: float | None = None  # time.time() by which the final event had to arrive
+    call: Mapping[str, Any] | None = None  # the Call object as the API showed it once the call had ended
+    url: str | None = None  # the StatusCallback URL the create gave
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentContext:
+    """What made a document due: the Method it is to be fetched with, from when (time.time()) and within how long,
+    and in words what made it due (`cause`) and what it is (`what`), for a failure's title."""
+
+    method: str
+    answered_at: float
+    deadline: float
+    cause: str = "after a Url update of an in-progress call"
+    what: str = "the new Url"
+    kind: str = "redirect"  # "redirect", "create-fallback" or "update-fallback": which requirement judges it
+
+    @property
+    def due_by(self) -> float:
+        return self.answered_at + self.deadline
+
+
+@dataclasses.dataclass(frozen=True)
+class CallbackUpdateContext:
+    """The two URLs' tokens, the updated StatusCallbackMethod, when the call was seen ended (time.time()), and the
+    deadline for the final callback after that."""
+
+    old_token: str
+    new_token: str
+    method: str
+    ended_at: float
+    deadline: float

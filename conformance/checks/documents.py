@@ -8,37 +8,18 @@ Kind "document-set": `fn(ctx, captures)` with every request the receiver capture
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from conformance.checks import applicable, check
+from conformance.checks.context import DocumentContext
+from conformance.checks.kinds import DOCUMENT_SET
+from conformance.checks.registry import applicable
 from conformance.core.failures import Violation
 
 if TYPE_CHECKING:
     from conformance.core.capture import Capture
 
-__all__ = ["DocumentContext", "RedirectContext"]
-
-
-@dataclasses.dataclass(frozen=True)
-class DocumentContext:
-    """What made a document due: the Method it is to be fetched with, from when (time.time()) and within how long,
-    and in words what made it due (`cause`) and what it is (`what`), for a failure's title."""
-
-    method: str
-    answered_at: float
-    deadline: float
-    cause: str = "after a Url update of an in-progress call"
-    what: str = "the new Url"
-    kind: str = "redirect"  # "redirect", "create-fallback" or "update-fallback": which requirement judges it
-
-    @property
-    def due_by(self) -> float:
-        return self.answered_at + self.deadline
-
-
-RedirectContext = DocumentContext
+__all__: list[str] = []
 
 
 def _requested(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
@@ -66,19 +47,19 @@ def _requested(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
         )
 
 
-@check("UPDATE-REDIRECT-FETCH", "document-set")
+@DOCUMENT_SET("UPDATE-REDIRECT-FETCH")
 def redirect_fetched(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
     applicable(ctx.kind == "redirect")
     _requested(ctx, captures)
 
 
-@check("CREATE-FALLBACK", "document-set")
+@DOCUMENT_SET("CREATE-FALLBACK")
 def fallback_fetched_for_a_create(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
     applicable(ctx.kind == "create-fallback")
     _requested(ctx, captures)
 
 
-@check("UPDATE-FALLBACK", "document-set")
+@DOCUMENT_SET("UPDATE-FALLBACK")
 def fallback_fetched_after_an_update(ctx: DocumentContext, captures: Sequence[Capture]) -> None:
     applicable(ctx.kind == "update-fallback")
     _requested(ctx, captures)

@@ -6,8 +6,9 @@ import itertools
 from collections.abc import Mapping
 from typing import Any, cast
 
-from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
+from conformance.checks.kinds import LISTING
+from conformance.checks.registry import applicable
 from conformance.checks.values import parse_time, same_address
 from conformance.core.failures import Violation
 from conformance.core.statuses import STATUSES
@@ -49,7 +50,7 @@ def _query(ctx: CheckContext, name: str) -> str | None:
     return values[0] if len(values) == 1 else None
 
 
-@check("LIST-ENVELOPE", "list")
+@LISTING("LIST-ENVELOPE")
 def list_envelope_complete(ctx: CheckContext, envelope: Envelope) -> None:
     missing = [k for k in ENVELOPE_KEYS[ctx.profile] if k not in envelope]
     if missing:
@@ -62,7 +63,7 @@ def list_envelope_complete(ctx: CheckContext, envelope: Envelope) -> None:
         raise Violation("`page` is not an integer", received=envelope["page"], expected="integer")
 
 
-@check("LIST-PAGE-SIZE", "list")
+@LISTING("LIST-PAGE-SIZE")
 def list_respects_page_size(ctx: CheckContext, envelope: Envelope) -> None:
     asked = _query(ctx, "PageSize")
     applicable(asked is not None and asked.isdigit())
@@ -89,17 +90,17 @@ def _filter(ctx: CheckContext, envelope: Envelope, param: str, field: str) -> No
             )
 
 
-@check("LIST-FILTER-TO", "list")
+@LISTING("LIST-FILTER-TO")
 def list_filter_to(ctx: CheckContext, envelope: Envelope) -> None:
     _filter(ctx, envelope, "To", "to")
 
 
-@check("LIST-FILTER-FROM", "list")
+@LISTING("LIST-FILTER-FROM")
 def list_filter_from(ctx: CheckContext, envelope: Envelope) -> None:
     _filter(ctx, envelope, "From", "from")
 
 
-@check("LIST-FILTER-STATUS", "list")
+@LISTING("LIST-FILTER-STATUS")
 def list_filter_status(ctx: CheckContext, envelope: Envelope) -> None:
     wanted = _query(ctx, "Status")
     applicable(wanted in STATUSES and _calls(envelope))
@@ -110,7 +111,7 @@ def list_filter_status(ctx: CheckContext, envelope: Envelope) -> None:
         )
 
 
-@check("LIST-NEWEST-FIRST", "list")
+@LISTING("LIST-NEWEST-FIRST")
 def list_newest_first(ctx: CheckContext, envelope: Envelope) -> None:
     parsed = [(c.get("sid"), parse_time(c.get("date_created"))) for c in _calls(envelope)]
     times = [(sid, t) for sid, t in parsed if t is not None]

@@ -7,37 +7,26 @@ Kind "callback-update": `fn(ctx, captures)` with every capture under the old URL
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from conformance.checks import applicable, check
 from conformance.checks.callbacks import is_final
+from conformance.checks.context import CallbackUpdateContext
+from conformance.checks.kinds import CALLBACK_MOVE
+from conformance.checks.registry import applicable
 from conformance.core.failures import Violation
 
 if TYPE_CHECKING:
     from conformance.core.capture import Capture
 
-__all__ = ["CallbackUpdateContext"]
-
-
-@dataclasses.dataclass(frozen=True)
-class CallbackUpdateContext:
-    """The two URLs' tokens, the updated StatusCallbackMethod, when the call was seen ended (time.time()), and the
-    deadline for the final callback after that."""
-
-    old_token: str
-    new_token: str
-    method: str
-    ended_at: float
-    deadline: float
+__all__: list[str] = []
 
 
 def _where(ctx: CallbackUpdateContext, capture: Capture) -> str:
     return {ctx.old_token: "old URL", ctx.new_token: "new URL"}.get(capture.token, capture.token)
 
 
-@check("UPDATE-STATUS-CALLBACK", "callback-update")
+@CALLBACK_MOVE("UPDATE-STATUS-CALLBACK")
 def final_callback_at_the_new_url(ctx: CallbackUpdateContext, captures: Sequence[Capture]) -> None:
     finals = sorted(
         (c for c in captures if c.token == ctx.new_token and is_final(c)), key=lambda c: c.received_at
@@ -64,7 +53,7 @@ def final_callback_at_the_new_url(ctx: CallbackUpdateContext, captures: Sequence
         )
 
 
-@check("UPDATE-STATUS-CALLBACK-OLD", "callback-update")
+@CALLBACK_MOVE("UPDATE-STATUS-CALLBACK-OLD")
 def nothing_more_at_the_old_url(ctx: CallbackUpdateContext, captures: Sequence[Capture]) -> None:
     old = [c for c in captures if c.token == ctx.old_token and c.kind == "status"]
     applicable(any(c.token == ctx.new_token for c in captures) or old)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
+from conformance.checks.kinds import RESPONSE
+from conformance.checks.registry import applicable
 from conformance.core.bodies import json_object
 from conformance.core.failures import Violation
 
@@ -41,7 +42,7 @@ def _shape_problem(body: dict[str, Any]) -> str | None:
     return None
 
 
-@check("ERR-JSON-BODY", "response")
+@RESPONSE("ERR-JSON-BODY")
 def error_has_json_body(ctx: CheckContext, response: httpx.Response) -> None:
     applicable(response.status_code >= 400)
     body = json_object(response)
@@ -60,7 +61,7 @@ def error_has_json_body(ctx: CheckContext, response: httpx.Response) -> None:
         )
 
 
-@check("ERR-BODY-STATUS", "response")
+@RESPONSE("ERR-BODY-STATUS")
 def error_body_status_matches(ctx: CheckContext, response: httpx.Response) -> None:
     body = json_object(response) if response.status_code >= 400 else None
     applicable(body is not None and "status" in body)
@@ -73,7 +74,7 @@ def error_body_status_matches(ctx: CheckContext, response: httpx.Response) -> No
         )
 
 
-@check("ERR-NO-5XX", "response")
+@RESPONSE("ERR-NO-5XX")
 def no_server_error(ctx: CheckContext, response: httpx.Response) -> None:
     if response.status_code >= 500:
         raise Violation(
@@ -83,7 +84,7 @@ def no_server_error(ctx: CheckContext, response: httpx.Response) -> None:
         )
 
 
-@check("SCHEMA-CONTENT-TYPE", "response")
+@RESPONSE("SCHEMA-CONTENT-TYPE")
 def json_media_type(ctx: CheckContext, response: httpx.Response) -> None:
     applicable(response.content)
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema
 
-from conformance.checks import applicable, check
 from conformance.checks.context import CheckContext
+from conformance.checks.kinds import RESPONSE
+from conformance.checks.registry import applicable
 from conformance.core.bodies import json_body
 from conformance.core.failures import Violation
 from conformance.core.spec import documented_response
@@ -41,7 +42,7 @@ def _validator(schema_text: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(json.loads(schema_text))
 
 
-@check("SCHEMA-STATUS-CODE", "response")
+@RESPONSE("SCHEMA-STATUS-CODE")
 def status_code_documented(ctx: CheckContext, response: httpx.Response) -> None:
     documented, _ = _lookup(ctx)
     if not documented:
@@ -52,7 +53,7 @@ def status_code_documented(ctx: CheckContext, response: httpx.Response) -> None:
         )
 
 
-@check("SCHEMA-RESPONSE", "response")
+@RESPONSE("SCHEMA-RESPONSE")
 def body_matches_schema(ctx: CheckContext, response: httpx.Response) -> None:
     documented, schema = _lookup(ctx)
     applicable(documented and schema is not None and response.content)

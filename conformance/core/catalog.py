@@ -10,16 +10,12 @@ from importlib.resources.abc import Traversable
 
 import yaml
 
-__all__ = ["CAPABILITIES", "CATALOG_PATH", "PROFILES", "Catalog", "Requirement", "load_catalog"]
+from conformance.core.terms import CAPABILITIES, LEVELS
+
+__all__ = ["CATALOG_PATH", "Catalog", "Requirement", "load_catalog"]
 
 # spec/requirements.yaml, shipped inside the package as conformance._spec (pyproject.toml).
 CATALOG_PATH: Traversable = files("conformance._spec") / "requirements.yaml"
-LEVELS = ("MUST", "SHOULD")
-# The profiles an endpoint is held to (the first is the default).
-PROFILES = ("signalwire", "twilio")
-# What a requirement, a suite test or a scenario may need of the run, in the order their absence is named when
-# several are missing (`conformance.plan.conditions` says when a run has each).
-CAPABILITIES = ("create", "callbacks", "hold", "busy-number", "second-to", "second-from", "generated-creates")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -43,7 +43,7 @@ __all__ = [
     "render_markdown",
 ]
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]  # conformance/core/contract_map.py: the checkout
 CONTRACT_PATH = REPOSITORY.parent / "shared" / "contract-decisions.md"
 MAP_PATH: Traversable = files("conformance._spec") / "contract-map.yaml"  # shipped with the spec
 INTRODUCTION = "Introduction"

@@ -19,7 +19,7 @@ from typing import Any
 
 import hypothesis
 
-from conformance.core.failures import HarnessError
+from conformance.core.errors import HarnessError
 
 __all__ = ["TESTED_WITH", "HypothesisSeamError", "check_seam", "without_local_constants"]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from conformance.core.catalog import PROFILES
-from conformance.core.failures import ConfigError
+from conformance.core.errors import ConfigError
+from conformance.core.terms import PROFILES
 
 __all__ = [
     "DEFAULT_DEADLINE",

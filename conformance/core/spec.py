@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from conformance.core.catalog import PROFILES
+from conformance.core.terms import PROFILES
 
 __all__ = [
     "PROFILES",

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from conformance.core.catalog import Catalog
-from conformance.core.failures import UsageProblem
+from conformance.core.errors import UsageProblem
 from conformance.core.outcomes import Outcome, Result
 
 __all__ = ["Waiver", "WaiverStatus", "apply_waivers", "load_waivers", "today"]

@@ -18,8 +18,9 @@ import httpx
 
 from conformance.core.bodies import json_field
 from conformance.core.clock import Clock
+from conformance.core.errors import EndpointUnavailable
 from conformance.core.evidence import AUTH_EXTENSION
-from conformance.core.failures import CallBudgetExhausted, EndpointUnavailable
+from conformance.core.signals import CallBudgetExhausted
 from conformance.core.statuses import ENDED
 
 __all__ = ["CallsClient", "Observer"]

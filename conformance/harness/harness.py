@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from conformance.core.bodies import json_body
 from conformance.core.clock import Clock
-from conformance.core.failures import NotAdmitted, NotJudged
+from conformance.core.signals import NotAdmitted, NotJudged
 from conformance.plan.plan import Plan
 from conformance.plan.progress import Progress
 
@@ -52,7 +52,7 @@ class Harness:
         return self.settings.profile
 
     def require(self, capability: str) -> None:
-        """NotJudged unless the run has `capability` (`conformance.core.catalog.CAPABILITIES`)."""
+        """NotJudged unless the run has `capability` (`conformance.core.terms.CAPABILITIES`)."""
         reason = self.verifier.ledger.missing_capability_named(capability)
         if reason:
             raise NotJudged(reason)

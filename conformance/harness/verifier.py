@@ -20,21 +20,26 @@ import json
 import re
 import threading
 import warnings
-from collections.abc import Callable, Collection, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qs
 
 import httpx
 
-from conformance.checks import CheckContext, all_checks
+from conformance.checks import Check, Kind, check_of
+from conformance.checks.context import CheckContext
+from conformance.checks.kinds import CALL, LISTING, RESPONSE
 from conformance.core.bodies import json_object
 from conformance.core.capture import Capture
 from conformance.core.evidence import Evidence, callbacks_of, exchange_of
-from conformance.core.failures import ConformanceFailure, NotApplicable, Violation
+from conformance.core.failures import ConformanceFailure, Violation
 from conformance.core.outcomes import Ledger, Outcome
 from conformance.core.redaction import redact
+from conformance.core.signals import NotApplicable
 
 __all__ = ["ConformanceWarning", "Scope", "Verifier"]
+Context = TypeVar("Context")
+Subject = TypeVar("Subject")
 _CALLS_PATH = re.compile(r"/Accounts/(?P<account>[^/]+)/Calls(?P<rest>(/[^/]+)?)(\.json)?$")
 
 
@@ -65,8 +70,55 @@ class Verifier:
         self._seen_lock = threading.Lock()
         self._first_in: dict[str, str] = {}
         self._last = threading.local()
-        checks = all_checks().values()
-        self._by_kind = {kind: [c for c in checks if c.kind == kind] for kind in ("call", "list", "response")}
+
+    # ------------------------------------------------------------------ the one dispatcher
+    def check(
+        self,
+        fn: Callable[[Context, Subject], None],
+        ctx: Context,
+        subject: Subject,
+        *,
+        response: httpx.Response | None = None,
+        call_sid: str | None = None,
+    ) -> bool:
+        """Run the registered check `fn` on `subject` and record its outcome; True unless it failed."""
+        return self._judge(check_of(fn), ctx, subject, response=response, call_sid=call_sid)
+
+    def run(
+        self,
+        kind: Kind[Context, Subject],
+        ctx: Context,
+        subject: Subject | Sequence[Subject],
+        *,
+        only: Iterable[str] | None = None,
+        response: httpx.Response | None = None,
+        call_sid: str | None = None,
+    ) -> bool:
+        """Run every check of `kind` (of the requirements `only` names, if given) on `subject`; for a kind that
+        judges items one by one (`each`), on each item of the sequence, up to the check's first failure. True
+        unless one failed."""
+        chosen = None if only is None else frozenset(only)
+        passed = True
+        for entry in kind.checks():
+            if chosen is not None and entry.requirement not in chosen:
+                continue
+            items = cast("Sequence[Subject]", subject) if kind.each else [cast("Subject", subject)]
+            for item in items:
+                if not self._judge(entry, ctx, item, response=response, call_sid=call_sid):
+                    passed = False
+                    break
+        return passed
+
+    def _judge(
+        self,
+        entry: Check[Context, Subject],
+        ctx: Context,
+        subject: Subject,
+        *,
+        response: httpx.Response | None,
+        call_sid: str | None,
+    ) -> bool:
+        return self.verify(entry.requirement, entry.fn, ctx, subject, response=response, call_sid=call_sid)
 
     # ------------------------------------------------------------------ explicit checks
     def verify(
@@ -138,25 +190,18 @@ class Verifier:
     def _fail(self, requirement_id: str, violation: Violation, evidence: Evidence) -> None:
         """Record the failure in the ledger; a MUST failure also joins the current scope (unless its requirement
         is waived), a SHOULD or waived one warns."""
-        failure = ConformanceFailure(
-            requirement_id,
-            violation.title,
-            received=violation.received,
-            expected=violation.expected,
-            detail=violation.detail,
-            evidence=evidence,
-        )
+        found = ConformanceFailure.of(requirement_id, violation, evidence)
         scope = _SCOPE.get()
         carried = self.ledger.catalog[requirement_id].level == "MUST" and requirement_id not in self.waived
         # A MUST failure outside any test or scenario (the run's first request) is recorded, never shown.
         visible = scope is not None or not carried
-        message = self.scrub(failure.describe())
+        message = self.scrub(found.describe())
         with self._seen_lock:  # the occurrence count and the first shown one agree, whatever the threads do
-            failure.occurrence = self.ledger.record(requirement_id, Outcome.FAILED, message)
-            failure.first = visible and requirement_id not in self._first_in
-            if failure.first:
+            occurrence = self.ledger.record(requirement_id, Outcome.FAILED, message)
+            first = visible and requirement_id not in self._first_in
+            if first:
                 self._first_in[requirement_id] = scope.name if scope is not None else "a warning"
-            failure.first_in = self._first_in.get(requirement_id)
+            failure = found.placed(occurrence, first, self._first_in.get(requirement_id))
         if carried:
             self.carry([failure])
         else:
@@ -197,15 +242,13 @@ class Verifier:
             query=parse_qs(request.url.query.decode("ascii", "replace"), keep_blank_values=True),
             status_code=response.status_code,
         )
-        for check in self._by_kind["response"]:
-            self.verify(check.requirement, check.fn, ctx, response)
+        self.run(RESPONSE, ctx, response)
         if not (match and response.is_success and response.content):
             return
         # An answer that is not a JSON object is judged as an empty one: every field of it is missing.
         body = json_object(response) or {}
         if request.method == "GET" and not match["rest"]:
-            for check in self._by_kind["list"]:
-                self.verify(check.requirement, check.fn, ctx, body)
+            self.run(LISTING, ctx, body)
             calls = body.get("calls")
             for call in calls if isinstance(calls, list) else ():
                 if isinstance(call, dict):
@@ -223,5 +266,4 @@ class Verifier:
                 return
             self._seen_calls.add(digest)
         sid = call.get("sid") if isinstance(call.get("sid"), str) else None
-        for check in self._by_kind["call"]:
-            self.verify(check.requirement, check.fn, ctx, call, call_sid=sid)
+        self.run(CALL, ctx, call, call_sid=sid)

@@ -1,4 +1,7 @@
-"""The call lifecycle as the suite models it: per-call records and judgments, the actions and scenarios over
-real calls, the Hypothesis state machine, and the runner that starts every scenario at once."""
+"""The call lifecycle as the suite drives it (layer 5): a `Story` acts on real calls through the harness
+and keeps a record of what each answer showed (`story.py`, `observer.py`); the scenarios (`scenarios.py`,
+`callback_scenarios.py`, `fallback_scenarios.py`, `status_callback_update.py`) and the Hypothesis state machine
+(`state_machine.py`) run over them, all started at once by `runner.py`; `receiving.py` waits for what the callback
+receiver captured."""
 
 __all__: list[str] = []

@@ -18,20 +18,19 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from conformance.checks import all_checks
 from conformance.checks.callbacks import (
     FINAL_RECORDING_STATUSES,
-    CallbackContext,
     is_final,
     sequence_complete,
 )
-from conformance.checks.documents import DocumentContext
+from conformance.checks.context import CallbackContext, DocumentContext
+from conformance.checks.kinds import CALLBACK, CALLBACK_SET, DOCUMENT_SET
 from conformance.core.bodies import json_field
 from conformance.core.capture import Capture
-from conformance.core.failures import NotJudged
+from conformance.core.signals import NotJudged
 from conformance.harness.harness import Harness
 from conformance.lifecycle.actions import Story, not_judged
-from conformance.lifecycle.receiving import follow, judge_kind, wait_for
+from conformance.lifecycle.receiving import follow, wait_for
 from conformance.lifecycle.runner import scenario
 from conformance.lifecycle.story import answer
 
@@ -184,7 +183,7 @@ def redirect_fetch(harness: Harness) -> None:
                 lambda caps: any(c.kind == "document" for c in caps),
                 context.deadline,
             )
-        judge_kind(harness, "document-set", context, receiver.captures(token))
+        harness.verifier.run(DOCUMENT_SET, context, receiver.captures(token))
 
 
 # ---------------------------------------------------------------- the story every scenario tells
@@ -218,8 +217,8 @@ def _story(harness: Harness, requirements: Sequence[str], asked: Asked) -> None:
             wait_for(harness, receiver, token, sequence_complete, GRACE)
     captures = [c for c in receiver.captures(token) if c.kind in JUDGED_KINDS]
     context = asked.context(harness, form, sid, followed, ended_at + deadline)
-    judge_kind(harness, "callback", context, captures)
-    judge_kind(harness, "callback-set", context, captures)
+    harness.verifier.run(CALLBACK, context, captures)
+    harness.verifier.run(CALLBACK_SET, context, captures)
     if not captures:
         _none_arrived(
             harness, requirements, f"no callback of call {sid} arrived within {deadline:g} s of its end"
@@ -229,8 +228,8 @@ def _story(harness: Harness, requirements: Sequence[str], asked: Asked) -> None:
 def _none_arrived(harness: Harness, requirements: Sequence[str], why: str) -> None:
     """Nothing to judge one callback at a time (CB-SIGNATURE, CB-PARAMS, …): say why, rather than leave another
     part's reason."""
-    for item in all_checks().values():
-        if item.kind == "callback" and item.requirement in requirements:
+    for item in CALLBACK.checks():
+        if item.requirement in requirements:
             harness.verifier.skip(item.requirement, f"{why} (see CB-FINAL-EVENT, CB-RECORDING-PARAMS)")
 
 

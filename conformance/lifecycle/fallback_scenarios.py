@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conformance.checks.documents import DocumentContext
-from conformance.core.failures import NotJudged
+from conformance.checks.context import DocumentContext
+from conformance.checks.kinds import DOCUMENT_SET
+from conformance.core.signals import NotJudged
 from conformance.core.statuses import ENDED
 from conformance.harness.harness import Harness
 from conformance.lifecycle.actions import Story, not_judged
 from conformance.lifecycle.observer import CallRecord
-from conformance.lifecycle.receiving import judge_kind, wait_for
+from conformance.lifecycle.receiving import wait_for
 from conformance.lifecycle.runner import scenario
 from conformance.lifecycle.story import answer
 
@@ -55,7 +56,7 @@ def _judge(story: Story, context: DocumentContext, token: str) -> None:
     wait_for(
         story.harness, receiver, token, lambda caps: any(c.kind == "document" for c in caps), context.deadline
     )
-    judge_kind(story.harness, "document-set", context, receiver.captures(token))
+    story.harness.verifier.run(DOCUMENT_SET, context, receiver.captures(token))
 
 
 @scenario("fallback-create", CREATE, needs=("create", "callbacks"), calls=len(FAILURES))

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.checks.values import parse_time
-from conformance.core.failures import NotApplicable, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotApplicable
 from conformance.core.statuses import ENDED, STATUSES, first_illegal_step, reachable
 
 __all__ = [

@@ -1,14 +1,13 @@
 """What the scenarios that involve the callback receiver share: waiting (bounded) for captures of one token,
-following a call through the API until it ends, and running the checks of a kind on what was captured.
+and following a call through the API until it ends.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from conformance.checks import all_checks
 from conformance.core.bodies import json_body
 from conformance.core.clock import Deadline
 from conformance.core.polling import backoff, poll
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from conformance.core.capture import Capture
     from conformance.receiver import CallbackReceiver
 
-__all__ = ["Followed", "follow", "judge_kind", "wait_for"]
+__all__ = ["Followed", "follow", "wait_for"]
 
 
 @dataclasses.dataclass
@@ -76,21 +75,3 @@ def follow(harness: Harness, sid: str, until: Deadline, pause: Callable[[float],
     if poll(step, until, wait, backoff(0.05, 1.5, 1.0)):
         followed.final = followed.seen[-1]
     return followed
-
-
-def judge_kind(
-    harness: Harness, kind: str, ctx: object, captures: Sequence[Capture], only: Iterable[str] | None = None
-) -> None:
-    """Run every check of `kind` (of the requirements `only` names, if given) on `captures`: a "callback" check
-    on each capture (up to its first failure), the others once on them all."""
-    verifier = harness.verifier
-    chosen = None if only is None else frozenset(only)
-    for item in all_checks().values():
-        if item.kind != kind or (chosen is not None and item.requirement not in chosen):
-            continue
-        if kind == "callback":
-            for capture in captures:
-                if not verifier.verify(item.requirement, item.fn, ctx, capture):
-                    break
-        else:
-            verifier.verify(item.requirement, item.fn, ctx, captures)

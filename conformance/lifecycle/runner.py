@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
-from conformance.core.failures import ConformanceFailure, NotJudged
+from conformance.core.failures import ConformanceFailure
+from conformance.core.signals import NotJudged
 from conformance.harness.harness import Harness
 from conformance.plan.conditions import Conditions, Needs
 

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from conformance.core.failures import CallBudgetExhausted
+from conformance.core.signals import CallBudgetExhausted
 from conformance.core.statuses import ENDED, NOT_ANSWERED, STATUSES
 from conformance.harness.harness import Harness
 from conformance.lifecycle.actions import Story
@@ -171,8 +171,8 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 
 def machine_for(harness: Harness) -> type[LifecycleMachine]:
-    """The machine bound to one run's suite (a subclass with `suite` set)."""
-    return type("LifecycleMachineOnSuite", (LifecycleMachine,), {"suite": harness})
+    """The machine bound to one run's harness (a subclass with `harness` set)."""
+    return type("LifecycleMachineOnSuite", (LifecycleMachine,), {"harness": harness})
 
 
 def _examples(embedded: bool) -> int:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conformance.checks.callbacks import CallbackContext, is_final
-from conformance.checks.moved_callbacks import CallbackUpdateContext
-from conformance.core.failures import NotJudged
+from conformance.checks.callbacks import is_final
+from conformance.checks.context import CallbackContext, CallbackUpdateContext
+from conformance.checks.kinds import CALLBACK, CALLBACK_MOVE
+from conformance.core.signals import NotJudged
 from conformance.core.statuses import ENDED
 from conformance.harness.harness import Harness
 from conformance.lifecycle.actions import Story, not_judged
 from conformance.lifecycle.callback_scenarios import ALL_EVENTS, GRACE
-from conformance.lifecycle.receiving import judge_kind, wait_for
+from conformance.lifecycle.receiving import wait_for
 from conformance.lifecycle.runner import scenario
 from conformance.lifecycle.story import answer
 
@@ -73,7 +74,7 @@ def _judge(
     wait_for(harness, receiver, old[0], lambda caps: any(is_final(c) for c in caps), GRACE)
     captures = sorted([*receiver.captures(old[0]), *receiver.captures(new[0])], key=lambda c: c.received_at)
     context = CallbackUpdateContext(old[0], new[0], "GET", ended_at, harness.settings.deadline)
-    judge_kind(harness, "callback-update", context, captures)
+    harness.verifier.run(CALLBACK_MOVE, context, captures)
     for token, asked in (old, new):
         each = CallbackContext(
             profile=harness.profile,
@@ -83,4 +84,4 @@ def _judge(
             method=asked["StatusCallbackMethod"],
             url=asked["StatusCallback"],
         )
-        judge_kind(harness, "callback", each, [c for c in captures if c.token == token], only=ALSO)
+        harness.verifier.run(CALLBACK, each, [c for c in captures if c.token == token], only=ALSO)

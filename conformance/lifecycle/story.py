@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, Self
 
 from conformance.core.bodies import json_body, json_object
 from conformance.core.clock import Deadline
-from conformance.core.failures import NotJudged
 from conformance.core.polling import poll
+from conformance.core.signals import NotJudged
 from conformance.core.statuses import ENDED, STATUSES
 from conformance.harness.harness import Harness
 from conformance.lifecycle.observer import CallRecord

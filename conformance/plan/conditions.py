@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from conformance.core.catalog import CAPABILITIES
+from conformance.core.terms import CAPABILITIES
 
 if TYPE_CHECKING:
     from conformance.core.settings import Settings

@@ -11,7 +11,7 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 
 from conformance.core.catalog import Catalog
-from conformance.core.failures import UsageProblem
+from conformance.core.errors import UsageProblem
 
 __all__ = ["select_requirements", "select_tests"]
 

@@ -20,16 +20,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 from conformance.cassettes import stale_request
-from conformance.core.failures import (
-    ConfigError,
-    ConformanceFailure,
-    HarnessError,
-    NotAdmitted,
-    NotJudged,
-    StaleCassettes,
-    combine_failures,
-)
+from conformance.core.errors import ConfigError, HarnessError, StaleCassettes
+from conformance.core.failures import ConformanceFailure, combine_failures
 from conformance.core.redaction import redact
+from conformance.core.signals import NotAdmitted, NotJudged
 from conformance.plan.conditions import Needs
 from conformance.plan.plan import Consumer
 from conformance.plan.selection import select_requirements, select_tests

@@ -146,7 +146,7 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     run = session.config.stash.get(RUN, None)
     if run is None or not (run.active and run.planning):
         return None
-    from conformance.core.failures import HarnessError
+    from conformance.core.errors import HarnessError
     from conformance.pytest import outcomes, terminal
 
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .asgi import create_app
+from .call_lifecycle import TRANSITIONS
 from .config import Account, ReferenceConfig, Timings
 from .destinations import (
     ANSWER_NUMBER,
@@ -15,7 +16,6 @@ from .destinations import (
 )
 from .endpoint import ReferenceEndpoint
 from .faults import FAULTS, Fault, FaultSet, validate_faults
-from .lifecycle import TRANSITIONS
 from .outbound import Refusal
 from .profiles import PROFILES, SIGNALWIRE, TWILIO, Profile
 from .state import ReferenceState

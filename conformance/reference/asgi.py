@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .api_errors import ApiError
 from .config import ReferenceConfig
-from .errors import ApiError
 from .faults import OutputFaults
 from .handlers import CallsEndpoint
 from .state import ReferenceState

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .store import Media
+from .call_store import Media
 
 __all__ = [
     "ANSWER_NUMBER",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .call_store import Call
 from .dates import rfc2822
 from .profiles import SIGNALWIRE, Profile
-from .store import Call
 
 __all__ = ["AUDIO_COUNTERS", "document_params", "recording_params", "status_params"]
 

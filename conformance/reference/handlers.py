@@ -17,14 +17,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from .api_errors import ApiError, ValidationFailed
+from .call_store import Call
 from .config import Account
-from .errors import ApiError, ValidationFailed
 from .numbers import format_address
 from .paging import list_calls
 from .reading import basic_credentials, read_form, read_query
 from .routes import match
 from .serialize import serialize_call
-from .store import Call
 from .validation import Form, UpdateRequest, parse_create, parse_update
 
 if TYPE_CHECKING:

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from .api_errors import ApiError
+from .call_store import STATUSES, Call, CallStore, Position
 from .dates import parse_filter_date
-from .errors import ApiError
 from .faults import Behaviour, FaultSet
 from .profiles import Profile
 from .serialize import serialize_call
-from .store import STATUSES, Call, Position, Store
 from .syntax import repeated
 from .validation import Form
 
@@ -117,7 +117,7 @@ def _int_param(query: Form, name: str, default: int, behaviour: Behaviour) -> in
 
 
 def list_calls(
-    store: Store,
+    store: CallStore,
     account_sid: str,
     query: Form,
     path: str,

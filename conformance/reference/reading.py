@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import ClientDisconnect, Request
 
-from .errors import ApiError
+from .api_errors import ApiError
 from .validation import Form
 
 __all__ = ["basic_credentials", "read_form", "read_query"]

@@ -16,12 +16,12 @@ import datetime as dt
 import math
 import random
 
+from .call_store import ENDED, STATUSES, Call, CallParams, CallStore
 from .config import Account
 from .dates import utcnow
 from .destinations import media_for, sip_code_for
 from .numbers import format_address
 from .profiles import Profile
-from .store import ENDED, STATUSES, Call, CallParams, Store
 
 __all__ = ["SEED_ADDRESSES", "seed"]
 
@@ -86,7 +86,7 @@ def _call(account: Account, profile: Profile, index: int, created: dt.datetime, 
 
 
 def seed(
-    store: Store, profile: Profile, accounts: tuple[Account, Account], count: int, rng_seed: int = 12
+    store: CallStore, profile: Profile, accounts: tuple[Account, Account], count: int, rng_seed: int = 12
 ) -> None:
     """Add `count` calls from before now: four in five to `accounts[0]`, the rest to `accounts[1]`."""
     rng = random.Random(rng_seed)

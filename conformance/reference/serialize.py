@@ -13,10 +13,10 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from .call_store import Call
 from .dates import rfc2822
 from .faults import FaultSet
 from .profiles import Profile
-from .store import Call
 
 __all__ = ["CALL_FIELDS", "TWILIO_CALL_FIELDS", "call_uri", "phone_number_sid", "serialize_call"]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .api_errors import Responder
+from .call_lifecycle import CallLifecycle
+from .call_store import CallStore
 from .config import ReferenceConfig
-from .errors import Responder
 from .faults import Behaviour, FaultSet
-from .lifecycle import Lifecycle
 from .outbound import HttpOut, Refusal
 from .seeding import seed
-from .store import Store
 
 __all__ = ["ReferenceState"]
 
@@ -23,9 +23,9 @@ class ReferenceState:
     config: ReferenceConfig
     faults: FaultSet
     behaviour: Behaviour
-    store: Store
+    store: CallStore
     http: HttpOut
-    lifecycle: Lifecycle
+    lifecycle: CallLifecycle
     respond: Responder
 
     @property
@@ -37,7 +37,7 @@ class ReferenceState:
     def build(cls, config: ReferenceConfig) -> ReferenceState:
         profile = config.profile
         faults = FaultSet(config.faults, profile)
-        store = Store(config.accounts)
+        store = CallStore(config.accounts)
         if config.seed_calls:
             seed(store, profile, (config.primary, config.other), config.seed_calls)
         headers = (
@@ -46,7 +46,7 @@ class ReferenceState:
             else (profile.foreign_signature_header,)
         )
         http = HttpOut(config.callback_allow, config.timings.http_timeout, headers)
-        lifecycle = Lifecycle(
+        lifecycle = CallLifecycle(
             store,
             http,
             config.timings,

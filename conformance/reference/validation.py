@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import ApiError, ValidationFailed
+from .api_errors import ApiError, ValidationFailed
+from .call_store import CallParams
 from .numbers import has_address_form, is_valid_address
 from .own_params import create_params, whole_number
 from .profiles import SIGNALWIRE, Profile
-from .store import CallParams
 from .syntax import is_http_url, repeated
 
 __all__ = [

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from conformance.core.failures import ConfigError
+from conformance.core.errors import ConfigError
 from conformance.core.settings import Settings
 
 __all__ = ["ALTERNATE_FROM", "EmbeddedEndpoint", "planned_embedded", "start_embedded"]

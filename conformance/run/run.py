@@ -20,9 +20,9 @@ from typing import Any
 from pytest import ExitCode
 
 from conformance.cassettes import Cassettes, Recording, Scrubber
-from conformance.core.catalog import CAPABILITIES, Catalog, load_catalog
+from conformance.core.catalog import Catalog, load_catalog
 from conformance.core.clock import Clock
-from conformance.core.failures import (
+from conformance.core.errors import (
     CallsLeftUp,
     ConfigError,
     CredentialsRefused,
@@ -37,6 +37,7 @@ from conformance.core.hypothesis_seam import without_local_constants
 from conformance.core.outcomes import Ledger, Result
 from conformance.core.redaction import strip_userinfo
 from conformance.core.settings import SETTINGS, Settings, raw_setting
+from conformance.core.terms import CAPABILITIES
 from conformance.core.waivers import Waiver, load_waivers, today
 from conformance.harness.client import CallsClient
 from conformance.harness.harness import Harness

@@ -16,7 +16,7 @@ from conformance.cassettes import Cassettes, Recording, read_captures
 from conformance.cassettes.scrub import RECEIVER_URL
 from conformance.common.loopback import is_loopback
 from conformance.core.clock import Clock
-from conformance.core.failures import ConfigError
+from conformance.core.errors import ConfigError
 from conformance.core.settings import SETTINGS, Settings, resolve
 from conformance.receiver import CallbackReceiver
 from conformance.run.embedded import EmbeddedEndpoint, planned_embedded, start_embedded

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from conformance.core.failures import NotJudged
+from conformance.core.signals import NotJudged
 from conformance.harness.harness import Harness
 from conformance.plan.conditions import Needs
 from conformance.suite.helpers import known_call_sids, poll_until_ended

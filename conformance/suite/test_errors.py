@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from conformance.core.bodies import json_object
-from conformance.core.failures import NotJudged, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotJudged
 from conformance.harness.harness import Harness
 from conformance.plan.conditions import Needs
 from conformance.suite.helpers import fresh_account_sid, fresh_call_sid

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from conformance.core.bodies import json_field, json_object
-from conformance.core.failures import CallBudgetExhausted, NotJudged, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import CallBudgetExhausted, NotJudged
 from conformance.harness.harness import Harness
 from conformance.plan.conditions import Needs
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.core.bodies import json_object
-from conformance.core.failures import NotJudged, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotJudged
 from conformance.harness.harness import Harness
 from conformance.suite.helpers import known_call_sids
 

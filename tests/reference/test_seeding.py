@@ -10,12 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.checks import CheckContext, all_checks
+from conformance.checks import REGISTRY
+from conformance.checks.context import CheckContext
 from conformance.checks.values import parse_time
-from conformance.core.failures import NotApplicable, Violation
+from conformance.core.failures import Violation
+from conformance.core.signals import NotApplicable
 from conformance.reference import ReferenceEndpoint
 from conformance.reference.__main__ import main
-from conformance.reference.store import STATUSES
+from conformance.reference.call_store import STATUSES
 
 from .conftest import Api
 
@@ -57,7 +59,7 @@ def test_every_seeded_call_is_a_correct_call(seeded: Api) -> None:
     ctx = CheckContext(profile=profile, account_sid=seeded.account)
     broken = []
     for call in _all(seeded):
-        for check in (c for c in all_checks().values() if c.kind == "call"):
+        for check in (c for c in REGISTRY.values() if c.kind.name == "call"):
             try:
                 check.fn(ctx, call)
             except NotApplicable:

@@ -10,6 +10,6 @@ from __future__ import annotations
 from .active import FaultSet
 from .behaviour import Behaviour
 from .middleware import OutputFaults
-from .registry import FAULTS, Fault, validate_faults
+from .table import FAULTS, Fault, validate_faults
 
 __all__ = ["FAULTS", "Behaviour", "Fault", "FaultSet", "OutputFaults", "validate_faults"]

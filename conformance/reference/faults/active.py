@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from ..call_store import Call
 from ..profiles import SIGNALWIRE, Profile
-from ..store import Call
 from .behaviour import Behaviour, merge
 from .hooks import Doc, Pairs
 from .middleware import OutputHook
-from .registry import FAULTS, validate_faults
+from .table import FAULTS, validate_faults
 
 __all__ = ["FaultSet"]
 

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from ..call_store import ENDED, Call
 from ..dates import rfc2822, utcnow
 from ..destinations import outcome_for
 from ..numbers import format_address, shift_last_digit
-from ..store import ENDED, Call
 
 __all__ = [
     "OTHER_ACCOUNT",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .config import Account
 from .dates import utcnow
 
-__all__ = ["ENDED", "STATUSES", "Call", "CallParams", "Media", "Position", "Store"]
+__all__ = ["ENDED", "STATUSES", "Call", "CallParams", "CallStore", "Media", "Position"]
 
 STATUSES: tuple[str, ...] = (
     "queued",
@@ -116,7 +116,7 @@ class Call:
         return max(0, int((until - self.answered_at).total_seconds()))
 
 
-class Store:
+class CallStore:
     """Accounts and their calls; sids of deleted calls stay known so page tokens keep working."""
 
     def __init__(self, accounts: Iterable[Account]) -> None:

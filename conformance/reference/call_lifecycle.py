@@ -16,15 +16,15 @@ from types import MappingProxyType
 from typing import Any
 
 from . import events
+from .call_store import ENDED, Call, CallStore
 from .config import Timings
 from .destinations import answered_by_for, media_for, outcome_for, sip_code_for
 from .faults import FaultSet
 from .laml import Step, load_document, parse_document
 from .outbound import HttpOut
 from .profiles import SIGNALWIRE, Profile
-from .store import ENDED, Call, Store
 
-__all__ = ["PRICE_PER_MINUTE", "TRANSITIONS", "IllegalTransition", "Lifecycle"]
+__all__ = ["PRICE_PER_MINUTE", "TRANSITIONS", "CallLifecycle", "IllegalTransition"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +44,12 @@ class IllegalTransition(RuntimeError):
     """A move the graph does not allow (a bug in the caller, never a client error)."""
 
 
-class Lifecycle:
+class CallLifecycle:
     """Runs every call's lifecycle and tells the application about it."""
 
     def __init__(
         self,
-        store: Store,
+        store: CallStore,
         http: HttpOut,
         timings: Timings,
         signing_key_of: Callable[[str], str],

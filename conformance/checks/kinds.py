@@ -1,0 +1,56 @@
+"""The kinds of subject the suite's checks judge, each with the context its checks get (`conformance.checks.context`).
+
+Answers the client receives are judged as they arrive (`RESPONSE` on each, `LISTING` and `CALL` on the Calls
+bodies in them); the callbacks and document requests the receiver captured are judged by the scenarios that
+awaited them (`CALLBACK` on each request, `CALLBACK_SET`, `DOCUMENT_SET` and `CALLBACK_MOVE` on all of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from conformance.checks.context import CallbackContext, CallbackUpdateContext, CheckContext, DocumentContext
+from conformance.checks.registry import Kind
+from conformance.core.capture import Capture
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "CALL",
+    "CALLBACK",
+    "CALLBACK_MOVE",
+    "CALLBACK_SET",
+    "DOCUMENT_SET",
+    "KINDS",
+    "LISTING",
+    "RESPONSE",
+]
+
+CALL: Kind[CheckContext, Mapping[str, Any]] = Kind("call", "every Call object an answer shows")
+LISTING: Kind[CheckContext, Mapping[str, Any]] = Kind("list", "every list answer's envelope")
+RESPONSE: Kind[CheckContext, httpx.Response] = Kind("response", "every HTTP answer")
+CALLBACK: Kind[CallbackContext, Capture] = Kind(
+    "callback", "each StatusCallback or RecordingStatusCallback request of a call", each=True
+)
+CALLBACK_SET: Kind[CallbackContext, Sequence[Capture]] = Kind(
+    "callback-set", "every callback request of one call"
+)
+DOCUMENT_SET: Kind[DocumentContext, Sequence[Capture]] = Kind(
+    "document-set", "every request for a document a redirect or a fallback made due"
+)
+CALLBACK_MOVE: Kind[CallbackUpdateContext, Sequence[Capture]] = Kind(
+    "callback-update",
+    "a call's callbacks to the StatusCallback URL the create gave and the one an update gave",
+)
+
+KINDS: tuple[Kind[Any, Any], ...] = (
+    CALL,
+    LISTING,
+    RESPONSE,
+    CALLBACK,
+    CALLBACK_SET,
+    DOCUMENT_SET,
+    CALLBACK_MOVE,
+)
