@@ -114,6 +114,15 @@ def lint(session: nox.Session) -> None:
         session.run("npx", "--yes", REDOCLY, "lint", "--config", "redocly.yaml", document, external=True)
 
 
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """The documentation site: the generated reference pages checked against the code (docs/generate.py --check;
+    regenerate with `python docs/generate.py`), then `mkdocs build --strict` (a broken link fails) into site/."""
+    _install(session, "docs")
+    session.run("python", "docs/generate.py", "--check")
+    session.run("mkdocs", "build", "--strict", *session.posargs)
+
+
 @nox.session(name="spec-tools", python=PYTHON)
 def spec_tools(session: nox.Session) -> None:
     """Plain Schemathesis, and the suite through a Prism proxy, against the reference endpoint (npm; -- --profile P)."""
