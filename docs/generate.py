@@ -601,17 +601,16 @@ def write(docs: Path = DOCS) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python docs/generate.py", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 naming each stale page")
+    parser.add_argument("--docs", type=Path, default=DOCS, help="the docs directory (default: this one)")
     args = parser.parse_args(argv)
     try:
         if args.check:
-            pages = stale()
+            pages = stale(args.docs)
             for path in pages:
-                print(
-                    f"docs/{path} is stale: the code changed; regenerate with `{REGENERATE}`", file=sys.stderr
-                )
+                print(f"{args.docs / path} is stale: regenerate it with `{REGENERATE}`", file=sys.stderr)
             return 1 if pages else 0
-        for path in write():
-            print(f"wrote docs/{path}")
+        for path in write(args.docs):
+            print(f"wrote {args.docs / path}")
     except Undocumented as exc:
         print(f"docs/generate.py: {exc}", file=sys.stderr)
         return 2
