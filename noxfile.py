@@ -18,7 +18,7 @@ PYTHON = "3.11"
 # 0, 1 or 2, and writes the reports in every case. nox itself reports any non-zero exit as a failed session (1).
 SUITE = "calls-conformance"
 REDOCLY = "@redocly/cli@2"
-CODE = ("conformance", "tests", "noxfile.py", "benchmarks", "spec-tools")
+CODE = ("conformance", "tests", "noxfile.py", "benchmarks", "spec-tools", "docs")
 PRISM = "@stoplight/prism-cli@5"
 # The committed recordings, one per profile: the twilio one lives inside the signalwire one's directory.
 CASSETTES = {"signalwire": "cassettes", "twilio": "cassettes/twilio"}

@@ -44,6 +44,7 @@ def test_the_generated_pages_are_current(generator: ModuleType) -> None:
 def test_a_stale_or_missing_page_is_named(tmp_path: Path, generator: ModuleType) -> None:
     docs = tmp_path / "docs"
     shutil.copytree(DOCS, docs)
+    generator.write(docs)  # the copy as the code gives it, whatever the checkout holds
     (docs / "reference" / "faults.md").write_text("# Faults\n\nan older list\n", encoding="utf-8")
     (docs / "reference" / "settings.md").unlink()
     process = subprocess.run(
