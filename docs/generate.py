@@ -224,6 +224,20 @@ def suite_tests() -> dict[str, set[str]]:
     return found
 
 
+def _tests_named(tests: list[str]) -> list[str]:
+    """The tests as the page names them: a test with more than three cases here once, with how many."""
+    cases: dict[str, list[str]] = {}
+    for test in tests:
+        cases.setdefault(test.split("[")[0], []).append(test)
+    named = []
+    for base, members in cases.items():
+        if len(members) > 3:
+            named.append(f"`{base}` ({len(members)} of its cases)")
+        else:
+            named += [f"`{member}`" for member in members]
+    return named
+
+
 def _requirement_section(requirement: Requirement, tests: Mapping[str, set[str]]) -> list[str]:
     needs = f" · needs: {', '.join(requirement.needs)}" if requirement.needs else ""
     lines = [
@@ -240,7 +254,7 @@ def _requirement_section(requirement: Requirement, tests: Mapping[str, set[str]]
     judged = "; ".join(f"`{c.name}` (`{c.module}`, a `{c.kind.name}` check)" for c in checks)
     if not requirement.excluded or checks:
         lines.append(f"- **Judged in:** {judged or '(no registered check)'}")
-    exercised = [f"`{test}`" for test, ids in sorted(tests.items()) if requirement.id in ids]
+    exercised = _tests_named([test for test, ids in sorted(tests.items()) if requirement.id in ids])
     exercised += [
         f"scenario `{name}` (`{item.fn.__module__}`)"
         for name, item in sorted(SCENARIOS.items())
