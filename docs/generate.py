@@ -458,8 +458,8 @@ def _sample_report() -> dict[str, Any]:
         "",
         "",
         (waiver,),
-        Plan.calls_section(budget, 0, results),
-    )  # type: ignore[arg-type]
+        Plan.calls_section(budget, 0, results),  # type: ignore[arg-type]  # what it reads of a Plan
+    )
     with tempfile.TemporaryDirectory() as directory:
         write_reports(Path(directory), results, decide(results), facts, ())
         document: dict[str, Any] = json.loads(Path(directory, "conformance.json").read_text(encoding="utf-8"))
@@ -570,8 +570,8 @@ def refusals_page() -> str:
         "| operation | statuses | codes | profiles | a correct endpoint refuses it because |",
         "|---|---|---|---|---|",
     ]
-    for (operation, statuses, codes, reason), profiles in rows.items():
-        lines.append(f"| `{operation}` | {statuses} | {codes} | {', '.join(profiles)} | {reason} |")
+    for (operation_id, statuses, codes, reason), profiles in rows.items():
+        lines.append(f"| `{operation_id}` | {statuses} | {codes} | {', '.join(profiles)} | {reason} |")
     return "\n".join(lines) + "\n"
 
 
