@@ -18,7 +18,7 @@ PYTHON = "3.11"
 # 0, 1 or 2, and writes the reports in every case. nox itself reports any non-zero exit as a failed session (1).
 SUITE = "calls-conformance"
 REDOCLY = "@redocly/cli@2"
-CODE = ("conformance", "tests", "noxfile.py", "benchmarks", "spec-tools")
+CODE = ("conformance", "tests", "noxfile.py", "benchmarks", "spec-tools", "docs")
 PRISM = "@stoplight/prism-cli@5"
 # The committed recordings, one per profile: the twilio one lives inside the signalwire one's directory.
 CASSETTES = {"signalwire": "cassettes", "twilio": "cassettes/twilio"}
@@ -112,6 +112,15 @@ def lint(session: nox.Session) -> None:
     session.run("python", "-m", "conformance.core.spec", "twilio", "-o", twilio)
     for document in ("spec/calls.yaml", twilio):
         session.run("npx", "--yes", REDOCLY, "lint", "--config", "redocly.yaml", document, external=True)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """The documentation site: the generated reference pages checked against the code (docs/generate.py --check;
+    regenerate with `python docs/generate.py`), then `mkdocs build --strict` (a broken link fails) into site/."""
+    _install(session, "docs")
+    session.run("python", "docs/generate.py", "--check")
+    session.run("mkdocs", "build", "--strict", *session.posargs)
 
 
 @nox.session(name="spec-tools", python=PYTHON)
