@@ -9,7 +9,15 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CallbackContext", "CallbackUpdateContext", "CheckContext", "DocumentContext"]
+__all__ = [
+    "AnswerContext",
+    "CallbackContext",
+    "CallbackUpdateContext",
+    "CheckContext",
+    "DocumentContext",
+    "GeneratedContext",
+    "WalkContext",
+]
 
 
 @dataclasses.dataclass(frozen=True)

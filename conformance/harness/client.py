@@ -55,6 +55,7 @@ class CallsClient:
         self.max_calls = max_calls
         self.observers: list[Observer] = []
         self.created: list[str] = []
+        self.refused = 0  # creates the endpoint answered without making a call
         self._creators: dict[str, tuple[str, int]] = {}  # sid -> (actor, how many it had made before)
         self.exchanges = 0
         self.dead: str | None = None
@@ -214,11 +215,13 @@ class CallsClient:
         create gives its reservation back."""
         self.give_back(response)
         sid = json_field(response, "sid") if response.is_success else None
-        if isinstance(sid, str):
-            actor = self.clock.current_actor().name
-            with self._lock:
+        with self._lock:
+            if isinstance(sid, str):
+                actor = self.clock.current_actor().name
                 self._creators[sid] = (actor, sum(1 for a, _ in self._creators.values() if a == actor))
                 self.created.append(sid)
+            else:
+                self.refused += 1
         return response
 
     def update_call(self, sid: str, form: FormData) -> httpx.Response:

@@ -116,7 +116,7 @@ class CallsEndpoint:
             raise ApiError(
                 status,
                 20003 if status == 401 else 10000,
-                "Authentication Error - the Authorization header is no Basic credential",
+                "Authentication Error - the Authorization header holds no usable credentials",
                 headers=_UNAUTHORIZED if status == 401 else None,
             )
         user, password = credentials
