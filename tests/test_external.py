@@ -102,7 +102,8 @@ def test_credentials_never_appear_in_output_or_reports(
     basic = base64.b64encode(f"{account}:{token}".encode()).decode()
     text = external_run.artefacts()
     assert external_run.report is not None and len(text) > 1000
-    for secret in (token, key, basic, base64.b64encode(token.encode()).decode()):
+    near = (token[:-1], token.swapcase(), base64.b64encode(f"{account}:{token.swapcase()}".encode()).decode())
+    for secret in (token, key, basic, base64.b64encode(token.encode()).decode(), *near):
         assert secret not in text
 
 

@@ -70,3 +70,56 @@ def test_the_core_schema_keeps_types_and_enums_but_no_ranges() -> None:
         "StatusCallbackMethod", "StatusCallbackEvent", "Timeout",
     }  # fmt: skip
     assert "RecordingChannels" not in schema["properties"] and schema["required"] == ["To", "From"]
+
+
+# The core rules of contract-decisions.md's Errors section, each as the create parameters one probe breaks.
+CORE_RULES = {
+    "a create without To": {"To"},
+    "a create without From": {"From"},
+    "a create without Url (and no ApplicationSid)": {"Url"},
+    "To that is not a phone number, SIP address or client identifier": {"To"},
+    "From that is not a phone number, SIP address or client identifier": {"From"},
+    "Url, FallbackUrl or StatusCallback that is not an absolute http(s) URL": {"Url", "FallbackUrl", "StatusCallback"},
+    "Method, FallbackMethod or StatusCallbackMethod other than GET or POST": {
+        "Method", "FallbackMethod", "StatusCallbackMethod",
+    },
+    "an unknown StatusCallbackEvent value": {"StatusCallbackEvent"},
+    "Timeout that is not an integer": {"Timeout"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rule", sorted(CORE_RULES))
+def test_every_core_rule_has_an_explicit_probe_for_each_parameter_it_names(rule: str) -> None:
+    """Not only the generated requests Schemathesis happens to draw: each parameter of each core rule is broken by
+    a probe of the suite's own, which the classification reads as breaking the core."""
+    for parameter in CORE_RULES[rule]:
+        probes = [
+            case
+            for case, (requirement, change) in INVALID_CREATES.items()
+            if requirement == CORE and set(change) == {parameter}
+        ]
+        assert probes, f"{rule}: no core probe breaks {parameter}"
+        for case in probes:
+            assert core_violation("signalwire", "createCall", _form(INVALID_CREATES[case][1])) is not None, (
+                case
+            )
+
+
+@pytest.mark.parametrize(
+    ("value", "core"),
+    [
+        ("12.5", True),
+        ("30s", True),
+        ("soon", True),
+        ("", False),
+        ("+30", False),
+        (" 30 ", False),
+        ("-5", False),
+    ],
+)
+def test_a_timeout_is_core_invalid_exactly_when_no_reading_makes_it_an_integer(
+    value: str, core: bool
+) -> None:
+    """Decimals and units are no integer; an empty value may be read as absent, a sign or padding as an integer
+    (then only its range is wrong: a SHOULD)."""
+    assert (core_violation("twilio", "createCall", _form({"Timeout": value})) is not None) == core

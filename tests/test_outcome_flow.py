@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance.checks import answers
 from conformance.core.catalog import load_catalog
 from conformance.core.clock import Clock
 from conformance.core.errors import EndpointUnavailable
@@ -86,16 +87,15 @@ def _broken() -> None:
     raise Violation("went from completed to ringing")
 
 
-def test_a_body_without_json_fails_its_requirement_once_and_stops_the_test() -> None:
+def test_an_answer_check_judges_its_requirement_once_through_the_harness() -> None:
     verifier = _verifier()
-    suite = Harness(Settings(), None, verifier, Clock())  # type: ignore[arg-type]  # json() uses no client
-    assert suite.json(httpx.Response(200, json={"calls": []}), MUST, "a list") == {"calls": []}
-    with (
-        verifier.scope("test") as scope,
-        pytest.raises(NotJudged, match="a create answered 502 without a JSON"),
-    ):
-        suite.json(httpx.Response(502, content=b"<html>"), MUST, "a create")
-    assert len(scope.failures) == 1 and _results(verifier)[MUST].failures == 1
+    harness = Harness(Settings(), None, verifier, Clock())  # type: ignore[arg-type]  # answer() uses no client
+    assert harness.answer(answers.valid_create_accepted, httpx.Response(200, json={"sid": "CA1"}), "a create")
+    with verifier.scope("test") as scope:
+        refused = httpx.Response(502, content=b"<html>")
+        assert not harness.answer(answers.valid_create_accepted, refused, "a create")
+    assert len(scope.failures) == 1 and _results(verifier)["CREATE-2XX"].failures == 1
+    assert scope.failures[0].title == "a create was not accepted"
 
 
 # ---------------------------------------------------------------- settle: the one place outcomes become pytest's

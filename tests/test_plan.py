@@ -82,6 +82,19 @@ def test_a_budget_limited_run_does_what_its_plan_says(reference: dict[str, str],
     assert f"full coverage needs {plan['full_coverage']}" in run.stdout
 
 
+def test_full_coverage_is_a_property_of_the_settings_not_of_the_budget(
+    reference: dict[str, str], tmp_path
+) -> None:
+    """The same endpoint and numbers: read-only, a small budget and a large one all say full coverage needs the
+    same number of calls (it counts every part that can run here, whatever the budget lets run)."""
+    numbers = {"CALLS_TO_NUMBER": "+12025550100,+12025550101"}
+    figures = {
+        budget: _plan(tmp_path / budget, {**reference, **numbers, "CALLS_MAX_CALLS": budget})["full_coverage"]
+        for budget in ("0", "5", "500")
+    }
+    assert len(set(figures.values())) == 1 and figures["0"] > 0, figures
+
+
 def test_the_plan_command_writes_the_plan_and_no_report(tmp_path) -> None:
     """`calls-conformance plan`: 0 and plan.json; bad settings: 2, and no report that could hide a real run's."""
     command = [sys.executable, "-c", "import sys; from conformance.cli import main; sys.exit(main())", "plan"]

@@ -41,3 +41,15 @@ def test_authorization_values_are_hidden_in_every_form() -> None:
     ):
         cleaned = redact(text, [])
         assert "abc.def.ghi" not in cleaned and "dXNlcjpwYXNz" not in cleaned and PLACEHOLDER in cleaned
+
+
+def test_a_secret_s_near_variants_are_replaced_too() -> None:
+    """The credential probes send the token one character short and in the other case: an endpoint echoing one
+    back must not put it in a report."""
+    token = "AbCdEf0123456789"
+    for shown in (token[:-1], token.swapcase(), base64.b64encode(token[:-1].encode()).decode()):
+        assert redact(f"invalid token {shown}!", [token]) == "invalid token [REDACTED]!"
+    assert (
+        redact("the word abcd stays", ["abcd"]) == "the word [REDACTED] stays"
+    )  # an exact secret, short too
+    assert redact("abc stays", ["abcd"]) == "abc stays"  # but not a short one's near variants

@@ -9,7 +9,15 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CallbackContext", "CallbackUpdateContext", "CheckContext", "DocumentContext"]
+__all__ = [
+    "AnswerContext",
+    "CallbackContext",
+    "CallbackUpdateContext",
+    "CheckContext",
+    "DocumentContext",
+    "GeneratedContext",
+    "WalkContext",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,3 +78,34 @@ class CallbackUpdateContext:
     method: str
     ended_at: float
     deadline: float
+
+
+@dataclasses.dataclass(frozen=True)
+class AnswerContext:
+    """The context of an answer a suite test judges on purpose: the profile, and what the request was, in words
+    ("fetch without credentials"), for a failure's title."""
+
+    profile: str
+    what: str
+
+
+@dataclasses.dataclass(frozen=True)
+class WalkContext:
+    """What a walk through `next_page_uri` started from: the PageSize asked for, the filters of its first request
+    (`{"To": "+1…"}`; none for a plain walk), the calls known to match them (each must show up when the walk ran
+    to its end), and the most pages it follows."""
+
+    profile: str
+    page_size: int
+    filters: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    expected: frozenset[str] = frozenset()
+    max_pages: int = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class GeneratedContext:
+    """A generated request's circumstances: the profile, and whether its operation's invalid input is judged (the
+    contract holds invalid create and update parameters to 4xx; other operations' only to the response checks)."""
+
+    profile: str
+    judges_invalid_input: bool = False

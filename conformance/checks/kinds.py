@@ -3,6 +3,9 @@
 Answers the client receives are judged as they arrive (`RESPONSE` on each, `LISTING` and `CALL` on the Calls
 bodies in them); the callbacks and document requests the receiver captured are judged by the scenarios that
 awaited them (`CALLBACK` on each request, `CALLBACK_SET`, `DOCUMENT_SET` and `CALLBACK_MOVE` on all of them).
+Suite tests judge on purpose the answers to the requests they made for a reason (`ANSWER`: a valid create, a
+refusal the contract requires), the pages of a walk through `next_page_uri` (`LIST_WALK`), the two path forms of
+one request (`PATH_FORMS`) and Schemathesis's generated requests (`GENERATED`).
 """
 
 from __future__ import annotations
@@ -10,21 +13,34 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from conformance.checks.context import CallbackContext, CallbackUpdateContext, CheckContext, DocumentContext
+from conformance.checks.context import (
+    AnswerContext,
+    CallbackContext,
+    CallbackUpdateContext,
+    CheckContext,
+    DocumentContext,
+    GeneratedContext,
+    WalkContext,
+)
 from conformance.checks.registry import Kind
+from conformance.checks.subjects import GeneratedExchange, ListWalk, PathForms
 from conformance.core.capture import Capture
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "ANSWER",
     "CALL",
     "CALLBACK",
     "CALLBACK_MOVE",
     "CALLBACK_SET",
     "DOCUMENT_SET",
+    "GENERATED",
     "KINDS",
     "LISTING",
+    "LIST_WALK",
+    "PATH_FORMS",
     "RESPONSE",
 ]
 
@@ -45,6 +61,15 @@ CALLBACK_MOVE: Kind[CallbackUpdateContext, Sequence[Capture]] = Kind(
     "a call's callbacks to the StatusCallback URL the create gave and the one an update gave",
 )
 
+ANSWER: Kind[AnswerContext, httpx.Response] = Kind(
+    "answer", "the answer to a request a suite test made for a reason (a valid create, a refusal it provokes)"
+)
+LIST_WALK: Kind[WalkContext, ListWalk] = Kind("list-walk", "the pages a walk through next_page_uri reached")
+PATH_FORMS: Kind[AnswerContext, PathForms] = Kind("path-forms", "one request sent with and without `.json`")
+GENERATED: Kind[GeneratedContext, GeneratedExchange] = Kind(
+    "generated", "a request Schemathesis generated from the spec, and its answer"
+)
+
 KINDS: tuple[Kind[Any, Any], ...] = (
     CALL,
     LISTING,
@@ -53,4 +78,8 @@ KINDS: tuple[Kind[Any, Any], ...] = (
     CALLBACK_SET,
     DOCUMENT_SET,
     CALLBACK_MOVE,
+    ANSWER,
+    LIST_WALK,
+    PATH_FORMS,
+    GENERATED,
 )

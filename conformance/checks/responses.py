@@ -22,24 +22,30 @@ def _code_ok(code: Any) -> bool:
     )
 
 
+def _item_problem(item: Any, where: str) -> str | None:
+    """What an error object (the body, or an `errors` item) lacks of `code`, `message` and `more_info`."""
+    if not isinstance(item, dict):
+        return f"{where} is not an object"
+    if not _code_ok(item.get("code")):
+        return f"{where}: `code` is missing or not an integer or numeric string"
+    for key in ("message", "more_info"):
+        if not isinstance(item.get(key), str):
+            return f"{where}: `{key}` is missing or not a string"
+    return None
+
+
 def _shape_problem(body: dict[str, Any]) -> str | None:
+    """Every key the contract names: `{code, message, more_info, status}`, or `{errors: [{code, message,
+    more_info}]}`."""
     if "errors" in body:
         items = body["errors"]
         if not isinstance(items, list) or not items:
             return "`errors` is not a non-empty array"
-        for item in items:
-            if (
-                not isinstance(item, dict)
-                or not _code_ok(item.get("code"))
-                or not isinstance(item.get("message"), str)
-            ):
-                return "an `errors` item lacks an integer or numeric-string `code` and a string `message`"
-        return None
-    if not _code_ok(body.get("code")):
-        return "`code` is missing or not an integer or numeric string"
-    if not isinstance(body.get("message"), str):
-        return "`message` is missing or not a string"
-    return None
+        return next((p for p in (_item_problem(i, "an `errors` item") for i in items) if p), None)
+    problem = _item_problem(body, "the body")
+    if problem is None and "status" not in body:
+        return "the body: `status` is missing"
+    return problem
 
 
 @RESPONSE("ERR-JSON-BODY")

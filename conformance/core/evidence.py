@@ -3,7 +3,8 @@ the endpoint made.
 
 An `Exchange` is one request of the suite and the endpoint's answer: method, URL, form or query, how it was
 authenticated (never the credential itself), the status, a bounded excerpt of the answer, the call sid when
-there is one, and a `curl` command that repeats the request with `-u "$CALLS_ACCOUNT_SID:$CALLS_AUTH_TOKEN"`.
+there is one, and a `curl` command that repeats the request with the same credentials taken from the environment
+(`-u "$CALLS_ACCOUNT_SID:$CALLS_AUTH_TOKEN"`, or the variant it sent: `conformance.core.credentials`).
 A `CallbackRequest` is a callback the endpoint sent to the suite's receiver. Both are plain values; they render
 as the indented lines of a failure's block.
 """
@@ -17,6 +18,8 @@ import shlex
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from conformance.core.credentials import by_name
 
 if TYPE_CHECKING:
     import httpx
@@ -32,19 +35,14 @@ __all__ = [
     "exchange_of",
 ]
 
-# The request extension the client sets to say how a request was authenticated: "account" (the run's
-# credentials), "none", or "other" (credentials the suite made up, such as a wrong token).
+# The request extension the client sets to say how a request was authenticated: the name of its
+# `conformance.core.credentials.Credentials` ("account": the run's own; "none"; a variant the contract refuses).
 AUTH_EXTENSION = "calls_auth"
 ANSWER_LIMIT = 300
 FORM_LIMIT = 600
 CURL_LIMIT = 4000
 _FORM = "application/x-www-form-urlencoded"
 _SID_IN_PATH = re.compile(r"/Calls/(?P<sid>[^/?.]+)")
-_CREDENTIALS = {
-    "account": '-u "$CALLS_ACCOUNT_SID:$CALLS_AUTH_TOKEN"',
-    "other": '-u "$CALLS_ACCOUNT_SID:not-the-auth-token"',
-    "none": "",
-}
 
 
 def _bounded(text: str, limit: int) -> str:
@@ -111,7 +109,7 @@ class Exchange:
         return lines
 
     def _auth_words(self) -> str:
-        return {"none": "no credentials", "other": "a wrong auth token"}.get(self.auth, self.auth)
+        return by_name(self.auth).words
 
     def _body_text(self) -> str:
         return self.body.decode("utf-8", "replace")
@@ -119,7 +117,7 @@ class Exchange:
     def curl(self) -> str:
         """A shell command that sends the same request again (credentials from the environment)."""
         words = ["curl", "-sS", "-X", self.method]
-        credentials = _CREDENTIALS.get(self.auth, _CREDENTIALS["account"])
+        credentials = by_name(self.auth).curl
         if credentials:
             words.append(credentials)
         words.append(shlex.quote(self.url))
@@ -207,7 +205,7 @@ def exchange_of(response: httpx.Response) -> Exchange | None:
     except Exception:  # a streamed body that was not read: nothing to show
         body = b""
     auth = request.extensions.get(AUTH_EXTENSION)
-    if auth not in _CREDENTIALS:
+    if not isinstance(auth, str) or by_name(auth).name != auth:
         auth = "account" if "authorization" in request.headers else "none"
     text = response.content.decode("utf-8", "replace") if response.content else ""
     try:

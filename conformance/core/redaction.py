@@ -1,6 +1,6 @@
 """One redact() that every artefact (report, log line, cassette) passes through.
 
-It hides secret values (the auth token, the signing key, and their base64 forms), the value of any
+It hides secret values (the auth token, the signing key, their near variants and their base64 forms), the value of any
 Authorization header, and HTTP Basic credentials (`Basic <base64 of user:password>`), and nothing else: words
 such as "HTTP Basic authentication" in a requirement's text stay as they are.
 """
@@ -24,9 +24,13 @@ _BASIC = re.compile(r"(?i)\bBasic\s+([A-Za-z0-9+/]{4,}={0,2})")
 
 
 def _variants(secret: str) -> set[str]:
-    """A secret as it may appear: plain, or base64 (in a user:secret pair it is caught as Basic credentials)."""
-    variants = {secret, base64.b64encode(secret.encode()).decode()}
-    return {v for v in variants if len(v) >= 4}
+    """A secret as it may appear: plain, or base64 (in a user:secret pair it is caught as Basic credentials), and
+    the near variants the suite sends on purpose (`conformance.core.credentials`: one character short, the case of
+    its letters swapped), should an endpoint echo one back."""
+    exact = {secret, base64.b64encode(secret.encode()).decode()}
+    near = {secret[:-1], secret.swapcase()} - {secret}
+    near |= {base64.b64encode(v.encode()).decode() for v in near}
+    return {v for v in exact if len(v) >= 4} | {v for v in near if len(v) >= 8}
 
 
 def _is_credential(encoded: str) -> bool:

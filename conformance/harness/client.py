@@ -18,6 +18,7 @@ import httpx
 
 from conformance.core.bodies import json_field
 from conformance.core.clock import Clock
+from conformance.core.credentials import ACCOUNT, Credentials
 from conformance.core.errors import EndpointUnavailable
 from conformance.core.evidence import AUTH_EXTENSION
 from conformance.core.signals import CallBudgetExhausted
@@ -54,6 +55,7 @@ class CallsClient:
         self.max_calls = max_calls
         self.observers: list[Observer] = []
         self.created: list[str] = []
+        self.refused = 0  # creates the endpoint answered without making a call
         self._creators: dict[str, tuple[str, int]] = {}  # sid -> (actor, how many it had made before)
         self.exchanges = 0
         self.dead: str | None = None
@@ -65,7 +67,7 @@ class CallsClient:
         self.reserved_by: dict[str, int] = {}
         self._lock = threading.Lock()
         self._created_settled = threading.Condition(self._lock)
-        self._auth = httpx.BasicAuth(account_sid, auth_token)
+        self._token = auth_token
         self._timeout = timeout
         self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
 
@@ -143,27 +145,29 @@ class CallsClient:
         *,
         params: Mapping[str, Any] | None = None,
         data: FormData | None = None,
-        auth: httpx.Auth | tuple[str, str] | bool | None = True,
+        credentials: Credentials = ACCOUNT,
         headers: Mapping[str, str] | None = None,
         content: bytes | None = None,
     ) -> httpx.Response:
-        """Send one request (auth=True: the account's credentials; None or False: none) and observe the answer."""
+        """Send one request with `credentials` (the run's own unless told otherwise) and observe the answer."""
         if self.dead:
             raise EndpointUnavailable(self.dead)
-        chosen_auth: Any = self._auth if auth is True else (auth or None)
-        # How the request was authenticated, for a failure that shows it (never the credential itself).
-        kind = "account" if auth is True else ("other" if chosen_auth else "none")
+        sent = {k: v for k, v in (headers or {}).items() if k.lower() != "authorization"}
+        authorization = credentials.header(self.account_sid, self._token)
+        if authorization is not None:
+            sent["Authorization"] = authorization
         try:
             request = self._http.build_request(
                 method,
                 url,
                 params=params,
                 data=data,
-                headers=headers,
+                headers=sent,
                 content=content,
-                extensions={AUTH_EXTENSION: kind},
+                # How the request was authenticated, for a failure that shows it (never the credential itself).
+                extensions={AUTH_EXTENSION: credentials.name},
             )
-            response = self._http.send(request, auth=chosen_auth)
+            response = self._http.send(request)
         except httpx.TimeoutException:
             self.dead = f"{method} {_path(url)}: the endpoint did not answer within {self._timeout:g} s"
             raise EndpointUnavailable(self.dead) from None
@@ -175,6 +179,10 @@ class CallsClient:
         for observer in self.observers:
             observer(response)
         return response
+
+    def differs_from_own(self, credentials: Credentials) -> bool:
+        """Whether `credentials` are not the run's own (a token with no letter has no other case)."""
+        return credentials.name != ACCOUNT.name and credentials.applies_to(self._token)
 
     def list_calls(self, **filters: Any) -> httpx.Response:
         return self.request("GET", self.calls_url(), params=filters or None)
@@ -207,11 +215,13 @@ class CallsClient:
         create gives its reservation back."""
         self.give_back(response)
         sid = json_field(response, "sid") if response.is_success else None
-        if isinstance(sid, str):
-            actor = self.clock.current_actor().name
-            with self._lock:
+        with self._lock:
+            if isinstance(sid, str):
+                actor = self.clock.current_actor().name
                 self._creators[sid] = (actor, sum(1 for a, _ in self._creators.values() if a == actor))
                 self.created.append(sid)
+            else:
+                self.refused += 1
         return response
 
     def update_call(self, sid: str, form: FormData) -> httpx.Response:

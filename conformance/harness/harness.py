@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from conformance.core.bodies import json_body
+from conformance.checks.context import AnswerContext
 from conformance.core.clock import Clock
 from conformance.core.signals import NotAdmitted, NotJudged
 from conformance.plan.plan import Plan
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from conformance.receiver import CallbackReceiver
 
 __all__ = ["Harness"]
-
-_NO_JSON = object()
 
 
 @dataclasses.dataclass
@@ -68,16 +66,12 @@ class Harness:
         if reason:
             raise NotAdmitted(reason)
 
-    def json(self, response: httpx.Response, requirement: str, what: str) -> Any:
-        """The JSON body of `response`; when there is none, `requirement` fails and the test stops (NotJudged)."""
-        body = json_body(response, _NO_JSON)
-        if body is not _NO_JSON:
-            return body
-        title = f"{what} answered {response.status_code} without a JSON body"
-        self.verifier.expect(
-            requirement, False, title, received=response.text[:200], expected="JSON", response=response
-        )
-        raise NotJudged(f"{title} (see {requirement})")
+    def answer(
+        self, check: Callable[[AnswerContext, httpx.Response], None], response: httpx.Response, what: str
+    ) -> bool:
+        """Judge `response`, the answer to a request a test made for a reason (`what`, in words), with the
+        registered answer check `check`; True unless it failed."""
+        return self.verifier.check(check, AnswerContext(self.profile, what), response, response=response)
 
     def laml_url(self, scenario: str = "hangup", token: str | None = None) -> str:
         """A LaML document the call runs: `hangup`, or `pause-N` (up N seconds, then hang up); under a receiver

@@ -18,7 +18,7 @@ from conformance.core.catalog import Catalog
 from conformance.core.outcomes import Ledger, Result
 from conformance.plan.conditions import TIERS, Conditions, Needs, hold_seconds
 
-__all__ = ["Consumer", "Part", "Plan", "make_plan"]
+__all__ = ["Consumer", "Part", "Plan", "creates_refused", "full_coverage", "make_plan"]
 
 # Providers' own default for how long a call rings (SignalWire and Twilio: Timeout=60).
 DEFAULT_RING = 60
@@ -146,22 +146,39 @@ class Plan:
             f"{hold} s, then hangs up; the run ends every call it created before it exits)"
         )
 
-    def calls_section(self, created: int, results: Sequence[Result]) -> dict[str, Any]:
-        """What the reports say about calls: the budget, what full coverage needs, what was created, and the
-        requirements skipped because the budget gave their parts no (or too few) calls."""
+    def calls_section(self, created: int, refused: int, results: Sequence[Result]) -> dict[str, Any]:
+        """What the reports say about calls: the budget, what full coverage needs, what was created and refused,
+        and the requirements skipped because the budget gave their parts no (or too few) calls; when the endpoint
+        refused every create the run sent, those are listed as what they are: unjudged because creates fail."""
         short = [
             r.requirement.id
             for r in results
             if r.outcome.label == "skipped"
             and ("for lack of calls" in r.message or "the plan gives it" in r.message)
         ]
+        stopped = creates_refused(created, refused)
         return {
             "max_calls": self.conditions.max_calls,
             "full_coverage": self.full_coverage,
             "planned": self.calls,
             "created": created,
-            "unjudged_for_lack_of_calls": short,
+            "refused": refused,
+            "unjudged_for_lack_of_calls": [] if stopped else short,
+            "unjudged_because_creates_refused": short if stopped else [],
         }
+
+    def explained(self, results: Sequence[Result], created: int, refused: int) -> list[Result]:
+        """The results, each skip "for lack of calls" also saying, when the endpoint refused every create the run
+        sent, that more calls would not have judged it."""
+        stopped = creates_refused(created, refused)
+        if stopped is None:
+            return list(results)
+        return [
+            dataclasses.replace(r, message=f"{r.message}; {stopped}")
+            if r.outcome.label == "skipped" and "for lack of calls" in r.message
+            else r
+            for r in results
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         """The plan as data (plan.json, and the reports' `calls` section)."""
@@ -199,10 +216,10 @@ def make_plan(
     The budget is spent tier by tier (`TIERS`); within a tier, the part judging the most requirements no part
     already given its calls judges, per call, comes first (ties: collection order).
     """
+    consumers = list(consumers)
     counted = [(c, c.needs.count(conditions), c.needs.missing(conditions)) for c in consumers]
-    # Full coverage: every part that lacks nothing but the permission to create calls gets all it asks for.
     create = conditions.missing("create")
-    full = sum(calls for c, calls, missing in counted if missing is None or missing == create)
+    full = full_coverage(conditions, consumers)
     budget = _Budget(conditions, full)
     for consumer, calls, missing in counted:  # parts that need no call, or cannot run at all, first
         if missing is not None:
@@ -220,6 +237,13 @@ def make_plan(
             pending.remove(best)
             budget.spend(best[1], best[2])
     return _fates(conditions, budget.parts, full, catalog, selected)
+
+
+def full_coverage(conditions: Conditions, consumers: Iterable[Consumer]) -> int:
+    """The calls full coverage needs: what every part that can run under these settings and this endpoint asks
+    for, the budget aside (the same figure whatever CALLS_MAX_CALLS is, read-only included)."""
+    unlimited = dataclasses.replace(conditions, max_calls=None)
+    return sum(c.needs.count(unlimited) for c in consumers if c.needs.missing(unlimited) is None)
 
 
 class _Budget:
@@ -259,6 +283,17 @@ class _Budget:
             self.give(consumer, calls, 0)
         else:
             self.refuse(consumer, calls, self.shortage, short=True)
+
+
+def creates_refused(created: int, refused: int) -> str | None:
+    """What stopped the run's calls when the endpoint refused every create it sent (None: it created some, or
+    the run sent none)."""
+    if created or not refused:
+        return None
+    return (
+        f"yet the endpoint refused every create this run sent ({refused}; see CREATE-2XX), so more calls would "
+        f"not have judged it"
+    )
 
 
 def _figured(reason: str | None, conditions: Conditions, full: int) -> str | None:

@@ -127,9 +127,14 @@ def _verdict(run: Run) -> list[str]:
         )
     if run.plan is not None:
         lines.append(run.plan.budget_line())
-        short = (run.calls() or {}).get("unjudged_for_lack_of_calls")
-        if short:
-            lines.append(f"unjudged for lack of calls: {', '.join(short)}")
+        calls = run.calls() or {}
+        if calls.get("unjudged_for_lack_of_calls"):
+            lines.append(f"unjudged for lack of calls: {', '.join(calls['unjudged_for_lack_of_calls'])}")
+        if calls.get("unjudged_because_creates_refused"):
+            lines.append(
+                f"unjudged because the endpoint refused every create ({calls['refused']}; see CREATE-2XX), not "
+                f"for lack of calls: {', '.join(calls['unjudged_because_creates_refused'])}"
+            )
     return lines
 
 

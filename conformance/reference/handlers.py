@@ -8,9 +8,12 @@ names it; the correct endpoint is ``Behaviour()``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import logging
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -28,6 +31,7 @@ from .serialize import serialize_call
 from .validation import Form, UpdateRequest, parse_create, parse_update
 
 if TYPE_CHECKING:
+    from .faults import Behaviour
     from .state import ReferenceState
 
 __all__ = ["CallsEndpoint"]
@@ -96,16 +100,30 @@ class CallsEndpoint:
     def authenticate(self, request: Request, path_account: str) -> Account:
         behaviour = self.behaviour
         accounts = self.state.store.accounts
-        credentials = basic_credentials(request.headers.get("authorization"))
+        header = request.headers.get("authorization")
+        account = _lenient_account(header, path_account, accounts, behaviour)
+        if account is not None:
+            return account
+        credentials = basic_credentials(header)
         if credentials is None:
-            if not behaviour.credentials_required and path_account in accounts:
-                return accounts[path_account]
+            if header is None:
+                if not behaviour.credentials_required and path_account in accounts:
+                    return accounts[path_account]
+                raise ApiError(
+                    401, 20003, "Authentication Error - No credentials provided", headers=_UNAUTHORIZED
+                )
+            status = behaviour.malformed_authorization_status
             raise ApiError(
-                401, 20003, "Authentication Error - No credentials provided", headers=_UNAUTHORIZED
+                status,
+                20003 if status == 401 else 10000,
+                "Authentication Error - the Authorization header holds no usable credentials",
+                headers=_UNAUTHORIZED if status == 401 else None,
             )
         user, password = credentials
         account = accounts.get(user)
-        if account is None or not (_password_matches(password, account) or not behaviour.password_checked):
+        if account is None or not (
+            _password_accepted(password, account, behaviour) or not behaviour.password_checked
+        ):
             raise ApiError(
                 401, 20003, "Authentication Error - invalid username or password", headers=_UNAUTHORIZED
             )
@@ -143,6 +161,7 @@ class CallsEndpoint:
             self.profile,
             strict=self.behaviour.params_validated,
             extended=self.behaviour.extended_params_validated,
+            lenient=_lenient_rules(self.behaviour),
         )
         store = state.store
         call = store.add(
@@ -251,6 +270,48 @@ class CallsEndpoint:
 
 def _password_matches(password: str, account: Account) -> bool:
     return hmac.compare_digest(password.encode("utf-8", "surrogateescape"), account.auth_token.encode())
+
+
+def _password_accepted(password: str, account: Account, behaviour: Behaviour) -> bool:
+    """The right token, or (a fault) one of the near misses a careless comparison lets in."""
+    token = account.auth_token
+    return (
+        _password_matches(password, account)
+        or (behaviour.empty_password_accepted and password == "")
+        or (behaviour.token_prefix_accepted and bool(password) and token.startswith(password))
+        or (behaviour.token_suffix_accepted and password.startswith(token))
+        or (behaviour.token_case_ignored and password.lower() == token.lower())
+    )
+
+
+def _lenient_rules(behaviour: Behaviour) -> frozenset[str]:
+    """The core rules of a create a faulty endpoint does not check (`validation.LENIENT_RULES`)."""
+    chosen = {
+        "timeout-decimal": behaviour.timeout_decimals_accepted,
+        "url-scheme": behaviour.url_any_scheme_accepted,
+        "from-address": not behaviour.from_address_checked,
+    }
+    return frozenset(rule for rule, on in chosen.items() if on)
+
+
+def _lenient_account(
+    header: str | None, path_account: str, accounts: Mapping[str, Account], behaviour: Behaviour
+) -> Account | None:
+    """The account a faulty reading of a malformed Authorization header lets in (None: none does)."""
+    if header is None:
+        return None
+    if behaviour.empty_authorization_served and not header.strip():
+        return accounts.get(path_account)
+    scheme, _, value = header.partition(" ")
+    if behaviour.bearer_token_accepted and scheme.lower() == "bearer":
+        return next((a for a in accounts.values() if a.auth_token == value.strip()), None)
+    if behaviour.basic_without_separator_accepted and scheme.lower() == "basic":
+        try:
+            user = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return None
+        return accounts.get(user) if ":" not in user else None
+    return None
 
 
 def _origin(request: Request) -> str:

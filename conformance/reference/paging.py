@@ -34,6 +34,7 @@ MAX_PAGE_SIZE = 1000
 _PAGING_KEYS = frozenset({"Page", "PageSize", "PageToken"})
 _TOKEN = re.compile(r"P([AB])(.{1,64})")
 _INT = re.compile(r"[0-9]{1,30}")  # the spec bounds PageSize, not Page
+_NEGATIVE = re.compile(r"-[0-9]{1,30}")
 _TIME_FILTERS = ("StartTime", "StartTime<", "StartTime>", "EndTime", "EndTime<", "EndTime>")
 LIST_PARAMETERS = frozenset({"To", "From", "ParentCallSid", "Status", *_TIME_FILTERS, *_PAGING_KEYS})
 
@@ -116,6 +117,33 @@ def _int_param(query: Form, name: str, default: int, behaviour: Behaviour) -> in
     return int(value)
 
 
+def _page_size(query: Form, behaviour: Behaviour) -> int:
+    """PageSize: a whole number from 1 to the maximum (the correct endpoint's is MAX_PAGE_SIZE), else 400
+    (54454); a fault crashes on a value out of that range, or takes the default instead."""
+    text = query.get("PageSize")
+    size = _int_param(query, "PageSize", DEFAULT_PAGE_SIZE, behaviour)  # None: no whole number
+    if size is not None and 1 <= size <= behaviour.page_size_maximum:
+        return size
+    out_of_range = size is not None or (text is not None and _NEGATIVE.fullmatch(text) is not None)
+    if out_of_range and behaviour.page_size_out_of_range_crashes:
+        raise ApiError(500, 20500, "Internal Server Error")
+    if out_of_range and behaviour.page_size_out_of_range_defaulted:
+        return DEFAULT_PAGE_SIZE
+    raise ApiError(
+        400, 54454, f"The page size provided is invalid: PageSize must be 1 to {behaviour.page_size_maximum}."
+    )
+
+
+def _page(query: Form, behaviour: Behaviour) -> int:
+    """Page: a whole number, 0 or more; else 400, unless a fault crashes on a negative one."""
+    page = _int_param(query, "Page", 0, behaviour)
+    if page is None:
+        if behaviour.negative_page_crashes and _NEGATIVE.fullmatch(query.get("Page") or ""):
+            raise ApiError(500, 20500, "Internal Server Error")
+        raise ApiError(400, 10000, "Page must be a whole number, 0 or more.")
+    return page
+
+
 def list_calls(
     store: CallStore,
     account_sid: str,
@@ -127,24 +155,20 @@ def list_calls(
 ) -> dict[str, Any]:
     """The list envelope for one request."""
     behaviour = faults.behaviour
-    page_size = _int_param(query, "PageSize", DEFAULT_PAGE_SIZE, behaviour)
-    if page_size is None or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ApiError(
-            400, 54454, f"The page size provided is invalid: PageSize must be 1 to {MAX_PAGE_SIZE}."
-        )
-    page = _int_param(query, "Page", 0, behaviour)
-    if page is None:
-        raise ApiError(400, 10000, "Page must be a whole number, 0 or more.")
+    page_size = _page_size(query, behaviour)
+    page = _page(query, behaviour)
     token = query.get("PageToken")
-    if page > 0 and token is None:
+    if page > 0 and token is None and not behaviour.page_without_token_accepted:
         raise ApiError(400, 54453, "A PageToken must be included if your Page value is larger than 0.")
-    direction, mark = None, None
+    direction, mark, match = None, None, None
     if token is not None:
         match = _TOKEN.fullmatch(token)
         mark = store.position_of(account_sid, match.group(2)) if match else None
-        if match is None or mark is None:
+        if (match is None or mark is None) and behaviour.foreign_page_token_crashes:
+            raise ApiError(500, 20500, "Internal Server Error")
+        if (match is None or mark is None) and not behaviour.foreign_page_token_ignored:
             raise ApiError(400, 21481, "The page token supplied was invalid.")
-        direction = match.group(1)
+        direction = match.group(1) if match is not None and mark is not None else None
 
     keep = _filters(query, behaviour, profile)
     ordered = [call for call in store.calls_of(account_sid) if all(test(call) for test in keep)]
@@ -170,7 +194,9 @@ def list_calls(
     filters = [(key, value) for key, value in query.pairs if key not in _PAGING_KEYS]
 
     def page_uri(number: int, page_token: str | None = None) -> str:
-        pairs = [*filters, ("Page", str(number)), ("PageSize", str(page_size))]
+        # A fault: the links to other pages lose the request's filters (the first page's keep them).
+        kept = filters if page_token is None or behaviour.next_page_keeps_filters else []
+        pairs = [*kept, ("Page", str(number)), ("PageSize", str(page_size))]
         if page_token:
             pairs.append(("PageToken", page_token))
         return f"{path}?{urlencode(pairs)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .api_errors import ApiError, ValidationFailed
 from .call_store import CallParams
@@ -23,6 +24,7 @@ from .syntax import is_http_url, repeated
 __all__ = [
     "CALLBACK_EVENTS",
     "CREATE_PARAMETERS",
+    "LENIENT_RULES",
     "UPDATE_PARAMETERS",
     "UPDATE_STATUSES",
     "CreateRequest",
@@ -41,6 +43,10 @@ _METHODS = frozenset({"GET", "POST"})
 _SEND_DIGITS = re.compile(r"[0-9#*wWA-D]{1,32}")
 _PRICE = re.compile(r"[0-9]+\.?[0-9]{0,4}")
 _INT = re.compile(r"[0-9]{1,9}")
+_DECIMAL = re.compile(r"[0-9]{1,9}\.[0-9]+")
+# The core rules a faulty endpoint may skip (the reference's faults name them): a Timeout with decimals read as
+# its whole part, a Url of any scheme with a host, a From of any form.
+LENIENT_RULES = frozenset({"timeout-decimal", "url-scheme", "from-address"})
 _EVENT_LIST = re.compile(r"[a-z_-]+( [a-z_-]+)*")
 # The parameters of each operation's spec, one value each; StatusCallbackEvent (an array) may repeat, and
 # so may RecordingStatusCallbackEvent (an array under twilio, and what Twilio's SDK sends).
@@ -141,10 +147,13 @@ class _Checker:
     provider refuses them) or the spec's other constraints; `extended=False` skips the latter, `strict=False`
     skips both (only To and From presence remain)."""
 
-    def __init__(self, form: Form, strict: bool, extended: bool = True) -> None:
+    def __init__(
+        self, form: Form, strict: bool, extended: bool = True, lenient: frozenset[str] = frozenset()
+    ) -> None:
         self.form = form
         self.strict = strict
         self.extended = extended
+        self.lenient = lenient
         self.core = True
         self.errors: list[tuple[int, str]] = []
 
@@ -157,7 +166,8 @@ class _Checker:
         value = self.form.get(name)
         if value is None:
             return None
-        if not is_http_url(value):
+        any_scheme = "url-scheme" in self.lenient and bool(urlsplit(value).scheme and urlsplit(value).netloc)
+        if not (is_http_url(value) or any_scheme):
             self.fail(code, f"{name} must be an absolute http or https URL.")
             return None
         return value
@@ -197,6 +207,8 @@ class _Checker:
         if value is None:
             return default
         message = f"{name} must be a whole number from {low} to {high}."
+        if name == "Timeout" and "timeout-decimal" in self.lenient and _DECIMAL.fullmatch(value):
+            value = value.split(".")[0]
         if not _INT.fullmatch(value):
             self.fail(code, message, core=core_type or self.core)
             return default
@@ -212,6 +224,8 @@ def _address(check: _Checker, name: str, codes: tuple[int, int, int]) -> str:
     if value is None or value == "":
         check.errors.append((codes[0], f"The '{name}' number is required."))
         return ""
+    if name == "From" and "from-address" in check.lenient:
+        return value
     if not has_address_form(value):
         check.fail(codes[1], f"The '{name}' number {value[:64]} is not a phone number, SIP URI or client.")
     elif not is_valid_address(value):  # of a number's form, but of no numbering plan: beyond the core
@@ -262,14 +276,20 @@ def _status_events(check: _Checker) -> frozenset[str]:
 
 
 def parse_create(
-    form: Form, profile: Profile = SIGNALWIRE, *, strict: bool = True, extended: bool = True
+    form: Form,
+    profile: Profile = SIGNALWIRE,
+    *,
+    strict: bool = True,
+    extended: bool = True,
+    lenient: frozenset[str] = frozenset(),
 ) -> CreateRequest:
     """The create's parameters, or ValidationFailed listing every invalid one.
 
     ``strict=False`` (the invalid-params-accepted fault) checks only that To and From are present;
-    ``extended=False`` (invalid-params-extended-accepted) checks only the contract's core rules.
+    ``extended=False`` (invalid-params-extended-accepted) checks only the contract's core rules; ``lenient``
+    names core rules a faulty endpoint skips (``LENIENT_RULES``).
     """
-    check = _Checker(form, strict, extended)
+    check = _Checker(form, strict, extended, lenient)
     twice = repeated(form.pairs, CREATE_PARAMETERS | profile.create_parameters)
     if twice is not None:
         check.fail(10000, f"{twice} was given more than once.", core=False)

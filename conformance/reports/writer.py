@@ -139,6 +139,12 @@ def _markdown(results: Sequence[Result], verdict: Verdict, facts: Facts, *, full
         ]
         if calls["unjudged_for_lack_of_calls"]:
             lines += [f"Unjudged for lack of calls: {', '.join(calls['unjudged_for_lack_of_calls'])}.", ""]
+        if calls.get("unjudged_because_creates_refused"):
+            lines += [
+                f"Unjudged because the endpoint refused every create ({calls['refused']}; see CREATE-2XX), not "
+                f"for lack of calls: {', '.join(calls['unjudged_because_creates_refused'])}.",
+                "",
+            ]
     if facts.waivers:
         lines += ["| waiver | status | reason | note |", "|---|---|---|---|"]
         lines += [

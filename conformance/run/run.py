@@ -297,6 +297,9 @@ class Run:
     def _finish(self, pytest_status: int) -> int:
         self.stop()
         results = self.results()
+        if results is not None and self.plan is not None and self.harness is not None:
+            client = self.harness.client
+            results = self.plan.explained(results, len(client.created), client.refused)
         if self.cassettes is not None and self.cassettes.stale:
             stale = self.cassettes.stale
             self.fail(StaleCassettes(stale[0] + (f" (and {len(stale) - 1} more)" if len(stale) > 1 else "")))
@@ -360,7 +363,8 @@ class Run:
         if self.plan is None or self.harness is None:
             return None
         results = (self.conclusion.results if self.conclusion else self.results()) or []
-        return self.plan.calls_section(len(self.harness.client.created), results)
+        client = self.harness.client
+        return self.plan.calls_section(len(client.created), client.refused, results)
 
     def results(self) -> list[Result] | None:
         return self.harness.verifier.ledger.results() if self.harness else None

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
-from urllib.parse import parse_qsl
 
 import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
-from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
-from schemathesis.specs.openapi import checks as st_checks
 
-from conformance.core.failures import Violation
-from conformance.core.invalid_input import core_violation
+from conformance.checks.context import GeneratedContext
+from conformance.checks.kinds import GENERATED
+from conformance.checks.subjects import GeneratedExchange
 from conformance.core.signals import CallBudgetExhausted
 from conformance.core.spec import load_spec
 from conformance.harness.harness import Harness
@@ -28,15 +25,6 @@ if TYPE_CHECKING:
 
 OPERATIONS = ("listCalls", "createCall", "fetchCall", "updateCall", "deleteCall")
 EXAMPLES = {"positive": 12, "negative": 12}
-# Schemathesis checks and the requirement each one proves.
-RESPONSE_CHECKS: tuple[tuple[str, Callable], ...] = (
-    ("SCHEMA-RESPONSE", st_checks.response_schema_conformance),
-    ("SCHEMA-STATUS-CODE", st_checks.status_code_conformance),
-)
-# Accepted invalid input: ERR-INVALID-PARAMS when it breaks a core rule, else ERR-INVALID-PARAMS-EXTENDED.
-NEGATIVE_CHECKS: tuple[tuple[str, Callable], ...] = (
-    ("ERR-INVALID-PARAMS", st_checks.negative_data_rejection),
-)
 # The seed of every generated request. Derandomized, Hypothesis would seed its draws with the source of the test
 # function, so that renaming a variable in it would change every request and make the committed cassettes stale;
 # a fixed seed keeps them valid across such edits. This one is the digest of that source when the cassettes were
@@ -73,49 +61,6 @@ def _send(calls_harness: Harness, case: schemathesis.Case):
     return client.request(
         cast("str", prepared.method), cast("str", prepared.url), headers=headers, content=body
     )
-
-
-def _judge(calls_harness: Harness, case: schemathesis.Case, response, checks) -> None:
-    for requirement, check in checks:
-
-        def run(check=check) -> None:
-            try:
-                case.validate_response(response, checks=[check])
-            except FailureGroup as group:
-                first = group.exceptions[0]
-                raise Violation(
-                    f"{case.method} {case.operation.path}: {first.title}",
-                    detail=_detail(calls_harness, case, response, first),
-                ) from None
-
-        if check is st_checks.negative_data_rejection:
-            requirement = _negative_requirement(calls_harness, case, response)
-        calls_harness.verifier.verify(requirement, run, response=response)
-
-
-def _sent_form(response) -> list[tuple[str, str]]:
-    """The form the request carried, as the endpoint received it."""
-    body = response.request.content.decode("utf-8", "replace")
-    return parse_qsl(body, keep_blank_values=True)
-
-
-def _negative_requirement(calls_harness: Harness, case: schemathesis.Case, response) -> str:
-    """An invalid create or update breaking a core rule of the contract must be refused (ERR-INVALID-PARAMS);
-    one breaking only another constraint of the spec should be (ERR-INVALID-PARAMS-EXTENDED)."""
-    broken = core_violation(
-        calls_harness.profile, case.operation.definition.raw.get("operationId", ""), _sent_form(response)
-    )
-    return "ERR-INVALID-PARAMS" if broken else "ERR-INVALID-PARAMS-EXTENDED"
-
-
-def _detail(calls_harness: Harness, case: schemathesis.Case, response, failure) -> str:
-    """Schemathesis's own message, and for accepted invalid input, the core rule it breaks (if any)."""
-    lines = [line for line in str(getattr(failure, "message", "") or "").splitlines() if line.strip()][:8]
-    if isinstance(failure, AcceptedNegativeData):
-        operation = case.operation.definition.raw.get("operationId", "")
-        broken = core_violation(calls_harness.profile, operation, _sent_form(response))
-        lines.append(f"Core rule broken: {broken}" if broken else "Breaks only constraints beyond the core")
-    return "\n".join(lines)
 
 
 def _case(operation_id: str, mode: str) -> object:
@@ -155,7 +100,7 @@ def test_generated_requests(calls_harness: Harness, operation_id: str, mode: str
     # The contract holds invalid *create and update* parameters to 4xx; other operations' invalid
     # input is judged by the response checks only (a lenient list filter is not a violation).
     judged_negative = mode == "negative" and operation_id in ("createCall", "updateCall")
-    checks = RESPONSE_CHECKS + (NEGATIVE_CHECKS if judged_negative else ())
+    context = GeneratedContext(calls_harness.profile, judges_invalid_input=judged_negative)
     fresh_call_sid = functools.partial(helpers.fresh_call_sid, calls_harness)
 
     # Verdicts go to the verifier, never to Hypothesis: what reaches it is a harness error, not worth shrinking.
@@ -176,7 +121,7 @@ def test_generated_requests(calls_harness: Harness, operation_id: str, mode: str
         response = _send(calls_harness, case)
         if operation_id == "createCall":
             calls_harness.client.note_created(response)
-        _judge(calls_harness, case, response, checks)
+        calls_harness.verifier.run(GENERATED, context, GeneratedExchange(case, response), response=response)
     # fmt: on
 
     exercise()

@@ -9,6 +9,7 @@ The registry's shape is tested in ``test_fault_registry.py``.
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import uuid
@@ -109,6 +110,31 @@ def _never_ends(api: Api) -> bool:
     ringing = api.fetch(sid)["status"] == "ringing"
     api.update(sid, Status="completed")
     return ringing and api.wait_ended(sid)["status"] == "canceled"
+
+
+def _header(api: Api, value: str) -> httpx.Response:
+    """A list with this Authorization header, verbatim."""
+    url = api.endpoint.origin + api.calls_path()
+    return httpx.get(url, headers={"Authorization": value}, trust_env=False)
+
+
+def _basic(user: str, password: str | None = None) -> str:
+    text = user if password is None else f"{user}:{password}"
+    return "Basic " + base64.b64encode(text.encode()).decode()
+
+
+def _list_answers(api: Api, **params: str) -> int:
+    return api.http.get(api.calls_path(), params=params).status_code
+
+
+def _filter_kept_past_page_one(api: Api) -> bool:
+    """Two calls to the hold number around one to another: a walk filtered by To, a call a page, keeps the filter
+    on page 2 (False: it lost it there)."""
+    for to in (HOLD_NUMBER, BUSY_NUMBER, HOLD_NUMBER):
+        created(api, To=to)
+    first = listing(api, To=HOLD_NUMBER, PageSize=1)
+    second = api.http.get(api.endpoint.origin + first["next_page_uri"]).json()
+    return all(call["to"] == HOLD_NUMBER for call in first["calls"] + second["calls"])
 
 
 def _held(api: Api) -> str:
@@ -238,6 +264,37 @@ PROBES: dict[str, Callable[[Api], bool]] = {
         (r := _as(api, None)).status_code == 401 and r.json()["status"] == 400
     ),
     "auth-missing-accepted": lambda api: _as(api, None).status_code == 200,
+    "auth-empty-password-accepted": lambda api: _as(api, (api.account, "")).status_code == 200,
+    "auth-token-prefix-accepted": lambda api: (
+        _as(api, (api.account, api.endpoint.auth_token[:-1])).status_code == 200
+    ),
+    "auth-token-suffix-accepted": lambda api: (
+        _as(api, (api.account, api.endpoint.auth_token + "0")).status_code == 200
+    ),
+    "auth-token-case-ignored": lambda api: (
+        _as(api, (api.account, api.endpoint.auth_token.swapcase())).status_code == 200
+    ),
+    "auth-no-separator-accepted": lambda api: _header(api, _basic(api.account)).status_code == 200,
+    "auth-empty-header-served": lambda api: _header(api, "").status_code == 200,
+    "auth-bearer-accepted": lambda api: _header(api, f"Bearer {api.endpoint.auth_token}").status_code == 200,
+    "auth-malformed-400": lambda api: _header(api, "Bearer x").status_code == 400,
+    "error-no-more-info": lambda api: "more_info" not in _as(api, None).json(),
+    "error-no-status-key": lambda api: "status" not in _as(api, None).json(),
+    "create-timeout-decimal-accepted": lambda api: api.create(Timeout="12.5").status_code == 200,
+    "create-url-any-scheme-accepted": lambda api: api.create(Url="ftp://127.0.0.1/laml").status_code == 200,
+    "create-from-unchecked": lambda api: api.create(From="not a number!").status_code == 200,
+    "list-next-page-drops-filter": lambda api: not _filter_kept_past_page_one(api),
+    "list-page-size-out-of-range-crashes": lambda api: _list_answers(api, PageSize="0") == 500,
+    "list-page-size-out-of-range-accepted": lambda api: _list_answers(api, PageSize="0") == 200,
+    "list-page-size-maximum-refused": lambda api: _list_answers(api, PageSize="1000") == 400,
+    "list-negative-page-crashes": lambda api: _list_answers(api, Page="-1") == 500,
+    "list-foreign-token-crashes": lambda api: (
+        _list_answers(api, Page="1", PageSize="2", PageToken="PAnever-issued") == 500
+    ),
+    "list-foreign-token-ignored": lambda api: (
+        _list_answers(api, Page="1", PageSize="2", PageToken="PAnever-issued") == 200
+    ),
+    "list-page-without-token-accepted": lambda api: _list_answers(api, Page="1", PageSize="2") == 200,
     "auth-wrong-accepted": lambda api: _as(api, (api.account, "wrong")).status_code == 200,
     "account-path-ignored": lambda api: (
         _as(api, (api.account, api.endpoint.auth_token), api.endpoint.other_account.sid).status_code == 200

@@ -29,11 +29,22 @@ class Behaviour:
     credentials_required: bool = True  # no Authorization header: 401
     password_checked: bool = True  # a wrong password: 401
     path_account_checked: bool = True  # another account's path: 401
+    empty_password_accepted: bool = False  # the right account sid with an empty password is let in
+    token_prefix_accepted: bool = False  # a password the token starts with (the token cut short) is let in
+    token_suffix_accepted: bool = False  # a password that starts with the token (and goes on) is let in
+    token_case_ignored: bool = False  # the token compared without regard to case
+    basic_without_separator_accepted: bool = False  # Basic base64(sid), no ":": the account, unchecked
+    empty_authorization_served: bool = False  # an empty Authorization header: served as the path's account
+    bearer_token_accepted: bool = False  # "Bearer <an account's token>": that account
+    malformed_authorization_status: Literal[401, 400] = 401  # a malformed Authorization header
     unknown_sid_status: Literal[404, 400] = 404
     # Reading input
     params_validated: bool = True  # create and update check every parameter, not only To/From presence
     extended_params_validated: bool = True  # create checks the spec's constraints beyond the contract's core
     bad_integers: Literal["refuse", "crash"] = "refuse"  # a non-integer Timeout (create) or PageSize (list)
+    timeout_decimals_accepted: bool = False  # Timeout=12.5 read as 12
+    url_any_scheme_accepted: bool = False  # Url, FallbackUrl, StatusCallback: any scheme with a host
+    from_address_checked: bool = True  # From must be a phone number, SIP address or client
     # Create
     creates_accepted: bool = True
     repeated_keys_accepted: bool = True  # StatusCallbackEvent given more than once
@@ -57,6 +68,14 @@ class Behaviour:
     pages_overlap: bool = False  # a next page starts with the previous page's last item
     last_page_links_next: bool = False
     to_filter_honoured: bool = True
+    next_page_keeps_filters: bool = True  # next_page_uri (and previous_page_uri) carry the request's filters
+    page_size_out_of_range_crashes: bool = False  # PageSize < 1 or > the maximum: 500 (else 400)
+    page_size_out_of_range_defaulted: bool = False  # ... read as the default page size (else 400)
+    page_size_maximum: int = 1000  # the largest PageSize accepted
+    negative_page_crashes: bool = False  # a negative Page: 500 (else 400)
+    foreign_page_token_crashes: bool = False  # a PageToken this endpoint never issued: 500 (else 400)
+    foreign_page_token_ignored: bool = False  # ... ignored: the first page (else 400)
+    page_without_token_accepted: bool = False  # Page > 0 and no PageToken: the first page (else 400)
     from_filter_honoured: bool = True
     status_filter_honoured: bool = True
     # The lifecycle and its callbacks

@@ -55,8 +55,10 @@ __all__ = [
     "missing_field",
     "named",
     "no_first_page_uri",
+    "no_more_info",
     "no_positions",
     "no_recordings",
+    "no_status_key",
     "not_final",
     "other_account",
     "other_number",
@@ -359,6 +361,19 @@ def local_time_as_gmt(value: str, pairs: Pairs) -> str:
 def error_status_400(body: Doc) -> None:
     if "status" in body:
         body["status"] = 400
+
+
+def no_more_info(body: Doc) -> None:
+    """Error bodies without `more_info`, in the flat shape and in each `errors` item."""
+    body.pop("more_info", None)
+    for item in body.get("errors") or ():
+        if isinstance(item, dict):
+            item.pop("more_info", None)
+
+
+def no_status_key(body: Doc) -> None:
+    """Flat error bodies without `status`."""
+    body.pop("status", None)
 
 
 def no_first_page_uri(envelope: Doc) -> None:
