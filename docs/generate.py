@@ -412,10 +412,17 @@ _REPORT_KEYS: Mapping[str, str] = {
     "waivers[].note": "what the run says about it",
     "calls": "the call budget (null when the run made no plan)",
     "calls.max_calls": "`CALLS_MAX_CALLS` (null: unlimited)",
-    "calls.full_coverage": "how many calls judging every requirement needs",
+    "calls.full_coverage": (
+        "how many calls judging every requirement needs with these settings and this endpoint, whatever the budget"
+    ),
     "calls.planned": "how many the plan gave out",
     "calls.created": "how many the endpoint created",
+    "calls.refused": "how many creates the endpoint answered without making a call",
     "calls.unjudged_for_lack_of_calls": "requirements skipped because the budget gave them no calls",
+    "calls.unjudged_because_creates_refused": (
+        "requirements the budget gave no calls while the endpoint refused every create: more calls would not "
+        "have judged them"
+    ),
     "requirements": "every requirement of the catalog, once, in catalog order",
     "requirements[].id": "the requirement id",
     "requirements[].level": f"{' or '.join(map(_code, LEVELS))}",
@@ -458,7 +465,7 @@ def _sample_report() -> dict[str, Any]:
         "",
         "",
         (waiver,),
-        Plan.calls_section(budget, 0, results),  # type: ignore[arg-type]  # what it reads of a Plan
+        Plan.calls_section(budget, 0, 0, results),  # type: ignore[arg-type]  # what it reads of a Plan
     )
     with tempfile.TemporaryDirectory() as directory:
         write_reports(Path(directory), results, decide(results), facts, ())
