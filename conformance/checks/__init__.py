@@ -7,11 +7,16 @@ By subject: `call_object.py` and `call_times.py` (every Call object), `listing.p
 `callback_sets.py` (each call's callbacks), `callback_agreement.py` (callbacks against the Call object),
 `documents.py` (the requests for a redirect's or a fallback's document), `moved_callbacks.py` (callbacks after an
 update moved the StatusCallback).
+
+The lifecycle's: `call_history.py` (what the suite saw of one call over time, a `CallRecord` of `call_records.py`),
+`call_actions.py` (what an update or a delete of a call came to, an `ActionOutcome` of `action_outcomes.py`).
 """
 
 from __future__ import annotations
 
 from conformance.checks import (  # noqa: F401  (importing a module registers its checks)
+    call_actions,
+    call_history,
     call_object,
     call_times,
     callback_agreement,

@@ -1,7 +1,8 @@
 """What a check may know besides its subject, one context per kind of subject (`conformance.checks.kinds`): the
 profile, the account in the path and the request (answers, Calls, lists); what a call's creation asked for and
 what the API showed of it (callbacks); what made a document due (a redirect's or a fallback's); where an update
-moved a call's StatusCallback."""
+moved a call's StatusCallback; and (the lifecycle's) the run's deadline, for what the suite saw of a call over time
+and what an update or delete of it came to."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CallbackContext", "CallbackUpdateContext", "CheckContext", "DocumentContext"]
+__all__ = ["CallbackContext", "CallbackUpdateContext", "CheckContext", "DocumentContext", "LifecycleContext"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,4 +70,15 @@ class CallbackUpdateContext:
     new_token: str
     method: str
     ended_at: float
+    deadline: float
+
+
+# ---------------------------------------------------------------- the lifecycle's checks (call history, call actions)
+
+
+@dataclasses.dataclass(frozen=True)
+class LifecycleContext:
+    """What a check of a call's history or of an action on a call knows besides: the run's deadline (seconds,
+    CALLS_DEADLINE), within which a call must end and an update must take effect."""
+
     deadline: float

@@ -3,6 +3,8 @@
 Answers the client receives are judged as they arrive (`RESPONSE` on each, `LISTING` and `CALL` on the Calls
 bodies in them); the callbacks and document requests the receiver captured are judged by the scenarios that
 awaited them (`CALLBACK` on each request, `CALLBACK_SET`, `DOCUMENT_SET` and `CALLBACK_MOVE` on all of them).
+The lifecycle judges what it saw of each call over time (`CALL_HISTORY`) and what each update or delete of a call
+came to (`CALL_ACTION`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from conformance.checks.context import CallbackContext, CallbackUpdateContext, CheckContext, DocumentContext
+from conformance.checks.action_outcomes import ActionOutcome
+from conformance.checks.call_records import CallRecord
+from conformance.checks.context import (
+    CallbackContext,
+    CallbackUpdateContext,
+    CheckContext,
+    DocumentContext,
+    LifecycleContext,
+)
 from conformance.checks.registry import Kind
 from conformance.core.capture import Capture
 
@@ -22,6 +32,8 @@ __all__ = [
     "CALLBACK",
     "CALLBACK_MOVE",
     "CALLBACK_SET",
+    "CALL_ACTION",
+    "CALL_HISTORY",
     "DOCUMENT_SET",
     "KINDS",
     "LISTING",
@@ -45,6 +57,14 @@ CALLBACK_MOVE: Kind[CallbackUpdateContext, Sequence[Capture]] = Kind(
     "a call's callbacks to the StatusCallback URL the create gave and the one an update gave",
 )
 
+# ---------------------------------------------------------------- the lifecycle's kinds
+CALL_HISTORY: Kind[LifecycleContext, CallRecord] = Kind(
+    "call-history", "every answer that showed one call, in the order they arrived"
+)
+CALL_ACTION: Kind[LifecycleContext, ActionOutcome] = Kind(
+    "call-action", "an update or a delete of a call: its answer, and what the call showed after it"
+)
+
 KINDS: tuple[Kind[Any, Any], ...] = (
     CALL,
     LISTING,
@@ -53,4 +73,6 @@ KINDS: tuple[Kind[Any, Any], ...] = (
     CALLBACK_SET,
     DOCUMENT_SET,
     CALLBACK_MOVE,
+    CALL_HISTORY,
+    CALL_ACTION,
 )
