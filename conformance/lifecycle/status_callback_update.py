@@ -46,7 +46,7 @@ def status_callback_update(harness: Harness) -> None:
         story.reach_or_skip(record, "in-progress", MOVED)
         update = {"StatusCallback": receiver.status_url(new, app=True), "StatusCallbackMethod": "GET"}
         response = story.update(record, update)
-        story.judge(story.outcome("status-callback", record, update, "in-progress", response))
+        story.judge(story.outcome("status-callback", record, update, "in-progress", response))  # just seen so
         if not response.is_success:
             not_judged(OLD, "the update giving the call a new StatusCallback was refused")
         story.update(record, {"Status": "completed"})

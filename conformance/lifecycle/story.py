@@ -118,9 +118,7 @@ class Story:
             record.observe("fetch", json_body(response), self.clock.monotonic())
         if record.deleted_as in ENDED:
             answer = Answer.of(response, record.sid)
-            self.judge(
-                ActionOutcome(record.sid, "fetch", answer, record.status, deleted_as=record.deleted_as)
-            )
+            self.judge(ActionOutcome(record.sid, "fetch", answer, deleted_as=record.deleted_as))
         return response
 
     def status(self, record: CallRecord) -> str | None:
