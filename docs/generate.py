@@ -291,10 +291,14 @@ def requirements_page() -> str:
         "reference endpoint's faults that break it. [How the suite judges](../explanation/judging.md) says what",
         "these are.",
         "",
-        f"{len(unchecked)} requirements the suite judges have no registered check yet: their judgment is still",
-        "written in a suite test or scenario (the verifier's `verify` and `expect`), and moves into registered",
-        "checks requirement by requirement.",
-        "",
+        *(
+            [
+                f"{len(unchecked)} requirements the suite judges have no registered check: {', '.join(unchecked)}.",
+                "",
+            ]
+            if unchecked
+            else []
+        ),
         "| group | requirements |",
         "|---|---|",
     ]

@@ -7,6 +7,7 @@ import yaml
 
 from conformance.checks import REGISTRY
 from conformance.core.catalog import CATALOG_PATH, Catalog, Requirement, load_catalog
+from conformance.harness.verifier import Verifier
 from tests.suite_markers import literal_requirement_ids, suite_markers
 
 CATALOG = load_catalog()
@@ -24,6 +25,18 @@ def test_every_requirement_is_exercised_or_excluded_with_a_reason() -> None:
     exercised = _exercised()
     neither = [r.id for r in CATALOG if r.id not in exercised and not r.excluded]
     assert neither == []
+
+
+def test_every_requirement_the_suite_judges_is_judged_by_a_registered_check() -> None:
+    """One answer to "where is REQ-X judged?": a function under conformance/checks/, registered under its id."""
+    judged_by = {c.requirement for c in REGISTRY.values()}
+    assert [r.id for r in CATALOG if not r.excluded and r.id not in judged_by] == []
+
+
+def test_the_verifier_judges_only_through_registered_checks() -> None:
+    """No ad-hoc judging path is left beside `check` and `run` (and `skip`, which judges nothing)."""
+    public = {name for name in vars(Verifier) if not name.startswith("_") and callable(getattr(Verifier, name))}
+    assert public == {"check", "run", "skip", "scrub", "scope", "carry", "observe", "observe_call"}
 
 
 def test_excluded_requirements_are_not_also_exercised() -> None:

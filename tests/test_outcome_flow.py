@@ -10,11 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
-from conformance.checks import answers
+from conformance.checks import answers, call_history
+from conformance.checks.call_records import CallRecord
+from conformance.checks.context import AnswerContext, LifecycleContext
 from conformance.core.catalog import load_catalog
 from conformance.core.clock import Clock
 from conformance.core.errors import EndpointUnavailable
-from conformance.core.failures import ConformanceFailure, Violation
+from conformance.core.failures import ConformanceFailure
 from conformance.core.outcomes import Ledger, Outcome, Result
 from conformance.core.settings import Settings
 from conformance.core.signals import NotJudged
@@ -24,6 +26,8 @@ from conformance.pytest.outcomes import settle
 from conformance.run.run import Run
 
 MUST, OTHER_MUST, SHOULD = "CREATE-2XX", "LIFE-TRANSITIONS", "CREATE-STATUS-CODE"
+ANSWER = AnswerContext("signalwire", "a create")
+REFUSED = "a create was not accepted"
 
 
 def _verifier() -> Verifier:
@@ -38,14 +42,39 @@ def _suite(verifier: Verifier) -> Any:
     return SimpleNamespace(verifier=verifier)
 
 
+def _refused(verifier: Verifier) -> bool:
+    """A MUST failure: a valid create refused (CREATE-2XX)."""
+    return verifier.check(answers.valid_create_accepted, ANSWER, httpx.Response(400))
+
+
+def _another_2xx(verifier: Verifier) -> bool:
+    """A SHOULD failure: create answered 201 under signalwire (CREATE-STATUS-CODE)."""
+    return verifier.check(
+        answers.create_code_is_the_profiles, ANSWER, httpx.Response(201, json={"sid": "CA1"})
+    )
+
+
+def _accepted(verifier: Verifier) -> bool:
+    """A MUST requirement passed: a valid create accepted (CREATE-2XX)."""
+    return verifier.check(answers.valid_create_accepted, ANSWER, httpx.Response(200, json={"sid": "CA1"}))
+
+
+def _illegal_step(verifier: Verifier) -> bool:
+    """Another MUST failure: a call seen completed, then ringing (LIFE-TRANSITIONS)."""
+    record = CallRecord("CA1")
+    for at, status in enumerate(("completed", "ringing")):
+        record.observe("fetch", {"sid": "CA1", "status": status}, float(at))
+    return verifier.check(call_history.statuses_take_legal_steps, LifecycleContext(30.0), record)
+
+
 # ---------------------------------------------------------------- the verifier records each outcome once
 
 
 def test_a_must_failure_is_recorded_once_in_the_ledger_and_once_in_its_scope() -> None:
     verifier = _verifier()
     with verifier.scope("test") as scope:
-        verifier.expect(MUST, False, "refused", received=400, expected="2xx")
-    assert [(f.requirement, f.title) for f in scope.failures] == [(MUST, "refused")]
+        assert not _refused(verifier)
+    assert [(f.requirement, f.title) for f in scope.failures] == [(MUST, REFUSED)]
     result = _results(verifier)[MUST]
     assert (result.outcome, result.failures, result.observations) == (Outcome.FAILED, 1, 1)
 
@@ -53,13 +82,13 @@ def test_a_must_failure_is_recorded_once_in_the_ledger_and_once_in_its_scope() -
 def test_a_should_failure_warns_and_joins_no_scope() -> None:
     verifier = _verifier()
     with verifier.scope("test") as scope, pytest.warns(ConformanceWarning, match="another 2xx"):
-        verifier.expect(SHOULD, False, "another 2xx")
+        _another_2xx(verifier)
     assert scope.failures == [] and _results(verifier)[SHOULD].outcome is Outcome.FAILED
 
 
 def test_outside_any_scope_a_failure_is_only_in_the_ledger() -> None:
     verifier = _verifier()
-    verifier.expect(MUST, False, "refused")
+    _refused(verifier)
     with verifier.scope("later test") as scope:
         pass
     assert scope.failures == [] and _results(verifier)[MUST].outcome is Outcome.FAILED
@@ -71,7 +100,7 @@ def test_each_thread_has_its_own_scope_and_a_test_carries_a_scenarios_failures()
 
     def run_scenario() -> None:
         with verifier.scope("scenario:x") as scope:
-            verifier.verify(OTHER_MUST, _broken)
+            _illegal_step(verifier)
         scenario.extend(scope.failures)
 
     with verifier.scope("test") as test:
@@ -81,10 +110,6 @@ def test_each_thread_has_its_own_scope_and_a_test_carries_a_scenarios_failures()
         assert test.failures == [] and [f.requirement for f in scenario] == [OTHER_MUST]
         verifier.carry(scenario)
     assert test.failures == scenario and _results(verifier)[OTHER_MUST].failures == 1
-
-
-def _broken() -> None:
-    raise Violation("went from completed to ringing")
 
 
 def test_an_answer_check_judges_its_requirement_once_through_the_harness() -> None:
@@ -104,11 +129,11 @@ def test_an_answer_check_judges_its_requirement_once_through_the_harness() -> No
 def test_the_scopes_must_failures_become_one_failure() -> None:
     verifier = _verifier()
     with verifier.scope("test") as scope:
-        verifier.expect(MUST, False, "refused")
-        verifier.expect(OTHER_MUST, False, "illegal step")
+        _refused(verifier)
+        _illegal_step(verifier)
         with pytest.raises(ConformanceFailure) as failure:
             settle(Run({}), _suite(verifier), scope, [MUST], None)
-    assert failure.value.requirement == MUST and "illegal step" in failure.value.describe()
+    assert failure.value.requirement == MUST and "went from completed to ringing" in failure.value.describe()
 
 
 def test_not_judged_is_a_skip_recorded_for_what_it_names_and_for_the_tests_requirements() -> None:
@@ -130,7 +155,7 @@ def test_not_judged_is_a_skip_recorded_for_what_it_names_and_for_the_tests_requi
 def test_failures_outrank_a_stop_and_record_no_skip() -> None:
     verifier = _verifier()
     with verifier.scope("test") as scope:
-        verifier.expect(MUST, False, "a list answered 200 without a JSON body")
+        _refused(verifier)
         with pytest.raises(ConformanceFailure):
             settle(Run({}), _suite(verifier), scope, [MUST, OTHER_MUST], NotJudged("stopped"))
     assert _results(verifier)[OTHER_MUST].message == "not exercised in this run"
@@ -149,12 +174,12 @@ def test_a_harness_error_stops_the_session_and_is_the_runs() -> None:
 def test_a_bug_of_the_suite_is_left_as_it_is_even_with_failures() -> None:
     verifier = _verifier()
     with verifier.scope("test") as scope:
-        verifier.expect(MUST, False, "refused")
+        _refused(verifier)
         assert settle(Run({}), _suite(verifier), scope, [MUST], KeyError("sid")) is None
 
 
 def test_a_test_that_judged_without_failure_passes() -> None:
     verifier = _verifier()
     with verifier.scope("test") as scope:
-        verifier.expect(MUST, True, "accepted")
+        assert _accepted(verifier)
         assert settle(Run({}), _suite(verifier), scope, [MUST], None) is None

@@ -9,12 +9,17 @@ By subject: `call_object.py` and `call_times.py` (every Call object), `listing.p
 update moved the StatusCallback), `answers.py` (a valid create's answer, the refusals the error contract requires),
 `walks.py` (every page of a walk through `next_page_uri`), `paths.py` (the `.json` path forms), `generated.py`
 (Schemathesis's requests).
+
+The lifecycle's: `call_history.py` (what the suite saw of one call over time, a `CallRecord` of `call_records.py`),
+`call_actions.py` (what an update or a delete of a call came to, an `ActionOutcome` of `action_outcomes.py`).
 """
 
 from __future__ import annotations
 
 from conformance.checks import (  # noqa: F401  (importing a module registers its checks)
     answers,
+    call_actions,
+    call_history,
     call_object,
     call_times,
     callback_agreement,

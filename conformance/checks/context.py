@@ -1,7 +1,8 @@
 """What a check may know besides its subject, one context per kind of subject (`conformance.checks.kinds`): the
 profile, the account in the path and the request (answers, Calls, lists); what a call's creation asked for and
 what the API showed of it (callbacks); what made a document due (a redirect's or a fallback's); where an update
-moved a call's StatusCallback."""
+moved a call's StatusCallback; and (the lifecycle's) the run's deadline, for what the suite saw of a call over time
+and what an update or delete of it came to."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ __all__ = [
     "CheckContext",
     "DocumentContext",
     "GeneratedContext",
+    "LifecycleContext",
     "WalkContext",
 ]
 
@@ -109,3 +111,14 @@ class GeneratedContext:
 
     profile: str
     judges_invalid_input: bool = False
+
+
+# ---------------------------------------------------------------- the lifecycle's checks (call history, call actions)
+
+
+@dataclasses.dataclass(frozen=True)
+class LifecycleContext:
+    """What a check of a call's history or of an action on a call knows besides: the run's deadline (seconds,
+    CALLS_DEADLINE), within which a call must end and an update must take effect."""
+
+    deadline: float

@@ -5,7 +5,8 @@ bodies in them); the callbacks and document requests the receiver captured are j
 awaited them (`CALLBACK` on each request, `CALLBACK_SET`, `DOCUMENT_SET` and `CALLBACK_MOVE` on all of them).
 Suite tests judge on purpose the answers to the requests they made for a reason (`ANSWER`: a valid create, a
 refusal the contract requires), the pages of a walk through `next_page_uri` (`LIST_WALK`), the two path forms of
-one request (`PATH_FORMS`) and Schemathesis's generated requests (`GENERATED`).
+one request (`PATH_FORMS`) and Schemathesis's generated requests (`GENERATED`). The lifecycle judges what it saw of each call over time (`CALL_HISTORY`) and what each update or delete of a call
+came to (`CALL_ACTION`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from conformance.checks.action_outcomes import ActionOutcome
+from conformance.checks.call_records import CallRecord
 from conformance.checks.context import (
     AnswerContext,
     CallbackContext,
@@ -20,6 +23,7 @@ from conformance.checks.context import (
     CheckContext,
     DocumentContext,
     GeneratedContext,
+    LifecycleContext,
     WalkContext,
 )
 from conformance.checks.registry import Kind
@@ -35,6 +39,8 @@ __all__ = [
     "CALLBACK",
     "CALLBACK_MOVE",
     "CALLBACK_SET",
+    "CALL_ACTION",
+    "CALL_HISTORY",
     "DOCUMENT_SET",
     "GENERATED",
     "KINDS",
@@ -69,6 +75,13 @@ PATH_FORMS: Kind[AnswerContext, PathForms] = Kind("path-forms", "one request sen
 GENERATED: Kind[GeneratedContext, GeneratedExchange] = Kind(
     "generated", "a request Schemathesis generated from the spec, and its answer"
 )
+# ---------------------------------------------------------------- the lifecycle's kinds
+CALL_HISTORY: Kind[LifecycleContext, CallRecord] = Kind(
+    "call-history", "every answer that showed one call, in the order they arrived"
+)
+CALL_ACTION: Kind[LifecycleContext, ActionOutcome] = Kind(
+    "call-action", "an update or a delete of a call: its answer, and what the call showed after it"
+)
 
 KINDS: tuple[Kind[Any, Any], ...] = (
     CALL,
@@ -82,4 +95,6 @@ KINDS: tuple[Kind[Any, Any], ...] = (
     LIST_WALK,
     PATH_FORMS,
     GENERATED,
+    CALL_HISTORY,
+    CALL_ACTION,
 )

@@ -1,4 +1,9 @@
-"""Runs checks and records each outcome, once, against its requirement; MUST failures also join the current scope.
+"""The one dispatcher of checks: it runs registered checks (`conformance.checks`) and records each outcome, once,
+against the check's requirement; MUST failures also join the current scope.
+
+`run(KIND, ctx, subject)` runs every check of a kind (the answers the client receives are run through RESPONSE,
+LISTING and CALL as they arrive: `observe`); `check(fn, ctx, subject)` runs one registered check; `skip` records
+that a requirement could not be judged here, and why. No judgment reaches the ledger any other way.
 
 A scope is a suite test or a scenario: `with verifier.scope(name) as scope:` collects, in `scope.failures`,
 the MUST failures recorded in its thread while it is open. The ledger holds every outcome; the scope holds
@@ -118,53 +123,25 @@ class Verifier:
         response: httpx.Response | None,
         call_sid: str | None,
     ) -> bool:
-        return self.verify(entry.requirement, entry.fn, ctx, subject, response=response, call_sid=call_sid)
+        """Run one check: a Violation fails its requirement, a return passes it; True unless it failed.
 
-    # ------------------------------------------------------------------ explicit checks
-    def verify(
-        self,
-        requirement_id: str,
-        fn: Callable[..., None],
-        *args: Any,
-        response: httpx.Response | None = None,
-        call_sid: str | None = None,
-    ) -> bool:
-        """Run `fn(*args)`; a Violation fails the requirement, a return passes it. True when it passed.
-
-        A check that raises NotApplicable judged nothing, so nothing is recorded. `response` (else an answer or
-        callbacks among `args`, else this thread's last answer) is what a failure shows; `call_sid` names the call.
+        A check that raises NotApplicable judged nothing, so nothing is recorded; NotJudged (a signal that the
+        test or scenario could not judge here) goes on to the caller. `response` (else an answer or callbacks in
+        the subject, else this thread's last answer) is what a failure shows; `call_sid` names the call.
         """
+        requirement_id = entry.requirement
         if self.ledger.disabled_reason(requirement_id):
             return True
         try:
-            fn(*args)
+            entry.fn(ctx, subject)
         except NotApplicable:
             return True
         except Violation as violation:
-            evidence = violation.evidence or self._evidence(args, response, call_sid)
+            evidence = violation.evidence or self._evidence((ctx, subject), response, call_sid)
             self._fail(requirement_id, violation, evidence)
             return False
         self.ledger.record(requirement_id, Outcome.PASSED)
         return True
-
-    def expect(
-        self,
-        requirement_id: str,
-        condition: bool,
-        title: str,
-        *,
-        received: Any = None,
-        expected: Any = None,
-        response: httpx.Response | None = None,
-        call_sid: str | None = None,
-    ) -> bool:
-        """Pass the requirement when `condition` holds, else fail it with the message given."""
-
-        def judge() -> None:
-            if not condition:
-                raise Violation(title, received=received, expected=expected)
-
-        return self.verify(requirement_id, judge, response=response, call_sid=call_sid)
 
     def skip(self, requirement_id: str, reason: str) -> None:
         """Note that the requirement could not be judged here, and why."""

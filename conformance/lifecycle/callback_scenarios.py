@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from conformance.checks.action_outcomes import Answer
 from conformance.checks.callbacks import (
     FINAL_RECORDING_STATUSES,
     is_final,
@@ -29,10 +30,9 @@ from conformance.core.bodies import json_field
 from conformance.core.capture import Capture
 from conformance.core.signals import NotJudged
 from conformance.harness.harness import Harness
-from conformance.lifecycle.actions import Story, not_judged
 from conformance.lifecycle.receiving import follow, wait_for
 from conformance.lifecycle.runner import scenario
-from conformance.lifecycle.story import answer
+from conformance.lifecycle.story import Story, not_judged
 
 if TYPE_CHECKING:
     from conformance.receiver import CallbackReceiver
@@ -173,7 +173,9 @@ def redirect_fetch(harness: Harness) -> None:
         url = harness.laml_url(story.document(record), token=token)
         response = story.update(record, {"Url": url, "Method": "GET"})
         if not response.is_success:
-            not_judged(REDIRECT, f"the Url update answered {answer(response)} (UPDATE-REDIRECT judges that)")
+            not_judged(
+                REDIRECT, f"the Url update answered {Answer.of(response)} (UPDATE-REDIRECT judges that)"
+            )
         context = DocumentContext("GET", harness.clock.time(), harness.settings.deadline)
         with harness.progress.waiting("the new document to be fetched"):
             wait_for(

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from conformance.checks.action_outcomes import Answer
+from conformance.checks.call_records import CallRecord
 from conformance.checks.context import DocumentContext
 from conformance.checks.kinds import DOCUMENT_SET
 from conformance.core.signals import NotJudged
 from conformance.core.statuses import ENDED
 from conformance.harness.harness import Harness
-from conformance.lifecycle.actions import Story, not_judged
-from conformance.lifecycle.observer import CallRecord
 from conformance.lifecycle.receiving import wait_for
 from conformance.lifecycle.runner import scenario
-from conformance.lifecycle.story import answer
+from conformance.lifecycle.story import Story, not_judged
 
 if TYPE_CHECKING:
     from conformance.receiver import CallbackReceiver
@@ -128,7 +128,7 @@ def _failing_update(story: Story, record: CallRecord, cause: str, failing: str |
         },
     )
     if not response.is_success:
-        return f"one answered {answer(response)}"
+        return f"one answered {Answer.of(response)}"
     cause = f"after a Url update whose Url failed ({cause})"
     _judge(story, _expected(story, cause, "the update's FallbackUrl", "update-fallback"), token)
     return None

@@ -7,20 +7,19 @@ never answered, never ended) skips the requirement with the reason; it never fai
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
+from conformance.checks.call_history import (
+    call_ends_within_deadline,
+    ended_call_never_changes,
+    lists_agree_with_fetches,
+    statuses_take_legal_steps,
+)
+from conformance.checks.call_records import CallRecord
 from conformance.core.statuses import ENDED
 from conformance.harness.harness import Harness
-from conformance.lifecycle.actions import Judged, Story, not_judged
-from conformance.lifecycle.observer import (
-    CallRecord,
-    check_ended_final,
-    check_list_agrees,
-    check_path,
-    check_reached_end,
-)
 from conformance.lifecycle.runner import scenario
 from conformance.lifecycle.state_machine import machine_calls, run_machine
+from conformance.lifecycle.story import Judged, Story, not_judged
 
 __all__: list[str] = []
 
@@ -28,8 +27,8 @@ __all__: list[str] = []
 RACES = 3
 
 
-def _settle(story: Story, judged: Judged, requirement: str) -> None:
-    """Skip `requirement` when the action judged another one (the call was not in the state it needs)."""
+def _skip_unless_judged(judged: Judged, requirement: str) -> None:
+    """Skip `requirement` when the action judged another one (the call was not in the state it needs), or none."""
     if judged.requirement != requirement:
         detail = f" ({judged.requirement} was judged instead)" if judged.requirement else ""
         not_judged(requirement, f"{judged.reason or 'not decisive'}{detail}")
@@ -52,15 +51,15 @@ def _right_after_create(story: Story, act: Callable[[CallRecord], Judged], requi
         judged = act(record)
         if judged.requirement == requirement or story.harness.stopping.is_set():
             break
-    _settle(story, judged, requirement)
+    _skip_unless_judged(judged, requirement)
 
 
-def _on_answered_call(harness: Harness, requirement: str, act: Callable[[Story, Any], Any]) -> None:
+def _on_answered_call(harness: Harness, requirement: str, act: Callable[[Story, CallRecord], Judged]) -> None:
     """Create a call that stays up, wait until it is answered, act on it, and judge the outcome."""
     with Story(harness) as story:
         record = story.create_or_skip(requirement, long=True)
         story.reach_or_skip(record, "in-progress", requirement)
-        _settle(story, act(story, record), requirement)
+        _skip_unless_judged(act(story, record), requirement)
 
 
 @scenario("cancel-queued", "UPDATE-CANCEL-QUEUED", calls=RACES)
@@ -97,8 +96,8 @@ def update_ended(harness: Harness) -> None:
     with Story(harness) as story:
         record = story.create_or_skip("UPDATE-ENDED-CALL")
         _ended_or_skip(story, record, "UPDATE-ENDED-CALL")
-        _settle(story, story.complete(record), "UPDATE-ENDED-CALL")
-        _settle(story, story.redirect(record), "UPDATE-ENDED-CALL")
+        _skip_unless_judged(story.complete(record), "UPDATE-ENDED-CALL")
+        _skip_unless_judged(story.redirect(record), "UPDATE-ENDED-CALL")
 
 
 @scenario("redirect", "UPDATE-REDIRECT", needs=("create", "hold"))
@@ -112,7 +111,7 @@ def delete_unfinished(harness: Harness) -> None:
     """Deleting a call that has not ended: 4xx code 20009, and the call is still there and goes on."""
     with Story(harness) as story:
         record = story.create_or_skip("DELETE-UNFINISHED", long=True)
-        _settle(story, story.delete(record), "DELETE-UNFINISHED")
+        _skip_unless_judged(story.delete(record), "DELETE-UNFINISHED")
 
 
 @scenario("delete-ended", "DELETE-ENDED")
@@ -121,7 +120,7 @@ def delete_ended(harness: Harness) -> None:
     with Story(harness) as story:
         record = story.create_or_skip("DELETE-ENDED")
         _ended_or_skip(story, record, "DELETE-ENDED")
-        _settle(story, story.delete(record), "DELETE-ENDED")
+        _skip_unless_judged(story.delete(record), "DELETE-ENDED")
 
 
 def _destinations(outcomes: Mapping[str, str]) -> list[str | None]:
@@ -155,7 +154,7 @@ def natural_end(harness: Harness) -> None:
         if harness.stopping.is_set():
             not_judged("LIFE-REACHES-END", "the run ended before the calls did")
         for record in records:
-            harness.verifier.verify("LIFE-REACHES-END", check_reached_end, record, story.deadline)
+            harness.verifier.check(call_ends_within_deadline, story.context, record)
         # An ended call must not change later: look again a while after the end.
         harness.clock.wait(harness.stopping, 1.0 if harness.settings.embedded else 3.0)
         for record in records:
@@ -163,9 +162,8 @@ def natural_end(harness: Harness) -> None:
                 story.fetch(record)
         story.list()
         for record in records:
-            harness.verifier.verify("LIFE-TRANSITIONS", check_path, record)
-            harness.verifier.verify("LIFE-TRANSITIONS", check_list_agrees, record)
-            harness.verifier.verify("LIFE-ENDED-FINAL", check_ended_final, record)
+            for check in (statuses_take_legal_steps, lists_agree_with_fetches, ended_call_never_changes):
+                harness.verifier.check(check, story.context, record)
 
 
 @scenario(

@@ -1,15 +1,16 @@
 """A Hypothesis state machine over real calls: random sequences of create, fetch, list, wait, cancel,
 complete, redirect (Url) and delete, judged as they happen.
 
-Each action is a `Story` action (`actions.py`): it judges the UPDATE-*/DELETE-* requirement that the
-call's status just before makes decisive. After every step the invariants judge every call seen so far:
-its statuses form a legal path, an ended call never changes, and list answers agree with fetches.
+Each action is a `Story` action (`story.py`): the call-action checks judge the UPDATE-*/DELETE-* requirement that
+the call's status just before makes decisive. After every step the invariants run the call-history checks on every
+call seen so far: its statuses take legal steps, list answers agree with fetches, and an ended call never changes.
 Verdicts go to the verifier, never to Hypothesis: a failure does not stop or shrink the run (shrinking
 would replay real calls), so the run costs at most `max_examples` x `stateful_step_count` steps.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from hypothesis import HealthCheck, Phase, settings
@@ -25,11 +26,14 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from conformance.checks import call_history
+from conformance.checks.call_records import CallRecord
+from conformance.checks.context import LifecycleContext
+from conformance.checks.registry import check_of
 from conformance.core.signals import CallBudgetExhausted
 from conformance.core.statuses import ENDED, NOT_ANSWERED, STATUSES
 from conformance.harness.harness import Harness
-from conformance.lifecycle.actions import Story
-from conformance.lifecycle.observer import check_ended_final, check_list_agrees, check_path
+from conformance.lifecycle.story import Story
 
 __all__ = [
     "MACHINE_SETTINGS",
@@ -58,7 +62,7 @@ MACHINE_SETTINGS = settings(
 EMBEDDED_EXAMPLES = 10
 CALLS_PER_EXAMPLE = 3
 # What a created call does: stays up until ended here, hangs up once answered, or (embedded) never connects.
-KINDS = ("long", "short", "busy", "no-answer")
+CALL_BEHAVIOURS = ("long", "short", "busy", "no-answer")
 
 
 class LifecycleMachine(RuleBasedStateMachine):
@@ -86,7 +90,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     @precondition(
         lambda self: self.live and not self.exhausted and len(self.story.records) < CALLS_PER_EXAMPLE
     )
-    @rule(target=calls, kind=st.sampled_from(KINDS))
+    @rule(target=calls, kind=st.sampled_from(CALL_BEHAVIOURS))
     def create(self, kind: str) -> Any:
         return self._create(kind)
 
@@ -146,21 +150,23 @@ class LifecycleMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------------ invariants
     @invariant()
     def paths_are_legal(self) -> None:
-        self._judge("LIFE-TRANSITIONS", check_path)
+        self._check_every_call(call_history.statuses_take_legal_steps)
 
     @invariant()
     def lists_agree_with_fetches(self) -> None:
-        self._judge("LIFE-TRANSITIONS", check_list_agrees)
+        self._check_every_call(call_history.lists_agree_with_fetches)
 
     @invariant()
     def ended_calls_never_change(self) -> None:
-        self._judge("LIFE-ENDED-FINAL", check_ended_final)
+        self._check_every_call(call_history.ended_call_never_changes)
 
-    def _judge(self, requirement: str, check: Any) -> None:
-        """Judge every call once more, but report each call's failure of a requirement only once."""
+    def _check_every_call(self, check: Callable[[LifecycleContext, CallRecord], None]) -> None:
+        """Run a call-history check on every call once more, but report each call's failure of a requirement
+        only once."""
+        requirement = check_of(check).requirement
         for sid, record in self.story.records.items():
-            if (requirement, sid) not in self.failed and not self.harness.verifier.verify(
-                requirement, check, record
+            if (requirement, sid) not in self.failed and not self.harness.verifier.check(
+                check, self.story.context, record
             ):
                 self.failed.add((requirement, sid))
 

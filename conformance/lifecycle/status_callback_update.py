@@ -14,14 +14,13 @@ from conformance.checks.kinds import CALLBACK, CALLBACK_MOVE
 from conformance.core.signals import NotJudged
 from conformance.core.statuses import ENDED
 from conformance.harness.harness import Harness
-from conformance.lifecycle.actions import Story, not_judged
 from conformance.lifecycle.callback_scenarios import ALL_EVENTS, GRACE
 from conformance.lifecycle.receiving import wait_for
 from conformance.lifecycle.runner import scenario
-from conformance.lifecycle.story import answer
+from conformance.lifecycle.story import Story, not_judged
 
 if TYPE_CHECKING:
-    from conformance.lifecycle.observer import CallRecord
+    from conformance.checks.call_records import CallRecord
     from conformance.receiver import CallbackReceiver
 
 __all__: list[str] = []
@@ -47,11 +46,8 @@ def status_callback_update(harness: Harness) -> None:
         story.reach_or_skip(record, "in-progress", MOVED)
         update = {"StatusCallback": receiver.status_url(new, app=True), "StatusCallbackMethod": "GET"}
         response = story.update(record, update)
+        story.judge(story.outcome("status-callback", record, update, "in-progress", response))  # just seen so
         if not response.is_success:
-            title = (
-                f"an update of an in-progress call giving it a new StatusCallback answered {answer(response)}"
-            )
-            story.judge(MOVED, False, title, received=answer(response), expected="2xx")
             not_judged(OLD, "the update giving the call a new StatusCallback was refused")
         story.update(record, {"Status": "completed"})
         if not story.poll(record, lambda s: s in ENDED):

@@ -1,23 +1,24 @@
-"""The lifecycle observer's judgments on synthetic snapshots: legal and illegal paths, ended calls that stay
-the same, lists that agree with the fetches, reaching an end in time; and how an error's code is read."""
+"""The call-history checks on synthetic snapshots: legal and illegal paths, ended calls that stay the same, lists
+that agree with the fetches, reaching an end in time."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
+from conformance.checks.call_history import (
+    call_ends_within_deadline,
+    ended_call_never_changes,
+    lists_agree_with_fetches,
+    statuses_take_legal_steps,
+)
+from conformance.checks.call_records import CallRecord
+from conformance.checks.context import LifecycleContext
+from conformance.checks.kinds import CALL_HISTORY
 from conformance.core.failures import Violation
 from conformance.core.signals import NotApplicable
-from conformance.lifecycle.actions import error_code
-from conformance.lifecycle.observer import (
-    CallRecord,
-    check_ended_final,
-    check_list_agrees,
-    check_path,
-    check_reached_end,
-)
 
 SID = "11111111-1111-4111-8111-111111111111"
+CTX = LifecycleContext(deadline=30.0)
 CREATED = "Mon, 01 Jan 2024 10:00:00 +0000"
 ENDED_AT = "Mon, 01 Jan 2024 10:00:09 +0000"
 
@@ -57,7 +58,7 @@ def fetched(*statuses: str) -> CallRecord:
     ],
 )
 def test_legal_paths_pass(statuses: tuple[str, ...]) -> None:
-    check_path(fetched(*statuses))
+    statuses_take_legal_steps(CTX, fetched(*statuses))
 
 
 @pytest.mark.parametrize(
@@ -71,13 +72,13 @@ def test_legal_paths_pass(statuses: tuple[str, ...]) -> None:
 )
 def test_illegal_paths_fail_naming_the_step(statuses: tuple[str, ...], step: str) -> None:
     with pytest.raises(Violation, match=step):
-        check_path(fetched(*statuses))
+        statuses_take_legal_steps(CTX, fetched(*statuses))
 
 
 def test_a_single_observation_judges_no_path_and_unknown_statuses_are_left_to_the_enum_check() -> None:
     with pytest.raises(NotApplicable):
-        check_path(fetched("queued"))
-    check_path(fetched("queued", "dialing", "ringing"))
+        statuses_take_legal_steps(CTX, fetched("queued"))
+    statuses_take_legal_steps(CTX, fetched("queued", "dialing", "ringing"))
 
 
 def test_snapshots_of_another_call_or_without_status_are_ignored() -> None:
@@ -90,11 +91,12 @@ def test_snapshots_of_another_call_or_without_status_are_ignored() -> None:
 
 def test_an_ended_call_that_stays_the_same_passes_even_when_dates_are_written_differently() -> None:
     same_instant = ENDED_AT.replace("+0000", "GMT")
-    check_ended_final(
+    ended_call_never_changes(
+        CTX,
         record_of(
             ("fetch", call("completed", duration=9)),
             ("fetch", call("completed", duration="9", end_time=same_instant)),
-        )
+        ),
     )
 
 
@@ -109,7 +111,7 @@ def test_an_ended_call_that_stays_the_same_passes_even_when_dates_are_written_di
 )
 def test_an_ended_call_that_changes_fails(later: dict[str, object]) -> None:
     with pytest.raises(Violation, match="changed after it was seen completed"):
-        check_ended_final(record_of(("fetch", call("completed")), ("fetch", later)))
+        ended_call_never_changes(CTX, record_of(("fetch", call("completed")), ("fetch", later)))
 
 
 def test_a_list_may_lag_after_the_end_but_not_show_another_end() -> None:
@@ -118,20 +120,20 @@ def test_a_list_may_lag_after_the_end_but_not_show_another_end() -> None:
         ("list", call("in-progress", end_time=None)),
         ("fetch", call("completed")),
     )
-    check_ended_final(lagging)
-    check_list_agrees(lagging)
+    ended_call_never_changes(CTX, lagging)
+    lists_agree_with_fetches(CTX, lagging)
     other_end = record_of(("fetch", call("completed")), ("list", call("busy")))
     with pytest.raises(Violation):
-        check_ended_final(other_end)
+        ended_call_never_changes(CTX, other_end)
     with pytest.raises(Violation):
-        check_list_agrees(other_end)
+        lists_agree_with_fetches(CTX, other_end)
 
 
 def test_ended_final_needs_a_later_observation() -> None:
     with pytest.raises(NotApplicable):
-        check_ended_final(fetched("queued", "ringing"))
+        ended_call_never_changes(CTX, fetched("queued", "ringing"))
     with pytest.raises(NotApplicable):
-        check_ended_final(fetched("queued", "completed"))
+        ended_call_never_changes(CTX, fetched("queued", "completed"))
 
 
 @pytest.mark.parametrize(
@@ -145,7 +147,7 @@ def test_ended_final_needs_a_later_observation() -> None:
 )
 def test_lists_that_fit_between_fetches_agree(before: str | None, listed: str, after: str) -> None:
     steps = [("fetch", call(before))] if before else []
-    check_list_agrees(record_of(*steps, ("list", call(listed)), ("fetch", call(after))))
+    lists_agree_with_fetches(CTX, record_of(*steps, ("list", call(listed)), ("fetch", call(after))))
 
 
 @pytest.mark.parametrize(
@@ -158,32 +160,28 @@ def test_lists_that_fit_between_fetches_agree(before: str | None, listed: str, a
 )
 def test_lists_that_contradict_the_fetches_fail(before: str, listed: str, after: str, message: str) -> None:
     with pytest.raises(Violation, match=message):
-        check_list_agrees(record_of(("fetch", call(before)), ("list", call(listed)), ("fetch", call(after))))
+        lists_agree_with_fetches(
+            CTX, record_of(("fetch", call(before)), ("list", call(listed)), ("fetch", call(after)))
+        )
 
 
 def test_list_agreement_needs_a_list_snapshot() -> None:
     with pytest.raises(NotApplicable):
-        check_list_agrees(fetched("queued", "ringing"))
+        lists_agree_with_fetches(CTX, fetched("queued", "ringing"))
 
 
 def test_reaching_an_end_in_time() -> None:
-    check_reached_end(fetched("queued", "ringing", "completed"), deadline=5)
+    call_ends_within_deadline(LifecycleContext(5), fetched("queued", "ringing", "completed"))
     with pytest.raises(Violation, match="did not end within 5 s"):
-        check_reached_end(fetched("queued", "ringing", "ringing"), deadline=5)
+        call_ends_within_deadline(LifecycleContext(5), fetched("queued", "ringing", "ringing"))
     with pytest.raises(Violation, match=r"first seen completed after 3\.0 s"):
-        check_reached_end(fetched("queued", "ringing", "completed"), deadline=2)
+        call_ends_within_deadline(LifecycleContext(2), fetched("queued", "ringing", "completed"))
 
 
-@pytest.mark.parametrize(
-    ("body", "code"),
-    [
-        ({"code": 21220, "message": "m"}, 21220),
-        ({"code": "10000", "message": "m"}, 10000),
-        ({"errors": [{"code": 20009, "message": "m"}]}, 20009),
-        ({"code": True}, None),
-        ({"message": "no code"}, None),
-    ],
-)
-def test_error_code(body: dict[str, object], code: int | None) -> None:
-    assert error_code(httpx.Response(400, json=body)) == code
-    assert error_code(httpx.Response(400, content=b"not json")) is None
+def test_the_call_history_kind_holds_these_checks_in_the_order_they_run() -> None:
+    assert [c.fn for c in CALL_HISTORY.checks()] == [
+        statuses_take_legal_steps,
+        lists_agree_with_fetches,
+        ended_call_never_changes,
+        call_ends_within_deadline,
+    ]
