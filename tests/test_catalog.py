@@ -35,7 +35,9 @@ def test_every_requirement_the_suite_judges_is_judged_by_a_registered_check() ->
 
 def test_the_verifier_judges_only_through_registered_checks() -> None:
     """No ad-hoc judging path is left beside `check` and `run` (and `skip`, which judges nothing)."""
-    public = {name for name in vars(Verifier) if not name.startswith("_") and callable(getattr(Verifier, name))}
+    public = {
+        name for name in vars(Verifier) if not name.startswith("_") and callable(getattr(Verifier, name))
+    }
     assert public == {"check", "run", "skip", "scrub", "scope", "carry", "observe", "observe_call"}
 
 

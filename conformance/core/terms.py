@@ -3,7 +3,7 @@ session): the profiles an endpoint is held to, the requirement levels, the capab
 
 from __future__ import annotations
 
-__all__ = ["CAPABILITIES", "LEVELS", "PROFILES"]
+__all__ = ["CAPABILITIES", "ENDING_OUTCOMES", "LEVELS", "PROFILES", "RINGING"]
 
 # The profiles an endpoint is held to (the first is the default).
 PROFILES = ("signalwire", "twilio")
@@ -11,3 +11,7 @@ LEVELS = ("MUST", "SHOULD")
 # What a requirement, a suite test or a scenario may need of the run, in the order their absence is named when
 # several are missing (`conformance.plan.conditions` says when a run has each).
 CAPABILITIES = ("create", "callbacks", "hold", "busy-number", "second-to", "second-from", "generated-creates")
+# The To numbers an endpoint may offer besides the run's own, by what a call to each does (the embedded endpoint
+# offers each): those that end the call busy, failed or no-answer, and one that rings for the whole Timeout.
+ENDING_OUTCOMES = ("busy", "failed", "no-answer")
+RINGING = "ringing"

@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from conformance.checks import answers
 from conformance.checks.action_outcomes import Answer
 from conformance.checks.callbacks import (
     FINAL_RECORDING_STATUSES,
@@ -200,6 +201,7 @@ def _story(harness: Harness, requirements: Sequence[str], asked: Asked) -> None:
     token = receiver.new_token()
     form = asked.form(harness, receiver, token)
     response = harness.client.create_call(form)
+    harness.answer(answers.valid_create_accepted, response, "a valid create")
     sid = json_field(response, "sid")
     if not response.is_success or not isinstance(sid, str):
         _give_up(requirements, f"the create answered {response.status_code}; no call to follow")

@@ -16,6 +16,7 @@ from conformance.checks.call_history import (
 )
 from conformance.checks.call_records import CallRecord
 from conformance.core.statuses import ENDED
+from conformance.core.terms import ENDING_OUTCOMES, RINGING
 from conformance.harness.harness import Harness
 from conformance.lifecycle.runner import scenario
 from conformance.lifecycle.state_machine import machine_calls, run_machine
@@ -25,6 +26,9 @@ __all__: list[str] = []
 
 # Calls a scenario may make to catch one queued or ringing (each lost race costs one).
 RACES = 3
+# How long a call meant to be seen ringing may ring (its Timeout): the embedded endpoint's ringing number rings
+# that long; a real phone rings until answered or that long.
+RING_TIMEOUT = 30
 
 
 def _skip_unless_judged(judged: Judged, requirement: str) -> None:
@@ -54,6 +58,29 @@ def _right_after_create(story: Story, act: Callable[[CallRecord], Judged], requi
     _skip_unless_judged(judged, requirement)
 
 
+def _while_ringing(harness: Harness, requirement: str, act: Callable[[Story, CallRecord], Judged]) -> None:
+    """Create a call, wait until it is seen ringing, act on it at once, and judge the outcome. The embedded
+    endpoint offers a number that rings for its whole Timeout; elsewhere the run's own number rings until someone
+    answers, and a call answered (or ended) before it was seen ringing is tried again (a few times), then skipped:
+    the endpoint's timings never let the suite see it ringing."""
+    to = harness.to_numbers.get(RINGING)
+    seen: list[str] = []
+    with Story(harness) as story:
+        for _ in range(RACES):
+            record = story.create_or_skip(requirement, long=story.can_hold, to=to, Timeout=str(RING_TIMEOUT))
+            with harness.progress.waiting("the call to ring"):
+                story.poll(record, lambda status: status != "queued")
+            seen.append(record.status or "nowhere")
+            if record.status == "ringing":
+                judged = act(story, record)
+                if judged.requirement == requirement or harness.stopping.is_set():
+                    _skip_unless_judged(judged, requirement)
+                    return
+            if harness.stopping.is_set():
+                break
+        not_judged(requirement, f"never observed ringing: the calls were first seen {', '.join(seen)}")
+
+
 def _on_answered_call(harness: Harness, requirement: str, act: Callable[[Story, CallRecord], Judged]) -> None:
     """Create a call that stays up, wait until it is answered, act on it, and judge the outcome."""
     with Story(harness) as story:
@@ -67,6 +94,12 @@ def cancel_queued(harness: Harness) -> None:
     """Status=canceled right after the create: the call ends as canceled."""
     with Story(harness) as story:
         _right_after_create(story, lambda record: story.cancel(record, fresh=True), "UPDATE-CANCEL-QUEUED")
+
+
+@scenario("cancel-ringing", "UPDATE-CANCEL-QUEUED", calls=RACES)
+def cancel_ringing(harness: Harness) -> None:
+    """Status=canceled on a call seen ringing: the call ends as canceled."""
+    _while_ringing(harness, "UPDATE-CANCEL-QUEUED", lambda story, record: story.cancel(record, fresh=True))
 
 
 @scenario("cancel-in-progress", "UPDATE-CANCEL-IN-PROGRESS", needs=("create", "hold"))
@@ -90,12 +123,21 @@ def complete_not_answered(harness: Harness) -> None:
         )
 
 
+@scenario("complete-ringing", "UPDATE-COMPLETE-NOT-ANSWERED", calls=RACES)
+def complete_ringing(harness: Harness) -> None:
+    """Status=completed on a call seen ringing: the call ends, as canceled or completed."""
+    _while_ringing(
+        harness, "UPDATE-COMPLETE-NOT-ANSWERED", lambda story, record: story.complete(record, fresh=True)
+    )
+
+
 @scenario("update-ended", "UPDATE-ENDED-CALL")
 def update_ended(harness: Harness) -> None:
-    """A Status update and a Url update of an ended call: each answers 4xx with code 10000 or 21220."""
+    """Each update of an ended call (Status=canceled, Status=completed, a Url): 4xx with code 10000 or 21220."""
     with Story(harness) as story:
         record = story.create_or_skip("UPDATE-ENDED-CALL")
         _ended_or_skip(story, record, "UPDATE-ENDED-CALL")
+        _skip_unless_judged(story.cancel(record), "UPDATE-ENDED-CALL")
         _skip_unless_judged(story.complete(record), "UPDATE-ENDED-CALL")
         _skip_unless_judged(story.redirect(record), "UPDATE-ENDED-CALL")
 
@@ -125,7 +167,7 @@ def delete_ended(harness: Harness) -> None:
 
 def _destinations(outcomes: Mapping[str, str]) -> list[str | None]:
     """The To numbers natural-end calls: the default one (None) and each of the endpoint's other outcomes."""
-    return [None, *outcomes.values()]
+    return [None, *(number for outcome, number in outcomes.items() if outcome in ENDING_OUTCOMES)]
 
 
 @scenario(

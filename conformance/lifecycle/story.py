@@ -19,6 +19,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NoReturn, Self
 
+from conformance.checks import answers
 from conformance.checks.action_outcomes import Action, ActionOutcome, Answer, Undecided, at_stake
 from conformance.checks.call_records import CallRecord
 from conformance.checks.context import LifecycleContext
@@ -92,7 +93,10 @@ class Story:
         form = self.harness.create_form(to, scenario=self.document(record), **extra)
         response = self.client.create_call(form)
         body = json_body(response)
-        if not response.is_success or not isinstance(body, dict) or not isinstance(body.get("sid"), str):
+        # Whoever makes it, a valid create the endpoint refuses fails CREATE-2XX (not only the create test's).
+        if not self.harness.answer(answers.valid_create_accepted, response, "a valid create"):
+            return None
+        if not isinstance(body, dict) or not isinstance(body.get("sid"), str):
             return None
         record.sid = body["sid"]
         # When the create's answer arrived (a replay knows only answers).

@@ -13,6 +13,7 @@ from .destinations import (
     HOLD_NUMBER,
     MACHINE_NUMBER,
     NO_ANSWER_NUMBER,
+    RING_NUMBER,
 )
 from .endpoint import ReferenceEndpoint
 from .faults import FAULTS, Fault, FaultSet, validate_faults
@@ -30,6 +31,7 @@ __all__ = [
     "MACHINE_NUMBER",
     "NO_ANSWER_NUMBER",
     "PROFILES",
+    "RING_NUMBER",
     "SIGNALWIRE",
     "TRANSITIONS",
     "TWILIO",

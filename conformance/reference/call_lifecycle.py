@@ -76,6 +76,12 @@ class CallLifecycle:
         """End a live call now (update Status=canceled/completed)."""
         self._move(call, status)
 
+    def answer_and_complete(self, call: Call) -> None:
+        """End a ringing call as completed, through an answer (a fault's reading of Status=canceled)."""
+        self._cancel_task(call)
+        self._move(call, "in-progress")
+        self._move(call, "completed")
+
     def redirect(self, call: Call) -> None:
         """The call's Url changed while in progress: run the new document from its start."""
         if call.status == "in-progress":
@@ -163,7 +169,7 @@ class CallLifecycle:
         outcome = outcome_for(call.to)
         ring = timings.ring_for
         if outcome.after_ringing == "no-answer":
-            ring = min(ring, float(call.params.timeout))
+            ring = float(call.params.timeout) if outcome.rings_out else min(ring, float(call.params.timeout))
         if call.to in self.behaviour.rings_until_ended:
             await asyncio.get_running_loop().create_future()  # rings until ended through the API
         await asyncio.sleep(ring)

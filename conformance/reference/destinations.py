@@ -19,6 +19,7 @@ __all__ = [
     "MACHINE_NUMBER",
     "NO_ANSWER_NUMBER",
     "OTHER_FROM_NUMBER",
+    "RING_NUMBER",
     "Outcome",
     "answered_by_for",
     "media_for",
@@ -34,6 +35,7 @@ FAILED_NUMBER = "+12025550102"
 NO_ANSWER_NUMBER = "+12025550103"
 HOLD_NUMBER = "+12025550104"
 MACHINE_NUMBER = "+12025550105"
+RING_NUMBER = "+12025550106"  # rings for its whole Timeout, then no-answer: a phone nobody picks up
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,16 @@ class Outcome:
 
     after_ringing: str  # "in-progress", "busy", "failed" or "no-answer"
     hold: bool = False
+    rings_out: bool = (
+        False  # rings for the create's whole Timeout (not the timings' ring_for) before no-answer
+    )
 
 
 _OUTCOMES: dict[str, Outcome] = {
     BUSY_NUMBER: Outcome("busy"),
     FAILED_NUMBER: Outcome("failed"),
     NO_ANSWER_NUMBER: Outcome("no-answer"),
+    RING_NUMBER: Outcome("no-answer", rings_out=True),
     HOLD_NUMBER: Outcome("in-progress", hold=True),
 }
 _ANSWERED = Outcome("in-progress")

@@ -215,6 +215,9 @@ class CallsEndpoint:
             raise ApiError(400, 21220, "Call is not in-progress. Cannot redirect.")
         answered = call.status == "in-progress"
         action = behaviour.status_update(change.status, answered=answered) if change.status else None
+        ringing = call.status == "ringing"
+        if ringing and change.status == "completed" and behaviour.complete_ringing_ignored:
+            action = "ignore"
         if action == "refuse":
             raise ApiError(
                 400, 10000, "An in-progress call cannot be canceled; update it with Status=completed."
@@ -229,7 +232,14 @@ class CallsEndpoint:
                 setattr(params, attribute, value)
                 changed = True
         if change.status is not None:
-            if action == "end":
+            if (
+                action == "end"
+                and ringing
+                and change.status == "canceled"
+                and behaviour.cancel_ringing_completes
+            ):
+                state.lifecycle.answer_and_complete(call)
+            elif action == "end":
                 state.lifecycle.end(call, "completed" if answered else "canceled")
         elif change.url is not None or change.twiml is not None or change.method is not None:
             changed = True

@@ -12,6 +12,7 @@ from typing import Any
 
 from conformance.core.errors import ConfigError
 from conformance.core.settings import Settings
+from conformance.core.terms import RINGING
 
 __all__ = ["ALTERNATE_FROM", "EmbeddedEndpoint", "planned_embedded", "start_embedded"]
 
@@ -33,15 +34,21 @@ class EmbeddedEndpoint:
 
 def planned_embedded(settings: Settings) -> tuple[Settings, dict[str, str]]:
     """What a run on the embedded endpoint works with, known before it starts: `settings` with a second To (a
-    number that answers busy) and a second From unless the user gave some, and the To numbers by outcome."""
-    from conformance.reference import BUSY_NUMBER, FAILED_NUMBER, NO_ANSWER_NUMBER
+    number that answers busy) and a second From unless the user gave some, and the To numbers by outcome (and the
+    one that rings for its whole Timeout)."""
+    from conformance.reference import BUSY_NUMBER, FAILED_NUMBER, NO_ANSWER_NUMBER, RING_NUMBER
 
     filled = dataclasses.replace(
         settings,
         to_alternates=settings.to_alternates or (BUSY_NUMBER,),
         from_alternates=settings.from_alternates or (ALTERNATE_FROM,),
     )
-    return filled, {"busy": BUSY_NUMBER, "failed": FAILED_NUMBER, "no-answer": NO_ANSWER_NUMBER}
+    return filled, {
+        "busy": BUSY_NUMBER,
+        "failed": FAILED_NUMBER,
+        "no-answer": NO_ANSWER_NUMBER,
+        RINGING: RING_NUMBER,
+    }
 
 
 def start_embedded(

@@ -9,6 +9,7 @@ import pytest
 from conformance.checks import answers
 from conformance.core.bodies import json_field
 from conformance.core.signals import NotJudged
+from conformance.core.terms import ENDING_OUTCOMES
 from conformance.harness.harness import Harness
 from conformance.plan.conditions import Needs
 from conformance.suite.helpers import known_call_sids, poll_until_ended
@@ -49,7 +50,8 @@ TIME_FIELDS = (
 
 def _targets(to_number: str | None, outcomes: Mapping[str, str]) -> list[tuple[str | None, str]]:
     """(To, LaML): a call that stays up a second is seen in progress; the endpoint's other outcomes if it has any."""
-    return [(to_number, "pause-1"), *((to, "hangup") for to in outcomes.values())]
+    ending = (to for outcome, to in outcomes.items() if outcome in ENDING_OUTCOMES)
+    return [(to_number, "pause-1"), *((to, "hangup") for to in ending)]
 
 
 # Each target, and one call canceled at once.

@@ -33,6 +33,7 @@ def _create(harness: Harness, to: str | None = None, **extra: Any) -> str | None
         response = harness.client.create_call(harness.create_form(to, **extra))
     except CallBudgetExhausted:
         return None
+    harness.answer(answers.valid_create_accepted, response, "a valid create")
     sid = json_field(response, "sid")
     return sid if response.is_success and isinstance(sid, str) else None
 

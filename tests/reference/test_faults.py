@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from conformance.common.signature import signature_matches
-from conformance.reference import BUSY_NUMBER, FAULTS, HOLD_NUMBER, ReferenceEndpoint, Timings
+from conformance.reference import BUSY_NUMBER, FAULTS, HOLD_NUMBER, RING_NUMBER, ReferenceEndpoint, Timings
 from conformance.reference.serialize import CALL_FIELDS, TWILIO_CALL_FIELDS
 
 from .conftest import ENDED, Api
@@ -156,6 +156,22 @@ def _ignored_while_unanswered(status: str) -> Callable[[Api], bool]:
         return shown in ("queued", "ringing") and later == "in-progress"
 
     return lambda api: any(attempt(api) for _ in range(RACES))
+
+
+def _updated_while_ringing(status: str) -> Callable[[Api], str]:
+    """What a call to the ringing number is, a moment after Status=`status` reached it while it rang."""
+
+    def probe(api: Api) -> str:
+        sid = api.create_call(To=RING_NUMBER, Timeout="5")["sid"]
+        api.wait_status(sid, "ringing")
+        api.update(sid, Status=status)
+        time.sleep(0.3)
+        shown = api.fetch(sid)["status"]
+        if shown == "ringing":
+            api.update(sid, Status="canceled")
+        return shown
+
+    return probe
 
 
 def _cancel_ends_in_progress(api: Api) -> bool:
@@ -318,6 +334,8 @@ PROBES: dict[str, Callable[[Api], bool]] = {
     "life-never-ends": _never_ends,
     "update-cancel-queued-ignored": _ignored_while_unanswered("canceled"),
     "update-cancel-ends-in-progress": _cancel_ends_in_progress,
+    "update-cancel-ringing-completes": lambda api: _updated_while_ringing("canceled")(api) == "completed",
+    "update-complete-ringing-ignored": lambda api: _updated_while_ringing("completed")(api) == "ringing",
     "update-complete-ignored": _complete_ignored,
     "update-complete-queued-ignored": _ignored_while_unanswered("completed"),
     "update-ended-accepted": _ended_update_accepted,

@@ -54,6 +54,8 @@ class Behaviour:
     cancel_unanswered: Literal["end", "ignore"] = "end"  # Status=canceled while queued or ringing
     cancel_in_progress: Literal["refuse", "ignore", "end"] = "refuse"  # Status=canceled once answered
     complete_unanswered: Literal["end", "ignore"] = "end"  # Status=completed while queued or ringing
+    cancel_ringing_completes: bool = False  # Status=canceled while ringing: answered, then completed
+    complete_ringing_ignored: bool = False  # Status=completed while ringing: 200, and the call rings on
     complete_in_progress: Literal["end", "ignore"] = "end"  # Status=completed once answered
     redirect_in_progress: Literal["redirect", "end"] = "redirect"  # a Url update once answered
     redirect_fetched: bool = True  # after a Url update, the new document is fetched

@@ -227,6 +227,12 @@ _REGISTRY: tuple[Fault, ...] = (
     Fault("update-cancel-queued-ignored", ("UPDATE-CANCEL-QUEUED",),
           "Status=canceled on a queued or ringing call answers 200 with the call as it is; the call goes on.",
           behaviour=Behaviour(cancel_unanswered="ignore")),
+    Fault("update-cancel-ringing-completes", ("UPDATE-CANCEL-QUEUED",),
+          "Status=canceled on a ringing call answers 200, then the call is answered and ends as completed (a queued "
+          "call is canceled).", behaviour=Behaviour(cancel_ringing_completes=True)),
+    Fault("update-complete-ringing-ignored", ("UPDATE-COMPLETE-NOT-ANSWERED",),
+          "Status=completed on a ringing call answers 200 and changes nothing: the call rings on (a queued call "
+          "ends).", behaviour=Behaviour(complete_ringing_ignored=True)),
     Fault("update-cancel-ends-in-progress", ("UPDATE-CANCEL-IN-PROGRESS",),
           "Status=canceled on an in-progress call answers 200 and ends it (as completed, a legal step).",
           behaviour=Behaviour(cancel_in_progress="end")),
