@@ -1,0 +1,64 @@
+"""How `nox -s tests` spreads the project's tests over pytest-xdist's workers (`--dist loadgroup`).
+
+A group runs on one worker, so what its tests share is made once: each file is a group (its module-wide
+fixtures: a recording, a run), but for the tests of the fault matrix, which are grouped by fault run (their
+parameters), so that the matrix is spread over every worker and both tests of a run read one run. The runs of
+the whole suite that tests of several files share (`clean_run`) are made once per session by whichever worker
+asks first (`tests/conftest.py`), so they need no group.
+
+The groups are decided on pytest-xdist's controller from the test ids alone, by a scheduler of ours
+(`GroupScheduling`, through pytest-xdist's public hook `pytest_xdist_make_scheduler`): pytest-xdist's own
+`loadgroup` reads `xdist_group` marks on its workers and passes them on by rewriting each test's node id, which
+pytest 9.2 no longer lets it do, so it silently spread every test on its own. `tests/test_xdist_groups.py` runs
+this scheduler as pytest-xdist would and fails when a new pytest-xdist schedules differently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from xdist.scheduler import LoadScopeScheduling
+
+__all__ = ["GROUPED_BY_RUN", "GroupScheduling", "group_of", "make_scheduler"]
+
+# Tests (file, function) whose parameters name a run of their own: the fault matrix, one run per fault and profile.
+GROUPED_BY_RUN = frozenset(
+    {
+        ("tests/test_faults.py", "test_fault_fails_what_it_breaks"),
+        ("tests/test_faults.py", "test_a_fault_s_failures_show_how_to_see_them_again"),
+    }
+)
+
+
+def group_of(nodeid: str) -> str:
+    """The group of a test: its run (`tests/test_faults.py[fault-profile]`) for the fault matrix, else its file.
+
+    A node id that already ends with `@group` (pytest-xdist's own suffix, should a pytest take it again) keeps it.
+    """
+    tail = nodeid.rpartition("]")[2]
+    if "@" in tail:
+        return nodeid.rpartition("@")[2]
+    path, _, rest = nodeid.partition("::")
+    name, bracket, parameters = rest.partition("[")
+    if bracket and (path, name) in GROUPED_BY_RUN:
+        return f"{path}[{parameters.removesuffix(']')}]"
+    return path
+
+
+class GroupScheduling(LoadScopeScheduling):
+    """pytest-xdist's scope scheduling (each scope goes to one worker, whole), each scope a group of `group_of`."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return group_of(nodeid)
+
+
+def make_scheduler(config: pytest.Config, log: Any) -> GroupScheduling:
+    """The scheduler for `--dist loadgroup`; RuntimeError when pytest-xdist no longer schedules scopes through
+    `_split_scope` (the groups would be lost without a word)."""
+    if not callable(getattr(LoadScopeScheduling, "_split_scope", None)):
+        raise RuntimeError(
+            "pytest-xdist's LoadScopeScheduling no longer groups tests through _split_scope: bring "
+            "tests/xdist_groups.py up to date, or nox -s tests would not keep a group on one worker"
+        )
+    return GroupScheduling(config, log)
