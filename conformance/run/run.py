@@ -181,6 +181,7 @@ class Run:
             json_suffix=settings.profile == "twilio",
             max_calls=settings.max_calls,
             timeout=min(10.0, settings.deadline),
+            transport=self.cassettes.transport() if self.cassettes is not None else None,
         )
         client.allowances, client.shortage = plan.allowances, f" ({plan.budget_line()})"
         if self.cassettes is not None and self.clock.replaying:
