@@ -23,7 +23,7 @@ import dataclasses
 import shutil
 import threading
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +54,9 @@ LOOPBACK_HOSTS = (r"^127\.0\.0\.1$", r"^::1$", r"^localhost$")
 # Where the scenarios' exchanges go: they run in threads of their own, beside whichever suite test runs.
 SCENARIOS_CASSETTE = "test_scenarios"
 SCENARIO_ACTOR = "scenario:"
+# The run's own requests (its pre-flight, and ending its calls once the tests are over): they may sit in any
+# cassette (the one open when they were made), and are checked once the run is over (`check_session`).
+SESSION_ACTOR = "session"
 CASSETTE_VERSION = 1  # VCR.py's format
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -248,34 +251,44 @@ class Cassettes:
         return self._cassettes.setdefault(name, _Cassette(name))
 
     def check_unused(self, actor: str | None = None) -> None:
-        """Replay: StaleCassettes when the open cassette holds interactions of `actor` (None: of anyone)
-        that were not played. Actors already reported stale are not reported again."""
+        """Replay: StaleCassettes when the open cassette holds interactions of `actor` (None: of anyone but the
+        session) that were not played. Actors already reported stale are not reported again."""
         with self._lock:
             cassette = self._cassettes.get(self._name or "") if self.replaying else None
-            if cassette is None:
-                return
-            left: dict[str, list[str]] = {}
-            for index, interaction in enumerate(cassette.interactions):
-                who = cassette.actor(index)
-                if (
-                    not cassette.played[index]
-                    and (actor is None or who == actor)
-                    and who not in self._stale_actors
-                ):
-                    request = interaction["request"]
-                    left.setdefault(who, []).append(
-                        _request_line(StoredRequest(request["method"], request["uri"], b"", {}))
-                    )
-            if not left:
-                return
-            self._stale_actors.update(left)
+            message = self._unused(cassette, lambda who: who == actor if actor else who != SESSION_ACTOR)
+        if message is not None:
+            raise StaleCassettes(message)
+
+    def check_session(self) -> None:
+        """Replay, once the run is over: the session's interactions left unused in any cassette are noted stale."""
+        if self.replaying:
+            with self._lock:
+                for cassette in self._cassettes.values():
+                    self._unused(cassette, lambda who: who == SESSION_ACTOR)
+
+    def _unused(self, cassette: _Cassette | None, whose: Callable[[str], bool]) -> str | None:
+        """The stale message for the interactions of `cassette` of the actors `whose` accepts left unplayed (noted
+        in `stale`), or None."""
+        if cassette is None:
+            return None
+        left: dict[str, list[str]] = {}
+        for index, interaction in enumerate(cassette.interactions):
+            who = cassette.actor(index)
+            if not cassette.played[index] and whose(who) and who not in self._stale_actors:
+                request = interaction["request"]
+                left.setdefault(who, []).append(
+                    _request_line(StoredRequest(request["method"], request["uri"], b"", {}))
+                )
+        if not left:
+            return None
+        self._stale_actors.update(left)
         parts = [
             f"{_describe_actor(who)} left {len(lines)} recorded interaction(s) unused (the first: {lines[0]})"
             for who, lines in left.items()
         ]
         message = f"the cassettes are stale: {'; '.join(parts)} in {cassette.name}.yaml; {RERECORD}"
         self.stale.append(message)
-        raise StaleCassettes(message)
+        return message
 
     def unrecorded(self, error: UnrecordedRequest, test: str) -> str:
         """The message for a request a replay could not answer (made by `test`, or a scenario of it)."""

@@ -28,6 +28,8 @@ MARKER = "requirements"
 NEEDS = (
     "needs"  # conformance.pytest.outcomes.NEEDS, named here so that loading the plugin imports nothing more
 )
+QUIET = "quiet_account"
+SCENARIO = "scenario:"  # conformance.lifecycle.runner.SCENARIO_ACTOR: a scenario's test names its actor so
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -103,6 +105,11 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{NEEDS}(needs, actor=None): what this suite test needs of the run (capabilities, the calls it creates at "
         "most); the plan and the call budget read it",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{QUIET}: this suite test reads the whole account (it pages through every call), so it runs before the "
+        "scenarios start: no call is created meanwhile",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -124,13 +131,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         keep = [item for item in items if not item.get_closest_marker(MARKER) or item.nodeid in kept]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
+    # The order the run overlaps in: every test up to the last that needs the account alone, in their order; then the
+    # scenarios start in the background and the other tests run beside them; then the scenarios' tests collect
+    # their results. The tests before the scenarios keep their order: what they create and ask stays the same.
+    turns = _turns(items)
+    items.sort(key=lambda item: turns[item.nodeid])
+
+
+def _turns(items: list[pytest.Item]) -> dict[str, int]:
+    """Each test's turn: 0 before the scenarios start (up to the last test that needs the account alone), 1 beside
+    them, 2 a scenario's test."""
+    last_quiet = max((i for i, item in enumerate(items) if item.get_closest_marker(QUIET)), default=-1)
+    return {
+        item.nodeid: 2 if _scenario_of(item) is not None else (0 if i <= last_quiet else 1)
+        for i, item in enumerate(items)
+    }
+
+
+def _scenario_of(item: pytest.Item) -> str | None:
+    """The scenario a suite test reports (its `needs` marker names the scenario's actor), if any."""
+    marker = item.get_closest_marker(NEEDS)
+    actor = marker.kwargs.get("actor") if marker is not None else None
+    return actor.removeprefix(SCENARIO) if isinstance(actor, str) and actor.startswith(SCENARIO) else None
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """The suite tests that will run (after every deselection) are the plan's consumers."""
+    """The suite tests that will run (after every deselection) are the plan's consumers. What is loaded by now
+    (pytest, the plugins, the suite's modules, the spec) stays out of the run's garbage collections (gc.freeze:
+    `calls-conformance` undoes it at the end)."""
     run = session.config.stash.get(RUN, None)
     if run is None or not run.active:
         return
+    import gc
+
+    gc.freeze()
     from conformance.pytest import outcomes
 
     run.consumers = [
@@ -138,6 +172,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         for item in session.items
         if item.get_closest_marker(MARKER)
     ]
+    suite = [item for item in session.items if item.get_closest_marker(MARKER)]
+    scenarios = [name for item in suite if (name := _scenario_of(item)) is not None]
+    # Overlapped only when a test runs beside them; else their first test runs them, as it would alone.
+    run.beside = {nodeid for nodeid, turn in _turns(suite).items() if turn == 1}
+    run.scenarios = scenarios if run.beside else []
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -242,6 +281,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
         return (yield)
     from conformance.pytest import outcomes
 
+    if item.nodeid in run.beside:
+        run.start_scenarios()
     actor = outcomes.consumer_of(item, _actor(item), ()).actor
     return (yield from outcomes.judged_call(run, run.harness, item.nodeid, _requirements(item), actor))
 

@@ -131,6 +131,10 @@ class ReferenceEndpoint:
         self._server.start()
         return self
 
+    def request_stop(self) -> None:
+        """Start shutting down without waiting for it (`stop` waits)."""
+        self._server.request_stop()
+
     def stop(self) -> None:
         """Shut down (bounded); safe to call twice."""
         self._server.stop()

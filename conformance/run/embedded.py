@@ -27,6 +27,9 @@ class EmbeddedEndpoint:
     to_numbers: dict[str, str]
     server: Any
 
+    def request_stop(self) -> None:
+        self.server.request_stop()
+
     def stop(self) -> None:
         self.server.stop()
 
