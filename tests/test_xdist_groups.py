@@ -78,8 +78,13 @@ def test_a_fault_s_failures_show_how_to_see_them_again(run):
     (tests / "test_other.py").write_text(
         record + "".join(f"\ndef test_{n}():\n    note('other-{n}')\n" for n in range(6))
     )
+    # The other plugins of the environment are of no use here: each of the three interpreters would load them.
+    light = [
+        f"-pno:{name}"
+        for name in ("hypothesispytest", "schemathesis", "anyio", "recording", "calls_conformance")
+    ]
     result = pytester.runpytest_subprocess(
-        "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider", "tests"
+        "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider", *light, "tests"
     )
     result.assert_outcomes(passed=2 * len(runs) + 6)
     worker = {path.name: path.read_text() for path in where.iterdir()}

@@ -34,6 +34,7 @@ import yaml
 from conformance.cassettes.drift import drift
 from conformance.cassettes.scrub import ACTOR_HEADER, ARRIVED_HEADER, Scrubber, StoredRequest
 from conformance.cassettes.store import MANIFEST, Recording, write_captures
+from conformance.common.tls import ssl_context
 from conformance.core.capture import Capture
 from conformance.core.clock import Clock
 from conformance.core.errors import ConfigError, RecordingRefused, StaleCassettes
@@ -345,8 +346,9 @@ class Cassettes:
         """The client's transport: recording, the `real` one (a default one unless given) with every exchange
         stored; replaying, one that answers from the cassettes (a request made while no cassette is open goes
         to the real one, as it would without cassettes)."""
-        real = real or httpx.HTTPTransport()
-        return _ReplayTransport(self, real) if self.replaying else _RecordingTransport(self, real)
+        if self.replaying:
+            return _ReplayTransport(self, real)
+        return _RecordingTransport(self, real or httpx.HTTPTransport(verify=ssl_context()))
 
     def answer(self, request: httpx.Request) -> httpx.Response | None:
         """The next recorded answer to `request` (None when no cassette is open); UnrecordedRequest when the
@@ -466,18 +468,24 @@ class Cassettes:
 
 
 class _ReplayTransport(httpx.BaseTransport):
-    """The client's transport in a replay: answers from the cassettes."""
+    """The client's transport in a replay: answers from the cassettes (a real one, made when first needed, for
+    a request made while no cassette is open)."""
 
-    def __init__(self, cassettes: Cassettes, fallback: httpx.BaseTransport) -> None:
+    def __init__(self, cassettes: Cassettes, fallback: httpx.BaseTransport | None) -> None:
         self._cassettes = cassettes
         self._fallback = fallback
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         answer = self._cassettes.answer(request)
-        return answer if answer is not None else self._fallback.handle_request(request)
+        if answer is not None:
+            return answer
+        if self._fallback is None:
+            self._fallback = httpx.HTTPTransport(verify=ssl_context())
+        return self._fallback.handle_request(request)
 
     def close(self) -> None:
-        self._fallback.close()
+        if self._fallback is not None:
+            self._fallback.close()
 
 
 class _RecordingTransport(httpx.BaseTransport):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from conformance.common.tls import ssl_context
 from conformance.core.bodies import json_field
 from conformance.core.clock import Clock
 from conformance.core.errors import EndpointUnavailable
@@ -74,7 +75,9 @@ class CallsClient:
         self._created_settled = threading.Condition(self._lock)
         self._auth = httpx.BasicAuth(account_sid, auth_token)
         self._timeout = timeout
-        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+        self._http = httpx.Client(
+            timeout=timeout, transport=transport, follow_redirects=False, verify=ssl_context()
+        )
 
     # ------------------------------------------------------------------ paths
     @property

@@ -111,9 +111,10 @@ class Run:
         self.plan: Plan | None = None
         self.announcements: list[str] = []
         self.planning = False
-        self.scenarios: list[
-            str
-        ] = []  # the selected scenarios, run beside the tests that do not need the account alone
+        # The selected scenarios, run in the background beside the tests in `beside` (node ids): those that do
+        # not need the account alone.
+        self.scenarios: list[str] = []
+        self.beside: set[str] = set()
         self._stopped = False
         self._undo: list[Callable[[], None]] = []
 
@@ -195,6 +196,8 @@ class Run:
         self.harness = Harness(
             settings, client, verifier, self.clock, started.to_numbers, receiver, plan=plan
         )
+        if self.endpoint is not None:
+            self.harness.settled = self.endpoint.settled
         self.announcements.append(plan.budget_line())
         if self.cassettes is not None and self.clock.recording:
             self.cassettes.scrubber = Scrubber.for_run(
