@@ -47,7 +47,7 @@ PYTEST_ARGS = (
     # The suite's verdicts never rely on pytest's assertion introspection: rewriting the ~400 modules of the
     # plugins' packages (Schemathesis, Hypothesis…) on every run cost a third of a replay's time.
     "--assert=plain",
-    # Plugins of the environment the suite has no use for, each loaded (and imported) by every pytest session:
+    # Plugins the suite has no use for, each loaded (and imported, and its fixtures parsed) by every session:
     # pytest-xdist (the suite is one run: it is not spread over processes), anyio's and Schemathesis's own
     # pytest integrations (the suite drives Schemathesis itself). A tenth of a second of every run's start.
     *("-p", "no:xdist", "-p", "no:xdist.looponfail", "-p", "no:anyio", "-p", "no:schemathesis"),

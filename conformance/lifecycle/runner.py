@@ -7,8 +7,9 @@ Each declares its `Needs` (capabilities, the calls it creates at most): the run'
 while the suite waits for them its progress board says what each one waits on.
 
 They may also start in the background (`start_in_background`), beside the suite tests that do not depend on them
-(the run decides which: `conformance.pytest.plugin`), so that their waiting on calls overlaps those tests; their
-tests then collect the results (`run_scenarios` finds the run already started).
+(the run decides which: `conformance.pytest.plugin`), so that their waiting on calls overlaps those tests'; a test
+that needs them over waits for them (`wait_background`), and their tests collect the results (`run_scenarios`
+finds the run already started).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "scenario",
     "scenario_actor",
     "start_in_background",
+    "wait_background",
 ]
 
 
@@ -178,6 +180,13 @@ def start_in_background(harness: Harness, scenarios: Mapping[str, Scenario]) -> 
     """Start every scenario now, in the background (once per harness); `run_scenarios` collects their results."""
     if scenarios and _background_of(harness) is None:
         _BACKGROUND[id(harness)] = (weakref.ref(harness), _Background(harness, scenarios))
+
+
+def wait_background(harness: Harness) -> None:
+    """Wait for the scenarios started in the background to be over (their results are kept for their tests)."""
+    started = _background_of(harness)
+    if started is not None:
+        started.results()
 
 
 def join_background(harness: Harness, timeout: float) -> None:

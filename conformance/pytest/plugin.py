@@ -107,8 +107,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        f"{QUIET}: this suite test reads the whole account (it pages through every call), so it runs before the "
-        "scenarios start: no call is created meanwhile",
+        f"{QUIET}: this suite test reads the whole account (it pages through every call), so it runs once the "
+        "scenarios are over: no call is created meanwhile",
     )
 
 
@@ -131,21 +131,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         keep = [item for item in items if not item.get_closest_marker(MARKER) or item.nodeid in kept]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
-    # The order the run overlaps in: every test up to the last that needs the account alone, in their order; then the
-    # scenarios start in the background and the other tests run beside them; then the scenarios' tests collect
-    # their results. The tests before the scenarios keep their order: what they create and ask stays the same.
-    turns = _turns(items)
-    items.sort(key=lambda item: turns[item.nodeid])
-
-
-def _turns(items: list[pytest.Item]) -> dict[str, int]:
-    """Each test's turn: 0 before the scenarios start (up to the last test that needs the account alone), 1 beside
-    them, 2 a scenario's test."""
-    last_quiet = max((i for i, item in enumerate(items) if item.get_closest_marker(QUIET)), default=-1)
-    return {
-        item.nodeid: 2 if _scenario_of(item) is not None else (0 if i <= last_quiet else 1)
-        for i, item in enumerate(items)
-    }
+    # The scenarios' tests last: they collect results of scenarios that ran beside the other tests, which keep their
+    # order (what each creates and asks stays the same, so recordings replay whatever the overlap).
+    items.sort(key=lambda item: _scenario_of(item) is not None)
 
 
 def _scenario_of(item: pytest.Item) -> str | None:
@@ -172,10 +160,19 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         for item in session.items
         if item.get_closest_marker(MARKER)
     ]
-    suite = [item for item in session.items if item.get_closest_marker(MARKER)]
+    _overlap(run, [item for item in session.items if item.get_closest_marker(MARKER)])
+
+
+def _overlap(run: Run, suite: list[pytest.Item]) -> None:
+    """Which tests the scenarios run beside: they start with the first suite test, and run beside every test until
+    one that needs the account alone (marker quiet_account), which waits for them to be over. The scenarios'
+    waiting on calls overlaps the tests' (a call kept up a second, say) rather than their work: the run is one
+    process, and its Python runs on one core at a time. Without a test to run beside, the scenarios' first test
+    runs them, as before."""
     scenarios = [name for item in suite if (name := _scenario_of(item)) is not None]
-    # Overlapped only when a test runs beside them; else their first test runs them, as it would alone.
-    run.beside = {nodeid for nodeid, turn in _turns(suite).items() if turn == 1}
+    first_quiet = next((i for i, item in enumerate(suite) if item.get_closest_marker(QUIET)), len(suite))
+    run.beside = {item.nodeid for item in suite[:first_quiet] if _scenario_of(item) is None}
+    run.after = {item.nodeid for item in suite[first_quiet:] if _scenario_of(item) is None}
     run.scenarios = scenarios if run.beside else []
 
 
@@ -283,6 +280,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
 
     if item.nodeid in run.beside:
         run.start_scenarios()
+    elif item.nodeid in run.after:
+        run.end_scenarios()
     actor = outcomes.consumer_of(item, _actor(item), ()).actor
     return (yield from outcomes.judged_call(run, run.harness, item.nodeid, _requirements(item), actor))
 

@@ -42,7 +42,13 @@ from conformance.core.waivers import Waiver, load_waivers, today
 from conformance.harness.client import CallsClient
 from conformance.harness.harness import Harness
 from conformance.harness.verifier import Verifier
-from conformance.lifecycle.runner import SCENARIO_ACTOR, SCENARIOS, join_background, start_in_background
+from conformance.lifecycle.runner import (
+    SCENARIO_ACTOR,
+    SCENARIOS,
+    join_background,
+    start_in_background,
+    wait_background,
+)
 from conformance.plan.conditions import Conditions
 from conformance.plan.plan import Consumer, Plan, make_plan
 from conformance.receiver import CallbackReceiver
@@ -111,10 +117,11 @@ class Run:
         self.plan: Plan | None = None
         self.announcements: list[str] = []
         self.planning = False
-        # The selected scenarios, run in the background beside the tests in `beside` (node ids): those that do
-        # not need the account alone.
+        # The selected scenarios, run in the background beside the tests in `beside` (node ids), and over before
+        # those in `after` (the first that needs the account alone, and the tests after it).
         self.scenarios: list[str] = []
         self.beside: set[str] = set()
+        self.after: set[str] = set()
         self._stopped = False
         self._undo: list[Callable[[], None]] = []
 
@@ -286,6 +293,11 @@ class Run:
         """Start the selected scenarios in the background (once), beside the suite tests that follow."""
         if self.harness is not None and self.scenarios and not self._stopped:
             start_in_background(self.harness, {name: SCENARIOS[name] for name in self.scenarios})
+
+    def end_scenarios(self) -> None:
+        """Wait for the scenarios started in the background to be over (their results stay for their tests)."""
+        if self.harness is not None:
+            wait_background(self.harness)
 
     def after_test(self, actor: str | None) -> None:
         """Replay: StaleCassettes when `actor` (None: anyone, after a file's last test) left interactions unused."""
