@@ -131,6 +131,14 @@ def run_suite(
     return _read(status, stdout, stderr, report_dir)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest groups first (tests/xdist_groups.py): how pytest-xdist's workers get them under `nox -s tests`;
+    a group's tests keep their order."""
+    from tests.xdist_groups import order
+
+    items.sort(key=lambda item: order(item.nodeid))
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadgroup` (nox -s tests): our groups, decided from the test ids (tests/xdist_groups.py)."""

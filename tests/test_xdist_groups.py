@@ -12,7 +12,8 @@ import pytest
 
 from tests import test_faults
 from tests.conftest import ROOT
-from tests.xdist_groups import GROUPED_BY_RUN, group_of
+from tests.reference import test_faults as reference_faults
+from tests.xdist_groups import FIRST, GROUPED_BY_RUN, group_of, order
 
 pytest_plugins = ("pytester",)
 
@@ -33,12 +34,19 @@ def test_a_fault_run_s_tests_are_one_group_and_other_tests_go_by_file() -> None:
 
 
 def test_the_grouped_tests_are_the_fault_matrix_s() -> None:
-    """Each grouped test exists and is parametrized by the matrix's runs (a rename would lose its group)."""
+    """Each grouped test exists and is parametrized by its runs (a rename would lose its group)."""
     for path, name in GROUPED_BY_RUN:
-        assert path == "tests/test_faults.py"
-        function = getattr(test_faults, name)
+        module = {"tests/test_faults.py": test_faults, "tests/reference/test_faults.py": reference_faults}[
+            path
+        ]
+        function = getattr(module, name)
         marks = [m for m in getattr(function, "pytestmark", []) if m.name == "parametrize"]
-        assert [m.args for m in marks] == [(("fault", "profile"), test_faults.RUN_PARAMS)]
+        expected = (
+            (("fault", "profile"), test_faults.RUN_PARAMS)
+            if module is test_faults
+            else (("name", "profile"), reference_faults.CASES)
+        )
+        assert [m.args for m in marks] == [expected]
 
 
 def test_pytest_xdist_keeps_each_group_on_one_worker(pytester: pytest.Pytester) -> None:
@@ -97,3 +105,13 @@ def test_the_old_private_patch_is_gone() -> None:
     """Nothing of the project writes a test's node id (pytest's private `_id` or `_nodeid`)."""
     text = Path(ROOT, "tests", "conftest.py").read_text()
     assert "_pytest.nodeid" not in text and "_nodeid" not in text
+
+
+def test_the_long_groups_are_handed_out_first() -> None:
+    """The files FIRST names exist (a renamed one would silently lose its place), and come before the fault
+    matrix's runs, which come before every other file's tests."""
+    assert [p for p in FIRST if not (ROOT / p).is_file()] == []
+    first = order(f"{FIRST[-1]}::test_x")
+    run = order("tests/test_faults.py::test_fault_fails_what_it_breaks[call-alias-to-signalwire]")
+    other = order("tests/test_graph.py::test_x")
+    assert first < run < other

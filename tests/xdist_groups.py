@@ -20,15 +20,53 @@ from typing import Any
 import pytest
 from xdist.scheduler import LoadScopeScheduling
 
-__all__ = ["GROUPED_BY_RUN", "GroupScheduling", "group_of", "make_scheduler"]
+__all__ = ["FIRST", "GROUPED_BY_RUN", "GroupScheduling", "group_of", "make_scheduler", "order"]
 
-# Tests (file, function) whose parameters name a run of their own: the fault matrix, one run per fault and profile.
+# Tests (file, function) whose parameters name a run of their own: the fault matrix, one run per fault and profile
+# (its two tests of a run share it); and the reference endpoint's fault probes, an endpoint each.
 GROUPED_BY_RUN = frozenset(
     {
         ("tests/test_faults.py", "test_fault_fails_what_it_breaks"),
         ("tests/test_faults.py", "test_a_fault_s_failures_show_how_to_see_them_again"),
+        ("tests/reference/test_faults.py", "test_fault_is_present_only_when_on"),
     }
 )
+
+
+# The files that take longest (each several full runs of the suite, or processes of its own), longest first (as
+# measured: 50 s for test_cassettes.py, under 5 s for the last ones): their groups are handed out first, then the
+# runs of GROUPED_BY_RUN, then every other file's (unit tests, quick), so that no long group is left for the end
+# while the other workers have nothing to do. A file missing here only starts later; the order changes nothing
+# else (a group's tests keep theirs).
+FIRST = (
+    "tests/test_cassettes.py",
+    "tests/test_run_states.py",
+    "tests/test_live_runs.py",
+    "tests/test_external.py",
+    "tests/test_seeded_account.py",
+    "tests/test_lifecycle_scenarios.py",
+    "tests/test_package.py",
+    "tests/test_profile_cassettes.py",
+    "tests/reference/test_lifecycle.py",
+    "tests/test_robustness.py",
+    "tests/test_plan.py",
+    "tests/test_random_endpoint.py",
+    "tests/test_cross_profiles.py",
+    "tests/reference/test_callbacks.py",
+    "tests/reference/test_spec_agreement.py",
+    "tests/test_waivers.py",
+    "tests/reference/test_update_page.py",
+    "tests/test_interrupt.py",
+)
+
+
+def order(nodeid: str) -> int:
+    """Where a test's group is handed out: FIRST's files in their order, then the runs of GROUPED_BY_RUN (small
+    groups, which share out well), then the rest."""
+    path = nodeid.partition("::")[0]
+    if path in FIRST:
+        return FIRST.index(path)
+    return len(FIRST) + (0 if group_of(nodeid) != path else 1)
 
 
 def group_of(nodeid: str) -> str:
@@ -47,7 +85,14 @@ def group_of(nodeid: str) -> str:
 
 
 class GroupScheduling(LoadScopeScheduling):
-    """pytest-xdist's scope scheduling (each scope goes to one worker, whole), each scope a group of `group_of`."""
+    """pytest-xdist's scope scheduling (each scope goes to one worker, whole), each scope a group of `group_of`,
+    handed out in the order the tests were collected in (tests/conftest.py sorts them by `order`)."""
+
+    def __init__(self, config: pytest.Config, log: Any = None) -> None:
+        super().__init__(config, log)
+        config.option.loadscopereorder = (
+            False  # not by size: by `order`, which the collection already follows
+        )
 
     def _split_scope(self, nodeid: str) -> str:
         return group_of(nodeid)
