@@ -131,9 +131,14 @@ def run_suite(
     return _read(status, stdout, stderr, report_dir)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The longest groups first (tests/xdist_groups.py): how pytest-xdist's workers get them under `nox -s tests`;
-    a group's tests keep their order."""
+    a group's tests keep their order. Only in a session of the project's tests: a run of the suite from the
+    checkout loads this file too (pytest takes `testpaths` for where conftest files are when its arguments
+    are no paths: `--pyargs conformance.suite`)."""
+    tests = ROOT / "tests"
+    if not any(item.path.is_relative_to(tests) for item in items):
+        return
     from tests.xdist_groups import order
 
     items.sort(key=lambda item: order(item.nodeid))

@@ -7,7 +7,7 @@ the whole suite that tests of several files share (`clean_run`) are made once pe
 asks first (`tests/conftest.py`), so they need no group.
 
 The groups are decided on pytest-xdist's controller from the test ids alone, by a scheduler of ours
-(`GroupScheduling`, through pytest-xdist's public hook `pytest_xdist_make_scheduler`): pytest-xdist's own
+(`make_scheduler`, through pytest-xdist's public hook `pytest_xdist_make_scheduler`): pytest-xdist's own
 `loadgroup` reads `xdist_group` marks on its workers and passes them on by rewriting each test's node id, which
 pytest 9.2 no longer lets it do, so it silently spread every test on its own. `tests/test_xdist_groups.py` runs
 this scheduler as pytest-xdist would and fails when a new pytest-xdist schedules differently.
@@ -15,12 +15,14 @@ this scheduler as pytest-xdist would and fails when a new pytest-xdist schedules
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from xdist.scheduler import LoadScopeScheduling
 
-__all__ = ["FIRST", "GROUPED_BY_RUN", "GroupScheduling", "group_of", "make_scheduler", "order"]
+if TYPE_CHECKING:
+    from xdist.scheduler import LoadScopeScheduling
+
+__all__ = ["FIRST", "GROUPED_BY_RUN", "group_of", "make_scheduler", "order"]
 
 # Tests (file, function) whose parameters name a run of their own: the fault matrix, one run per fault and profile
 # (its two tests of a run share it); and the reference endpoint's fault probes, an endpoint each.
@@ -84,26 +86,26 @@ def group_of(nodeid: str) -> str:
     return path
 
 
-class GroupScheduling(LoadScopeScheduling):
-    """pytest-xdist's scope scheduling (each scope goes to one worker, whole), each scope a group of `group_of`,
-    handed out in the order the tests were collected in (tests/conftest.py sorts them by `order`)."""
+def make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling:
+    """The scheduler for `--dist loadgroup`: pytest-xdist's scope scheduling (each scope goes to one worker, whole),
+    each scope a group of `group_of`, handed out in the order the tests were collected in (tests/conftest.py sorts
+    them by `order`). RuntimeError when pytest-xdist no longer schedules scopes through `_split_scope` (the
+    groups would be lost without a word). pytest-xdist is imported here only: the module serves sessions without
+    it (a suite run from the checkout loads tests/conftest.py)."""
+    from xdist.scheduler import LoadScopeScheduling
 
-    def __init__(self, config: pytest.Config, log: Any = None) -> None:
-        super().__init__(config, log)
-        config.option.loadscopereorder = (
-            False  # not by size: by `order`, which the collection already follows
-        )
-
-    def _split_scope(self, nodeid: str) -> str:
-        return group_of(nodeid)
-
-
-def make_scheduler(config: pytest.Config, log: Any) -> GroupScheduling:
-    """The scheduler for `--dist loadgroup`; RuntimeError when pytest-xdist no longer schedules scopes through
-    `_split_scope` (the groups would be lost without a word)."""
     if not callable(getattr(LoadScopeScheduling, "_split_scope", None)):
         raise RuntimeError(
             "pytest-xdist's LoadScopeScheduling no longer groups tests through _split_scope: bring "
             "tests/xdist_groups.py up to date, or nox -s tests would not keep a group on one worker"
         )
+
+    class GroupScheduling(LoadScopeScheduling):
+        def __init__(self, config: pytest.Config, log: Any = None) -> None:
+            super().__init__(config, log)
+            config.option.loadscopereorder = False  # not by size: by `order`, which the collection follows
+
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
     return GroupScheduling(config, log)
