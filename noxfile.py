@@ -149,7 +149,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Ruff (lint and format) on the code; the import contract (what may import what) and mypy (the types), both
-    configured in pyproject.toml; Redocly on both profiles of the spec (needs npx)."""
+    configured in pyproject.toml; Redocly on both profiles of the spec (needs npm)."""
     _install(session, "dev")
     session.run("ruff", "check", *CODE)
     session.run("ruff", "format", "--check", *CODE)
@@ -157,29 +157,32 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
     twilio = session.create_tmp() + "/calls.twilio.json"
     session.run("python", "-m", "conformance.core.spec", "twilio", "-o", twilio)
+    redocly = _node_tools(session) / "redocly"
     for document in ("spec/calls.yaml", twilio):
-        session.run("npx", "--yes", REDOCLY, "lint", "--config", "redocly.yaml", document, external=True)
+        session.run(str(redocly), "lint", "--config", "redocly.yaml", document, external=True)
+
+
+def _node_tools(session: nox.Session) -> Path:
+    """The `node_modules/.bin` holding Redocly and Prism, installed once for every session (nox's shared cache,
+    `.nox/.cache/node`): one npm install, preferring npm's own cache, and none at all once both are there."""
+    prefix = Path(session.cache_dir, "node").resolve()
+    tools = prefix / "node_modules" / ".bin"
+    if not ((tools / "redocly").exists() and (tools / "prism").exists()):
+        session.run(
+            "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefer-offline", "--prefix", str(prefix),
+            REDOCLY, PRISM, external=True,
+        )  # fmt: skip
+    return tools
 
 
 @nox.session(name="spec-tools", python=PYTHON)
 def spec_tools(session: nox.Session) -> None:
     """Plain Schemathesis, and the suite through a Prism proxy, against the reference endpoint (npm; -- --profile P)."""
     _install(session)
-    tmp = Path(session.create_tmp()).resolve()
-    prism = tmp / "prism"  # kept between runs, so a second run installs nothing
-    session.run(
-        "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prism), PRISM, external=True
-    )
-    shutil.rmtree(tmp / "run", ignore_errors=True)  # logs and reports of the last run only
-    session.run(
-        "python",
-        "spec-tools/run.py",
-        "--prism",
-        str(prism / "node_modules/.bin/prism"),
-        "--work",
-        str(tmp / "run"),
-        *session.posargs,
-    )
+    prism = _node_tools(session) / "prism"
+    work = Path(session.create_tmp()).resolve() / "run"
+    shutil.rmtree(work, ignore_errors=True)  # logs and reports of the last run only
+    session.run("python", "spec-tools/run.py", "--prism", str(prism), "--work", str(work), *session.posargs)
 
 
 @nox.session(python=PYTHON)
