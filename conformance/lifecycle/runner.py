@@ -123,10 +123,21 @@ def run_scenarios(harness: Harness, scenarios: Mapping[str, Scenario]) -> dict[s
         return _run_all(harness, scenarios)
 
 
-def _run_all(harness: Harness, scenarios: Mapping[str, Scenario]) -> dict[str, ScenarioResult]:
+def _run_all(
+    harness: Harness, scenarios: Mapping[str, Scenario], over: set[str] | None = None
+) -> dict[str, ScenarioResult]:
+    """Run them at once, one thread each; `over` gets each one's name as it ends."""
     started = time.monotonic()
+
+    def one(name: str, item: Scenario) -> ScenarioResult:
+        try:
+            return _run_one(harness, item)
+        finally:
+            if over is not None:
+                over.add(name)
+
     with ThreadPoolExecutor(max(1, len(scenarios)), thread_name_prefix="scenario") as pool:
-        futures = {name: pool.submit(_run_one, harness, item) for name, item in scenarios.items()}
+        futures = {name: pool.submit(one, name, item) for name, item in scenarios.items()}
         results = {name: future.result() for name, future in futures.items()}
     harness.metrics["scenarios"] = {
         "wall": time.monotonic() - started,
@@ -142,7 +153,7 @@ class _Background:
         self.harness = harness
         self.names = frozenset(scenarios)
         self.done: Future[dict[str, ScenarioResult]] = Future()
-        self._done_by: dict[str, bool] = {}
+        self._over: set[str] = set()
         self._thread = threading.Thread(
             target=self._run, args=(dict(scenarios),), name="scenarios", daemon=True
         )
@@ -150,15 +161,14 @@ class _Background:
 
     def _run(self, scenarios: dict[str, Scenario]) -> None:
         try:
-            self.done.set_result(_run_all(self.harness, scenarios))
+            self.done.set_result(_run_all(self.harness, scenarios, self._over))
         except BaseException as exc:  # a bug of the runner: every scenario's test reports it
             self.done.set_exception(exc)
 
     def results(self) -> dict[str, ScenarioResult]:
         """Wait for every scenario (the progress board shows those still running meanwhile)."""
         if not self.done.done():
-            finished = self.harness.metrics.get("scenarios", {}).get("durations", {})
-            running = [scenario_actor(name) for name in sorted(self.names) if name not in finished]
+            running = [scenario_actor(name) for name in sorted(self.names - set(self._over))]
             with self.harness.progress.shown(running):
                 return self.done.result()
         return self.done.result()
