@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nox
@@ -27,7 +29,13 @@ CASSETTES = {"signalwire": "cassettes", "twilio": "cassettes/twilio"}
 def _install(session: nox.Session, *extras: str) -> None:
     """Install the project (editable, so spec/ is read from the checkout) with the extras asked for, unless the
     session's venv already holds that install of this pyproject.toml: an editable install follows the code, and
-    only pyproject.toml (dependencies, entry points, packages) can make it stale."""
+    only pyproject.toml (dependencies, entry points, packages) can make it stale.
+
+    The session's Python processes keep their bytecode (`__pycache__`, ignored by git) even where the environment
+    says not to write it (PYTHONDONTWRITEBYTECODE): else every interpreter of a session compiles the suite again,
+    and every pytest session rewrites the asserts of its plugins' packages (some 500 modules) again, two seconds
+    of each of `nox -s tests`' workers."""
+    session.env["PYTHONDONTWRITEBYTECODE"] = ""
     target = f".[{','.join(extras)}]" if extras else "."
     stamp = hashlib.sha256(Path("pyproject.toml").read_bytes() + target.encode()).hexdigest()
     location = getattr(session.virtualenv, "location", None)  # none under --no-venv
@@ -72,13 +80,51 @@ def record(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def replay(session: nox.Session) -> None:
     """Run the suite from each committed recording (cassettes/, then cassettes/twilio/), or from the one
-    `-- --calls-cassette-dir=DIR` names, with the network closed but to loopback: no endpoint, no credentials."""
+    `-- --calls-cassette-dir=DIR` names, with the network closed but to loopback: no endpoint, no credentials.
+
+    The two replays run at once (each is one busy process, and they share nothing); their outputs are shown one
+    after the other, and the reports left in the report directory are the last one's, as if they had run in
+    turn (the others' go to the session's temporary directory)."""
     _install(session)
-    directories = (
-        [[]] if _names_directory(session) else [[f"--calls-cassette-dir={d}"] for d in CASSETTES.values()]
-    )
-    for directory in directories:
-        session.run(SUITE, "--calls-cassettes=replay", *directory, *session.posargs)
+    if _names_directory(session):
+        session.run(SUITE, "--calls-cassettes=replay", *session.posargs)
+        return
+    directories = list(CASSETTES.values())
+    spare = Path(session.create_tmp()).resolve()
+    commands = [
+        [SUITE, "--calls-cassettes=replay", f"--calls-cassette-dir={d}", *session.posargs]
+        + (
+            []
+            if d == directories[-1]
+            else [f"--calls-report-dir={spare / ('reports-' + d.replace('/', '-'))}"]
+        )
+        for d in directories
+    ]
+    _concurrently(session, commands)
+
+
+def _concurrently(session: nox.Session, commands: list[list[str]]) -> None:
+    """Run the commands (in the session's environment) at once; show each one's output in order, then fail the
+    session if any failed, as `session.run` would have."""
+    env = {**os.environ, **{k: v for k, v in session.env.items() if v is not None}}
+    try:
+        env["PATH"] = session.bin + os.pathsep + env.get("PATH", "")
+        env["VIRTUAL_ENV"] = str(session.virtualenv.location)
+    except ValueError:  # --no-venv: the commands of the interpreter running nox
+        pass
+
+    def one(command: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    with ThreadPoolExecutor(len(commands)) as pool:
+        done = list(pool.map(one, commands))
+    for command, process in zip(commands, done, strict=True):
+        session.log(" ".join(command))
+        print(process.stdout, end="", flush=True)
+        print(process.stderr, end="", flush=True)
+    failed = [" ".join(c) for c, p in zip(commands, done, strict=True) if p.returncode != 0]
+    if failed:
+        session.error(f"failed: {'; '.join(failed)}")
 
 
 @nox.session(python=PYTHON)
@@ -93,16 +139,17 @@ def compare(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Run the project's own tests (the spec, the checks, the reference endpoint and every named fault)."""
     _install(session, "dev")
-    # pytest-xdist: each file's tests on one worker, the fault matrix split by fault run (the groups are set in
-    # tests/conftest.py). Two workers a core: many suite runs wait on a call's progress part of their time.
-    parallel = ["-n", str(2 * (os.cpu_count() or 1)), "--dist", "loadgroup"]
+    # pytest-xdist: each file's tests on one worker, the fault matrix split by fault run (the groups: in
+    # tests/xdist_groups.py). Three workers a core: most of the suite runs made in the workers (in their own
+    # interpreter, tests/conftest.py) wait on calls' progress part of their time.
+    parallel = ["-n", str(3 * (os.cpu_count() or 1)), "--dist", "loadgroup"]
     session.run("python", "-m", "pytest", "tests", *parallel, *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Ruff (lint and format) on the code; the import contract (what may import what) and mypy (the types), both
-    configured in pyproject.toml; Redocly on both profiles of the spec (needs npx)."""
+    configured in pyproject.toml; Redocly on both profiles of the spec (needs npm)."""
     _install(session, "dev")
     session.run("ruff", "check", *CODE)
     session.run("ruff", "format", "--check", *CODE)
@@ -110,8 +157,22 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
     twilio = session.create_tmp() + "/calls.twilio.json"
     session.run("python", "-m", "conformance.core.spec", "twilio", "-o", twilio)
+    redocly = _node_tools(session) / "redocly"
     for document in ("spec/calls.yaml", twilio):
-        session.run("npx", "--yes", REDOCLY, "lint", "--config", "redocly.yaml", document, external=True)
+        session.run(str(redocly), "lint", "--config", "redocly.yaml", document, external=True)
+
+
+def _node_tools(session: nox.Session) -> Path:
+    """The `node_modules/.bin` holding Redocly and Prism, installed once for every session (nox's shared cache,
+    `.nox/.cache/node`): one npm install, preferring npm's own cache, and none at all once both are there."""
+    prefix = Path(session.cache_dir, "node").resolve()
+    tools = prefix / "node_modules" / ".bin"
+    if not ((tools / "redocly").exists() and (tools / "prism").exists()):
+        session.run(
+            "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefer-offline", "--prefix", str(prefix),
+            REDOCLY, PRISM, external=True,
+        )  # fmt: skip
+    return tools
 
 
 @nox.session(python=PYTHON)
@@ -127,21 +188,10 @@ def docs(session: nox.Session) -> None:
 def spec_tools(session: nox.Session) -> None:
     """Plain Schemathesis, and the suite through a Prism proxy, against the reference endpoint (npm; -- --profile P)."""
     _install(session)
-    tmp = Path(session.create_tmp()).resolve()
-    prism = tmp / "prism"  # kept between runs, so a second run installs nothing
-    session.run(
-        "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prism), PRISM, external=True
-    )
-    shutil.rmtree(tmp / "run", ignore_errors=True)  # logs and reports of the last run only
-    session.run(
-        "python",
-        "spec-tools/run.py",
-        "--prism",
-        str(prism / "node_modules/.bin/prism"),
-        "--work",
-        str(tmp / "run"),
-        *session.posargs,
-    )
+    prism = _node_tools(session) / "prism"
+    work = Path(session.create_tmp()).resolve() / "run"
+    shutil.rmtree(work, ignore_errors=True)  # logs and reports of the last run only
+    session.run("python", "spec-tools/run.py", "--prism", str(prism), "--work", str(work), *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +59,15 @@ def _one(case: tuple[str, str]) -> dict[str, Any]:
     return {"fault": name, "profile": profile, "exit": run.returncode, "outcomes": outcomes}
 
 
-def run_matrix(workers: int = 3) -> list[dict[str, Any]]:
-    """Run every (fault, profile) of the fault matrix, a few at a time; one result each."""
+def run_matrix(workers: int | None = None) -> list[dict[str, Any]]:
+    """Run every (fault, profile) of the fault matrix; one result each. Each worker process makes its share of the
+    runs one after the other in its own interpreter (as `nox -s tests`' workers do: tests/conftest.py), three a
+    core by default, as the runs wait on calls part of their time."""
     from tests.test_faults import RUNS
 
+    workers = workers or 3 * (os.cpu_count() or 1)
     print(f"running the fault matrix: {len(RUNS)} suite runs ...", file=sys.stderr, flush=True)
-    with ThreadPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(_one, RUNS))
 
 

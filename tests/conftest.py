@@ -1,8 +1,21 @@
-"""Helpers for the project's tests that run the conformance suite in a subprocess and read its report."""
+"""Helpers for the project's tests that run the conformance suite and read its report.
+
+A suite run is made in this interpreter (`run_suite`): `conformance.cli.main`, the function the
+`calls-conformance` command runs, with the command's arguments, its environment and working directory for the
+run's duration, and its output captured. It makes its own pytest session, endpoint, receiver and reports, as the
+command would; what it shares with the other runs of the same interpreter is what was imported (the suite's
+modules, their caches of the spec, Schemathesis and Hypothesis), which is the point: a fresh interpreter costs
+more than most runs. Tests that are about the command itself (its exit status, signals, nox) run it as a
+process (`suite_command`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import faulthandler
+import fcntl
+import io
 import json
 import os
 import socket
@@ -20,8 +33,6 @@ from conformance.cli import PYTEST_ARGS
 ROOT = Path(__file__).resolve().parent.parent
 # The suite exactly as the `calls-conformance` command runs it.
 SUITE = [sys.executable, "-m", "pytest", *PYTEST_ARGS]
-# Tests sharing one of these session-wide runs go to the same pytest-xdist worker (see pytest_collection_...).
-SHARED_RUNS = ("clean_run", "clean_twilio_run")
 
 
 @dataclasses.dataclass
@@ -56,69 +67,124 @@ def clean_environ(extra: Mapping[str, str] = ()) -> dict[str, str]:
 
 
 def suite_command(report_dir: Path, args: Sequence[str] = ()) -> list[str]:
+    """The suite as a process: for tests of the command itself (its exit status, Ctrl-C)."""
     return [*SUITE, f"--calls-report-dir={report_dir}", *args]
 
 
 def finish(process: subprocess.CompletedProcess[str], report_dir: Path) -> SuiteRun:
+    return _read(process.returncode, process.stdout, process.stderr, report_dir)
+
+
+def _read(returncode: int, stdout: str, stderr: str, report_dir: Path) -> SuiteRun:
     path = report_dir / "conformance.json"
     report = json.loads(path.read_text()) if path.exists() else None
-    return SuiteRun(process.returncode, process.stdout, process.stderr, report_dir, report)
+    return SuiteRun(returncode, stdout, stderr, report_dir, report)
+
+
+# One run at a time per interpreter: a run takes the process's environment, working directory and standard streams.
+_ONE_RUN = threading.Lock()
+
+
+@contextlib.contextmanager
+def _as_a_process_would(environ: Mapping[str, str], cwd: Path) -> Iterator[None]:
+    """For the block: exactly `environ` as the environment and `cwd` as the working directory."""
+    saved, here = dict(os.environ), os.getcwd()
+    os.environ.clear()
+    os.environ.update(environ)
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(here)
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run_in_process(
+    args: Sequence[str], env: Mapping[str, str] = (), *, cwd: Path = ROOT, timeout: float = 300
+) -> tuple[int, str, str]:
+    """`calls-conformance ARGS` in this interpreter (`conformance.cli.main`): its exit status, what it printed
+    on standard output and on standard error. The environment is `clean_environ(env)` and the working directory
+    `cwd` while it runs. A run still going after `timeout` seconds stops the interpreter with every thread's
+    stack on standard error (as a process past its timeout would be killed)."""
+    from conformance import cli
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with _ONE_RUN, _as_a_process_would(clean_environ(env), cwd):
+        faulthandler.dump_traceback_later(timeout, exit=True, file=sys.__stderr__)
+        try:
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                try:
+                    status = cli.main(list(args))
+                except SystemExit as stop:  # as the console script would exit
+                    status = stop.code if isinstance(stop.code, int) else 1
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+    return status, stdout.getvalue(), stderr.getvalue()
 
 
 def run_suite(
     report_dir: Path, args: Sequence[str] = (), env: Mapping[str, str] = (), timeout: float = 300
 ) -> SuiteRun:
-    """Run the suite to completion in a subprocess, from the repository root."""
-    process = subprocess.run(
-        suite_command(report_dir, args),
-        cwd=ROOT,
-        env=clean_environ(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return finish(process, report_dir)
+    """Run the suite to completion as `calls-conformance` would from the repository root, in this interpreter."""
+    status, stdout, stderr = run_in_process([f"--calls-report-dir={report_dir}", *args], env, timeout=timeout)
+    return _read(status, stdout, stderr, report_dir)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Groups for pytest-xdist's `--dist loadgroup` (nox -s tests): each file's tests stay on one worker, as
-    their module-wide fixtures (a recording, a run) are made once; the fault matrix is split by fault run
-    (its tests say their own group); the tests sharing a clean run of the whole suite are one group."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        fixtures = getattr(item, "fixturenames", ())
-        shared = any(name in fixtures for name in SHARED_RUNS)
-        item.add_marker(pytest.mark.xdist_group("clean-runs" if shared else item.nodeid.split("::")[0]))
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which sends the node ids to the controller
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """On a pytest-xdist worker under `--dist loadgroup`, each test's node id ends with `@group`, which is how the
-    controller groups them. pytest-xdist 3.8 writes it where pytest 9.2 no longer reads a node id (`_nodeid`), so
-    the tests would be spread one by one: write it where pytest reads it, when it is missing."""
-    if not getattr(session.config.option, "loadgroup", False):
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest groups first (tests/xdist_groups.py): how pytest-xdist's workers get them under `nox -s tests`;
+    a group's tests keep their order. Only in a session of the project's tests: a run of the suite from the
+    checkout loads this file too (pytest takes `testpaths` for where conftest files are when its arguments
+    are no paths: `--pyargs conformance.suite`)."""
+    tests = ROOT / "tests"
+    if not any(item.path.is_relative_to(tests) for item in items):
         return
-    for item in session.items:
-        mark = item.get_closest_marker("xdist_group")
-        if mark is not None and "@" not in item.nodeid.rpartition("]")[2]:
-            from _pytest.nodeid import NodeId  # pytest >= 9.2 (older ones took pytest-xdist's suffix)
+    from tests.xdist_groups import order
 
-            object.__setattr__(item, "_id", NodeId.parse(f"{item.nodeid}@{mark.args[0]}"))
+    items.sort(key=lambda item: order(item.nodeid))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` (nox -s tests): our groups, decided from the test ids (tests/xdist_groups.py)."""
+    if config.getoption("dist", None) != "loadgroup":
+        return None
+    from tests.xdist_groups import make_scheduler
+
+    return make_scheduler(config, log)
+
+
+def shared_run(
+    tmp_path_factory: pytest.TempPathFactory, name: str, args: Sequence[str] = (), env: Mapping[str, str] = ()
+) -> SuiteRun:
+    """A run of the suite made once for the whole session: under pytest-xdist the first worker to ask makes it
+    (the others wait for it) and each reads its output and reports (pytest-xdist's way of sharing a session
+    fixture between workers: a file lock in the directory the workers' temporary directories share)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    made = base / f"{name}.json"
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if made.exists():
+            stored = json.loads(made.read_text())
+            return _read(stored["returncode"], stored["stdout"], stored["stderr"], Path(stored["report_dir"]))
+        run = run_suite(base / name, args, env)
+        kept = {"returncode": run.returncode, "stdout": run.stdout, "stderr": run.stderr}
+        made.write_text(json.dumps({**kept, "report_dir": str(run.report_dir)}))
+        return run
 
 
 @pytest.fixture(scope="session")
 def clean_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
-    """The whole suite against the embedded reference endpoint with no fault."""
-    return run_suite(tmp_path_factory.mktemp("clean"))
+    """The whole suite against the embedded reference endpoint with no fault (once per session)."""
+    return shared_run(tmp_path_factory, "clean")
 
 
 @pytest.fixture(scope="session")
 def clean_twilio_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     """The whole suite under the twilio profile against the embedded endpoint in twilio mode, with no fault."""
-    return run_suite(tmp_path_factory.mktemp("clean-twilio"), env={"CALLS_PROFILE": "twilio"})
+    return shared_run(tmp_path_factory, "clean-twilio", env={"CALLS_PROFILE": "twilio"})
 
 
 @pytest.fixture

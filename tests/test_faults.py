@@ -7,25 +7,21 @@ those requirements), under each profile it applies to (the registry's profiles c
 
 from __future__ import annotations
 
-import os
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from conformance.core.catalog import load_catalog
 from conformance.reference.faults import FAULTS
-from tests.conftest import ROOT, SuiteRun, clean_environ, finish, suite_command
+from tests.conftest import SuiteRun, run_suite
 
 CATALOG = load_catalog()
-WORKERS = 3
 
 
 # Each fault under every profile it applies to.
 RUNS = sorted((name, profile) for name, fault in FAULTS.items() for profile in fault.profiles)
-# Both tests of a run in one pytest-xdist group, so that one worker makes the run (tests/conftest.py).
-RUN_PARAMS = [pytest.param(*run, marks=pytest.mark.xdist_group(f"fault-{run[0]}-{run[1]}")) for run in RUNS]
+# Under pytest-xdist both tests of a run are one group (tests/xdist_groups.py), so one worker makes the run.
+RUN_PARAMS = [pytest.param(*run, id=f"{run[0]}-{run[1]}") for run in RUNS]
 
 
 def _fault_args(name: str, profile: str) -> list[str]:
@@ -37,47 +33,33 @@ def _fault_args(name: str, profile: str) -> list[str]:
 
 class FaultRuns:
     """One suite run per fault and profile, made when a test first asks for it and kept for the other test of
-    the same run. Under pytest-xdist each run's tests share a group (tests/conftest.py), so each run is made
-    once, on one worker; in a single process, the first request makes them all, a few at a time."""
+    the same run (under pytest-xdist both tests of a run share a group, tests/conftest.py, so one worker makes
+    it)."""
 
-    def __init__(self, tmp_path_factory: pytest.TempPathFactory, parallel: bool) -> None:
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
         self._tmp = tmp_path_factory
-        self._parallel = parallel
         self._runs: dict[tuple[str, str], SuiteRun] = {}
 
     def __getitem__(self, case: tuple[str, str]) -> SuiteRun:
         if case not in self._runs:
-            if self._parallel:
-                with ThreadPoolExecutor(WORKERS) as pool:
-                    self._runs.update(zip(RUNS, pool.map(self._run, RUNS), strict=True))
-            else:
-                self._runs[case] = self._run(case)
+            name, profile = case
+            self._runs[case] = run_fault(name, profile, Path(self._tmp.mktemp(f"fault-{name}-{profile}")))
         return self._runs[case]
-
-    def _run(self, case: tuple[str, str]) -> SuiteRun:
-        name, profile = case
-        return run_fault(name, profile, Path(self._tmp.mktemp(f"fault-{name}-{profile}")))
 
 
 def run_fault(name: str, profile: str, report_dir: Path) -> SuiteRun:
     """One run of the matrix: the suite against the embedded endpoint with fault `name` (or none: ""), under
-    `profile`, limited to what the fault breaks; also what benchmarks/suite_coverage.py runs."""
-    process = subprocess.run(
-        suite_command(report_dir, _fault_args(name, profile)),
-        cwd=ROOT,
-        env=clean_environ(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    return finish(process, report_dir)
+    `profile`, limited to what the fault breaks; also what benchmarks/suite_coverage.py runs.
+
+    Each run starts its own embedded endpoint with this one fault switched on, and nothing else of an earlier
+    run: what fails, fails because of this fault alone. The runs share the interpreter (tests/conftest.py)."""
+    return run_suite(report_dir, _fault_args(name, profile), timeout=600)
 
 
 @pytest.fixture(scope="session")
 def fault_runs(tmp_path_factory: pytest.TempPathFactory) -> FaultRuns:
-    """The fault runs, made lazily: all at once in a single process, one by one on an xdist worker."""
-    return FaultRuns(tmp_path_factory, parallel="PYTEST_XDIST_WORKER" not in os.environ)
+    """The fault runs, each made when first asked for."""
+    return FaultRuns(tmp_path_factory)
 
 
 @pytest.mark.parametrize("profile", ["signalwire", "twilio"])

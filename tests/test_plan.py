@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SuiteRun, clean_environ, run_suite
+from tests.conftest import SuiteRun, run_in_process, run_suite
 from tests.test_external import _start_reference
 
 BUDGET = 10
@@ -97,24 +95,11 @@ def test_full_coverage_is_a_property_of_the_settings_not_of_the_budget(
 
 def test_the_plan_command_writes_the_plan_and_no_report(tmp_path) -> None:
     """`calls-conformance plan`: 0 and plan.json; bad settings: 2, and no report that could hide a real run's."""
-    command = [sys.executable, "-c", "import sys; from conformance.cli import main; sys.exit(main())", "plan"]
-    good = subprocess.run(
-        [*command, f"--calls-report-dir={tmp_path / 'good'}"],
-        cwd=ROOT,
-        env=clean_environ(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert good.returncode == 0 and "full coverage needs" in good.stdout, good.stdout[-2000:]
+    status, stdout, _ = run_in_process(["plan", f"--calls-report-dir={tmp_path / 'good'}"])
+    assert status == 0 and "full coverage needs" in stdout, stdout[-2000:]
     assert [p.name for p in (tmp_path / "good").iterdir()] == ["plan.json"]
-    bad = subprocess.run(
-        [*command, f"--calls-report-dir={tmp_path / 'bad'}"],
-        cwd=ROOT,
-        env=clean_environ({"CALLS_BASE_URL": "not a url"}),
-        capture_output=True,
-        text=True,
-        check=False,
+    status, stdout, stderr = run_in_process(
+        ["plan", f"--calls-report-dir={tmp_path / 'bad'}"], {"CALLS_BASE_URL": "not a url"}
     )
-    assert bad.returncode == 2 and "CALLS_BASE_URL" in bad.stdout + bad.stderr
+    assert status == 2 and "CALLS_BASE_URL" in stdout + stderr
     assert not (tmp_path / "bad" / "conformance.json").exists()

@@ -10,6 +10,9 @@ state a run can end in; the reports always agree with each other and with the te
 
 nox exits 1 for any failed session, so its runs are judged by conformance.json (nox runs the session without a
 virtualenv of its own: the test's interpreter already has the package, and its `calls-conformance`).
+
+The command's runs are made in the test's interpreter, through the function the console script calls
+(`conformance.cli.main`, tests/conftest.py); one test runs the installed console script itself.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT, clean_environ, closed_port
+from tests.conftest import ROOT, SuiteRun, clean_environ, closed_port, run_in_process
 from tests.test_external import _start_reference
 
 BIN = Path(sys.executable).parent
@@ -50,13 +53,24 @@ def _external(base_url: str) -> dict[str, str]:
 def _run(
     tmp_path: Path, args: Sequence[str], env: dict[str, str], *, nox: bool = False
 ) -> tuple[int, str, Path]:
+    """`calls-conformance ARGS` (in this interpreter), or `nox -s conformance -- ARGS` (a process): the exit
+    status, the output (standard output, then standard error) and the report directory."""
     reports = tmp_path / "reports"
     suite_args = [f"--calls-report-dir={reports}", *args]
-    command = (
-        [sys.executable, "-m", "nox", "-s", "conformance", "--no-venv", "--no-install", "--", *suite_args]
-        if nox
-        else [COMMAND, *suite_args]
-    )
+    if not nox:
+        status, stdout, stderr = run_in_process(suite_args, env)
+        return status, stdout + stderr, reports
+    command = [
+        sys.executable,
+        "-m",
+        "nox",
+        "-s",
+        "conformance",
+        "--no-venv",
+        "--no-install",
+        "--",
+        *suite_args,
+    ]
     environ = clean_environ(env)
     environ["PATH"] = f"{BIN}{os.pathsep}{environ.get('PATH', '')}"
     process = subprocess.run(
@@ -139,10 +153,21 @@ EXPECTED = {
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_the_command_exits_with_the_verdict(
-    name: str, tmp_path: Path, reference: dict[str, str], stale_cassettes: Path, hanging_endpoint: str
+    name: str,
+    tmp_path: Path,
+    reference: dict[str, str],
+    stale_cassettes: Path,
+    hanging_endpoint: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     args, env = _case(name, reference, stale_cassettes, hanging_endpoint)
-    status, output, reports = _run(tmp_path, args, env)
+    if (
+        name == "clean"
+    ):  # the session's clean run (tests/conftest.py) is this very command: it is not made twice
+        clean: SuiteRun = request.getfixturevalue("clean_run")
+        status, output, reports = clean.returncode, clean.stdout + clean.stderr, clean.report_dir
+    else:
+        status, output, reports = _run(tmp_path, args, env)
     document = _agreed(reports, output)
     assert (document["verdict"], document["exit_status"], status) == (*EXPECTED[name], EXPECTED[name][1]), (
         output[-3000:]
@@ -177,16 +202,25 @@ def test_a_usage_error_of_pytest_is_exit_2_with_reports(tmp_path: Path) -> None:
 
 def test_reports_go_to_the_default_directory_when_the_chosen_one_cannot_be_written(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
-    environ = clean_environ()
+    status, stdout, _ = run_in_process(
+        ["--calls-report-dir=a-file/reports", "--calls-only", "CALL-ALIAS-TO"], cwd=tmp_path
+    )
+    assert status == 0, stdout[-3000:]
+    assert "reports: a-file/reports could not be written; they are in reports" in stdout
+    assert _agreed(tmp_path / "reports", stdout)["verdict"] == "conformant"
+
+
+def test_the_console_script_exits_with_the_verdict(tmp_path: Path) -> None:
+    """The installed `calls-conformance` is the function the other tests run: its process exits as it returns."""
+    reports = tmp_path / "reports"
     process = subprocess.run(
-        [COMMAND, "--calls-report-dir=a-file/reports", "--calls-only", "CALL-ALIAS-TO"],
-        cwd=tmp_path,
-        env=environ,
+        [COMMAND, f"--calls-report-dir={reports}", *FAULT],
+        cwd=ROOT,
+        env=clean_environ(),
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    assert process.returncode == 0, process.stdout[-3000:]
-    assert "reports: a-file/reports could not be written; they are in reports" in process.stdout
-    assert _agreed(tmp_path / "reports", process.stdout)["verdict"] == "conformant"
+    assert process.returncode == 1, process.stdout[-3000:]
+    assert _agreed(reports, process.stdout + process.stderr)["verdict"] == "not-conformant"

@@ -8,7 +8,6 @@ import hashlib
 from urllib.parse import quote_plus, urlencode
 
 import pytest
-from vcr.request import Request
 
 from conformance.cassettes.scrub import (
     ACTOR_HEADER,
@@ -20,6 +19,7 @@ from conformance.cassettes.scrub import (
     UnscrubbableResponse,
     placeholder_account,
 )
+from conformance.cassettes.scrub import StoredRequest as Request
 from conformance.checks.callbacks import callback_signature
 from conformance.checks.context import CallbackContext
 from conformance.common.signature import compute_signature
@@ -86,7 +86,7 @@ def test_requests_keep_no_header_but_the_content_type_and_their_actor() -> None:
         ACTOR_HEADER: "test_calls.py::test_x",
     }
     assert stored.body == urlencode({"To": "+12025550100", "Url": f"{RECEIVER_URL}/laml/hangup"}).encode()
-    # VCR may apply it twice: the second time changes nothing.
+    # Applied twice, it changes nothing the second time.
     again = SCRUBBER.request(stored)
     assert again is not None and (again.uri, again.body, dict(again.headers)) == (
         stored.uri,

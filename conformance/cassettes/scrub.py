@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import gzip
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
-
-from vcr.filters import decode_response
-from vcr.request import Request
 
 from conformance.common.signature import Ordering, compute_signature, signature_matches
 from conformance.core.capture import Capture
@@ -38,6 +37,7 @@ __all__ = [
     "RECEIVER_URL",
     "SIGNING_KEY",
     "Scrubber",
+    "StoredRequest",
     "UnscrubbableResponse",
     "placeholder_account",
 ]
@@ -58,6 +58,16 @@ KEPT_RESPONSE_HEADERS = frozenset({"content-type", "location", "www-authenticate
 INVALID_SIGNATURE = base64.b64encode(b"the recorded signature did not verify").decode()
 _SIGNATURE_HEADER_NAMES = frozenset(name.lower() for names in SIGNATURE_HEADERS.values() for name in names)
 _TWILIO_STYLE_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredRequest:
+    """A request as a cassette stores it (VCR.py's fields): method, URL, body and headers."""
+
+    method: str
+    uri: str
+    body: bytes | None
+    headers: Mapping[str, str]
 
 
 class UnscrubbableResponse(Exception):
@@ -156,22 +166,22 @@ class Scrubber:
             found.append("Basic credentials")
         return found
 
-    # ------------------------------------------------------------------ VCR hooks
-    def request(self, request: Request, actor: str = "") -> Request | None:
+    # ------------------------------------------------------------------ what a cassette stores
+    def request(self, request: StoredRequest | Any, actor: str = "") -> StoredRequest | None:
         """The request as stored (and as matched), tagged with the `actor` that made it: None for requests to
-        anything but the endpoint.
+        anything but the endpoint. Any object with a request's `method`, `uri`, `body` and `headers` will do.
 
-        VCR may apply it twice to one request: a request already scrubbed comes out the same (its actor kept).
+        Applied twice to one request, it changes nothing the second time (its actor kept).
         """
         if _origin(request.uri) not in (self.endpoint, ENDPOINT_ORIGIN):
             return None
         headers = {k: v for k, v in request.headers.items() if k.lower() in KEPT_REQUEST_HEADERS}
         headers[ACTOR_HEADER] = request.headers.get(ACTOR_HEADER) or actor
-        return Request(request.method, self.text(request.uri), self.data(request.body), headers)
+        return StoredRequest(request.method, self.text(request.uri), self.data(request.body), headers)
 
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
-        """The response as stored: decoded, only harmless headers, the body rewritten."""
-        response = decode_response(response)
+        """The response as stored (VCR.py's dict): decoded, only harmless headers, the body rewritten."""
+        response = _decoded(response)
         headers = {k.lower(): v for k, v in response["headers"].items()}
         encoding = [e for e in headers.get("content-encoding", []) if e.lower() != "identity"]
         if encoding:
@@ -219,6 +229,27 @@ class Scrubber:
         orderings: tuple[Ordering, ...] = ("signalwire", "twilio")
         ordering = next(o for o in orderings if _verifies(self.signing_key, original, signature, o))
         return compute_signature(SIGNING_KEY, rewritten.url, signed_params(rewritten), ordering=ordering)
+
+
+# The content encodings a stored answer is decoded from (any other cannot be scrubbed, so is never stored).
+_DECOMPRESSORS: dict[str, Callable[[bytes], bytes]] = {"gzip": gzip.decompress, "deflate": zlib.decompress}
+
+
+def _decoded(response: dict[str, Any]) -> dict[str, Any]:
+    """The response (a copy) with its body decompressed, when its first content encoding is one of
+    _DECOMPRESSORS, and that encoding no longer named (VCR.py's rule, which the stored cassettes follow)."""
+    headers = {k: list(v) for k, v in response["headers"].items()}
+    name = next((k for k in headers if k.lower() == "content-encoding"), None)
+    encodings = headers.get(name, []) if name else []
+    decompress = _DECOMPRESSORS.get(encodings[0].lower()) if encodings else None
+    if name is None or decompress is None:
+        return {**response, "headers": headers}
+    body = decompress(response["body"]["string"])
+    headers[name] = encodings[1:]
+    if not headers[name]:
+        del headers[name]
+    headers["content-length"] = [str(len(body))]
+    return {**response, "headers": headers, "body": {**response["body"], "string": body}}
 
 
 def _verifies(key: str, capture: Capture, signature: str, ordering: Ordering) -> bool:

@@ -7,6 +7,7 @@ user may expose to a tunnel); the reference endpoint always keeps the refusal.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -33,18 +34,42 @@ def is_loopback(host: str) -> bool:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, telling a threading.Event once it accepts connections."""
+    """uvicorn's server, telling a threading.Event once it accepts connections, and told to exit through one
+    (`exit_soon`) rather than noticing `should_exit` at its next tenth-of-a-second tick."""
 
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
         self.ready = threading.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
+        self._exit: asyncio.Event | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         self.loop = asyncio.get_running_loop()
+        self._exit = asyncio.Event()
         await super().startup(sockets=sockets)
         if self.started:
             self.ready.set()
+
+    async def main_loop(self) -> None:
+        """uvicorn's loop (a tick every tenth of a second), woken at once by `exit_soon`."""
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            if self._exit is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._exit.wait(), 0.1)
+            else:  # pragma: no cover - startup always makes it
+                await asyncio.sleep(0.1)
+            should_exit = await self.on_tick(counter)
+
+    def exit_soon(self) -> None:
+        """Ask the server to shut down (from any thread)."""
+        self.should_exit = True
+        loop, event = self.loop, self._exit
+        if loop is not None and event is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(event.set)
 
 
 class LoopbackServer:
@@ -118,11 +143,16 @@ class LoopbackServer:
                 raise RuntimeError(f"{self.name} did not start")
         return self
 
+    def request_stop(self) -> None:
+        """Start shutting down, without waiting (`stop` waits): servers stopped together stop in the time of one."""
+        if self._server is not None:
+            self._server.exit_soon()
+
     def stop(self) -> None:
         """Shut down (bounded); safe to call twice."""
         server, thread = self._server, self._thread
         if server is not None and thread is not None:
-            server.should_exit = True
+            server.exit_soon()
             thread.join(timeout=_SHUTDOWN_DEADLINE)
             if thread.is_alive():
                 server.force_exit = True

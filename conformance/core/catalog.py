@@ -7,10 +7,14 @@ import functools
 from collections.abc import Iterator
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import yaml
 
 from conformance.core.terms import CAPABILITIES, LEVELS
+
+# yaml.safe_load's loader, its parser in C when PyYAML was built with libyaml (every run reads the catalog).
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = ["CATALOG_PATH", "Catalog", "Requirement", "load_catalog"]
 
@@ -90,5 +94,5 @@ def _requirement(entry: dict) -> Requirement:
 @functools.cache
 def load_catalog(path: Traversable = CATALOG_PATH) -> Catalog:
     """Read and validate the catalog file."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     return Catalog(tuple(_requirement(entry) for entry in document["requirements"]))

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from conformance.common.tls import ssl_context
 from conformance.core.bodies import json_field
 from conformance.core.clock import Clock
 from conformance.core.credentials import ACCOUNT, Credentials
@@ -47,15 +48,22 @@ class CallsClient:
         max_calls: int | None = None,
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
+        background: Callable[[str], bool] = lambda actor: False,
     ) -> None:
+        """`background(actor)`: whether an actor runs beside the suite's tests (a scenario): the calls it creates
+        are ended and counted, but are not among `created`, the calls tests look back at."""
         self.base_url = base_url.rstrip("/")
         self.clock = clock
         self.account_sid = account_sid
         self.json_suffix = json_suffix
         self.max_calls = max_calls
         self.observers: list[Observer] = []
+        # The calls the suite's tests created, in order: made one after another, so the same in every run (those
+        # of actors running beside them, which interleave, are only in `all_created`).
         self.created: list[str] = []
+        self.all_created: list[str] = []  # every call the run created: those it ends, and counts
         self.refused = 0  # creates the endpoint answered without making a call
+        self._background = background
         self._creators: dict[str, tuple[str, int]] = {}  # sid -> (actor, how many it had made before)
         self.exchanges = 0
         self.dead: str | None = None
@@ -69,7 +77,9 @@ class CallsClient:
         self._created_settled = threading.Condition(self._lock)
         self._token = auth_token
         self._timeout = timeout
-        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+        self._http = httpx.Client(
+            timeout=timeout, transport=transport, follow_redirects=False, verify=ssl_context()
+        )
 
     # ------------------------------------------------------------------ paths
     @property
@@ -219,7 +229,9 @@ class CallsClient:
             if isinstance(sid, str):
                 actor = self.clock.current_actor().name
                 self._creators[sid] = (actor, sum(1 for a, _ in self._creators.values() if a == actor))
-                self.created.append(sid)
+                self.all_created.append(sid)
+                if not self._background(actor):
+                    self.created.append(sid)
             else:
                 self.refused += 1
         return response
@@ -239,7 +251,7 @@ class CallsClient:
             self._created_settled.wait_for(lambda: self._creating == 0, timeout=self._timeout + 1)
         stuck = []
         # By creator, then in each one's order: the same order in every run, whatever the threads did.
-        for sid in sorted(self.created, key=lambda sid: self._creators.get(sid, ("", 0))):
+        for sid in sorted(self.all_created, key=lambda sid: self._creators.get(sid, ("", 0))):
             try:
                 status = json_field(self.fetch_call(sid), "status")
                 if status is None or _ended(status):

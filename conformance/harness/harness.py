@@ -40,6 +40,9 @@ class Harness:
     stopping: threading.Event = dataclasses.field(default_factory=threading.Event)
     metrics: dict[str, Any] = dataclasses.field(default_factory=dict)
     plan: Plan | None = None
+    # The embedded endpoint's word that it has nothing more to do for a call (`settled(sid, timeout)`: ended, its
+    # documents fetched, its callbacks sent); None for any other endpoint, and in a replay.
+    settled: Callable[[str, float], bool] | None = None
     progress: Progress = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:

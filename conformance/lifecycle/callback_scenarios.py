@@ -214,11 +214,13 @@ def _story(harness: Harness, requirements: Sequence[str], asked: Asked) -> None:
     ended_at = harness.clock.time()
     with harness.progress.waiting("callbacks"):
         if asked.status_callback:
-            wait_for(harness, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline)
+            wait_for(harness, receiver, token, lambda caps: any(is_final(c) for c in caps), deadline, sid)
         if asked.record:
-            wait_for(harness, receiver, token, lambda caps: any(final_recording(c) for c in caps), deadline)
+            wait_for(
+                harness, receiver, token, lambda caps: any(final_recording(c) for c in caps), deadline, sid
+            )
         if asked.status_callback:
-            wait_for(harness, receiver, token, sequence_complete, GRACE)
+            wait_for(harness, receiver, token, sequence_complete, GRACE, sid)
     captures = [c for c in receiver.captures(token) if c.kind in JUDGED_KINDS]
     context = asked.context(harness, form, sid, followed, ended_at + deadline)
     harness.verifier.run(CALLBACK, context, captures)

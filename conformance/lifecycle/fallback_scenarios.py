@@ -50,11 +50,16 @@ def _failing_url(receiver: CallbackReceiver, failing: str | None) -> str:
     return UNREACHABLE if failing is None else receiver.laml_url(failing, receiver.new_token())
 
 
-def _judge(story: Story, context: DocumentContext, token: str) -> None:
+def _judge(story: Story, context: DocumentContext, token: str, call_sid: str | None = None) -> None:
     """Wait (bounded) for the FallbackUrl's request under `token`, then judge what arrived."""
     receiver = _receiver(story.harness)
     wait_for(
-        story.harness, receiver, token, lambda caps: any(c.kind == "document" for c in caps), context.deadline
+        story.harness,
+        receiver,
+        token,
+        lambda caps: any(c.kind == "document" for c in caps),
+        context.deadline,
+        call_sid,
     )
     story.harness.verifier.run(DOCUMENT_SET, context, receiver.captures(token))
 
@@ -92,6 +97,7 @@ def _after_answer(story: Story, record: CallRecord, token: str, cause: str) -> b
         story,
         _expected(story, f"after the create's Url failed ({cause})", "its FallbackUrl", "create-fallback"),
         token,
+        record.sid,
     )
     return True
 
@@ -130,7 +136,7 @@ def _failing_update(story: Story, record: CallRecord, cause: str, failing: str |
     if not response.is_success:
         return f"one answered {Answer.of(response)}"
     cause = f"after a Url update whose Url failed ({cause})"
-    _judge(story, _expected(story, cause, "the update's FallbackUrl", "update-fallback"), token)
+    _judge(story, _expected(story, cause, "the update's FallbackUrl", "update-fallback"), token, record.sid)
     return None
 
 

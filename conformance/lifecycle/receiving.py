@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Followed", "follow", "wait_for"]
 
+# How often a wait asks the embedded endpoint whether a call is settled.
+_SETTLE_LOOK = 0.02
+
 
 @dataclasses.dataclass
 class Followed:
@@ -37,17 +40,23 @@ def wait_for(
     token: str,
     predicate: Callable[[list[Capture]], bool],
     timeout: float,
+    call_sid: str | None = None,
 ) -> bool:
     """Wait until `predicate(this token's captures)` holds, `timeout` passes or the run stops (a replay has
-    every capture already, so it looks once)."""
+    every capture already, so it looks once). Given the call the captures are of, and an endpoint that can say so
+    (the embedded one: `harness.settled`), the wait also ends once the endpoint has nothing more to send for the
+    call: what has not arrived by then never will, so the predicate is looked at once more and decides."""
     timer = harness.clock.timer(timeout)
+    settled = harness.settled if call_sid is not None else None
 
     def holds(captures: Iterable[Capture]) -> bool:
         return predicate([c for c in captures if c.token == token])
 
     while True:
-        if receiver.log.wait(holds, timeout=min(0.5, timer.remaining())):
+        if receiver.log.wait(holds, timeout=min(0.5 if settled is None else _SETTLE_LOOK, timer.remaining())):
             return True
+        if settled is not None and call_sid is not None and settled(call_sid, 0.0):
+            return holds(receiver.captures(token))
         if timer.passed() or harness.stopping.is_set():
             return False
 

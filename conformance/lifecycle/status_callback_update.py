@@ -65,9 +65,14 @@ def _judge(
     """Wait for the final callback at the new URL (and a while for a stray one at the old), then judge them."""
     ended_at = harness.clock.time()
     wait_for(
-        harness, receiver, new[0], lambda caps: any(is_final(c) for c in caps), harness.settings.deadline
+        harness,
+        receiver,
+        new[0],
+        lambda caps: any(is_final(c) for c in caps),
+        harness.settings.deadline,
+        record.sid,
     )
-    wait_for(harness, receiver, old[0], lambda caps: any(is_final(c) for c in caps), GRACE)
+    wait_for(harness, receiver, old[0], lambda caps: any(is_final(c) for c in caps), GRACE, record.sid)
     captures = sorted([*receiver.captures(old[0]), *receiver.captures(new[0])], key=lambda c: c.received_at)
     context = CallbackUpdateContext(old[0], new[0], "GET", ended_at, harness.settings.deadline)
     harness.verifier.run(CALLBACK_MOVE, context, captures)

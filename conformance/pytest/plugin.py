@@ -28,6 +28,8 @@ MARKER = "requirements"
 NEEDS = (
     "needs"  # conformance.pytest.outcomes.NEEDS, named here so that loading the plugin imports nothing more
 )
+QUIET = "quiet_account"
+SCENARIO = "scenario:"  # conformance.lifecycle.runner.SCENARIO_ACTOR: a scenario's test names its actor so
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -103,6 +105,11 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{NEEDS}(needs, actor=None): what this suite test needs of the run (capabilities, the calls it creates at "
         "most); the plan and the call budget read it",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{QUIET}: this suite test reads the whole account (it pages through every call), so it runs once the "
+        "scenarios are over: no call is created meanwhile",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -124,13 +131,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         keep = [item for item in items if not item.get_closest_marker(MARKER) or item.nodeid in kept]
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
+    # The scenarios' tests last: they collect results of scenarios that ran beside the other tests, which keep their
+    # order (what each creates and asks stays the same, so recordings replay whatever the overlap).
+    items.sort(key=lambda item: _scenario_of(item) is not None)
+
+
+def _scenario_of(item: pytest.Item) -> str | None:
+    """The scenario a suite test reports (its `needs` marker names the scenario's actor), if any."""
+    marker = item.get_closest_marker(NEEDS)
+    actor = marker.kwargs.get("actor") if marker is not None else None
+    return actor.removeprefix(SCENARIO) if isinstance(actor, str) and actor.startswith(SCENARIO) else None
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """The suite tests that will run (after every deselection) are the plan's consumers."""
+    """The suite tests that will run (after every deselection) are the plan's consumers. What is loaded by now
+    (pytest, the plugins, the suite's modules, the spec) stays out of the run's garbage collections (gc.freeze:
+    `calls-conformance` undoes it at the end)."""
     run = session.config.stash.get(RUN, None)
     if run is None or not run.active:
         return
+    import gc
+
+    gc.freeze()
     from conformance.pytest import outcomes
 
     run.consumers = [
@@ -138,6 +160,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         for item in session.items
         if item.get_closest_marker(MARKER)
     ]
+    _overlap(run, [item for item in session.items if item.get_closest_marker(MARKER)])
+
+
+def _overlap(run: Run, suite: list[pytest.Item]) -> None:
+    """Which tests the scenarios run beside: they start with the first suite test, and run beside every test until
+    one that needs the account alone (marker quiet_account), which waits for them to be over. The scenarios'
+    waiting on calls overlaps the tests' (a call kept up a second, say) rather than their work: the run is one
+    process, and its Python runs on one core at a time. Without a test to run beside, the scenarios' first test
+    runs them, as before."""
+    scenarios = [name for item in suite if (name := _scenario_of(item)) is not None]
+    first_quiet = next((i for i, item in enumerate(suite) if item.get_closest_marker(QUIET)), len(suite))
+    run.beside = {item.nodeid for item in suite[:first_quiet] if _scenario_of(item) is None}
+    run.after = {item.nodeid for item in suite[first_quiet:] if _scenario_of(item) is None}
+    run.scenarios = scenarios if run.beside else []
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -242,6 +278,10 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
         return (yield)
     from conformance.pytest import outcomes
 
+    if item.nodeid in run.beside:
+        run.start_scenarios()
+    elif item.nodeid in run.after:
+        run.end_scenarios()
     actor = outcomes.consumer_of(item, _actor(item), ()).actor
     return (yield from outcomes.judged_call(run, run.harness, item.nodeid, _requirements(item), actor))
 

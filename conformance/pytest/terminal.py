@@ -123,7 +123,7 @@ def _verdict(run: Run) -> list[str]:
     if run.harness is not None:
         client = run.harness.client
         lines.append(
-            f"HTTP exchanges: {client.exchanges}; calls created: {len(client.created)}; reports: {where}"
+            f"HTTP exchanges: {client.exchanges}; calls created: {len(client.all_created)}; reports: {where}"
         )
     if run.plan is not None:
         lines.append(run.plan.budget_line())

@@ -51,6 +51,10 @@ class CallbackReceiver:
         self._server.start()
         return self
 
+    def request_stop(self) -> None:
+        """Start shutting down without waiting for it (`stop` waits)."""
+        self._server.request_stop()
+
     def stop(self) -> None:
         self._server.stop()
 

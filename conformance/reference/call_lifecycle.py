@@ -91,6 +91,10 @@ class CallLifecycle:
         """Stop walking a call without changing it (it was deleted while still up: a fault)."""
         self._cancel_task(call)
 
+    def busy(self, sid: str) -> bool:
+        """Whether the call's life is still going on (waiting, fetching or playing a document)."""
+        return sid in self._tasks
+
     async def shutdown(self) -> None:
         tasks = list(self._tasks.values())
         for task in tasks:

@@ -171,6 +171,10 @@ class CallStore:
         call = self._calls.get(sid)
         return call if call is not None and call.account_sid == account_sid else None
 
+    def all_by_sid(self, sid: str) -> Call | None:
+        """The call with this sid, whichever account holds it."""
+        return self._calls.get(sid)
+
     def delete(self, call: Call) -> None:
         self._calls.pop(call.sid, None)
 

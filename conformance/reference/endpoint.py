@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable
 from types import TracebackType
 
@@ -19,6 +20,13 @@ from .profiles import Profile, profile_named
 from .state import ReferenceState
 
 __all__ = ["ReferenceEndpoint"]
+
+_SETTLE_POLL = 0.01
+
+
+async def _idle(state: ReferenceState, call_sid: str) -> bool:
+    """Asked on the endpoint's own loop, where every change of a call happens."""
+    return state.idle(call_sid)
 
 
 class ReferenceEndpoint:
@@ -124,12 +132,35 @@ class ReferenceEndpoint:
         """The server's event loop (for ``asyncio.run_coroutine_threadsafe`` in tests)."""
         return self._server.loop
 
+    def settled(self, call_sid: str, timeout: float = 0.0) -> bool:
+        """Wait (at most `timeout` seconds) until the endpoint has nothing more to do for a call: it has ended, its
+        documents were fetched and its callbacks sent (each answered, or failed). True once it has; a client of the
+        embedded endpoint then knows every request of the call's life has reached whoever it was sent to."""
+        loop = self.loop
+        ends = time.monotonic() + timeout
+        while True:
+            if loop is None or loop.is_closed():
+                return True
+            checked = asyncio.run_coroutine_threadsafe(_idle(self.state, call_sid), loop)
+            try:
+                if checked.result(timeout=max(0.1, ends - time.monotonic())):
+                    return True
+            except (TimeoutError, RuntimeError):
+                return False
+            if time.monotonic() >= ends:
+                return False
+            time.sleep(min(_SETTLE_POLL, max(0.0, ends - time.monotonic())))
+
     # ------------------------------------------------------------------ running
 
     def start(self) -> ReferenceEndpoint:
         """Serve on loopback in a background thread; returns once connections are accepted."""
         self._server.start()
         return self
+
+    def request_stop(self) -> None:
+        """Start shutting down without waiting for it (`stop` waits)."""
+        self._server.request_stop()
 
     def stop(self) -> None:
         """Shut down (bounded); safe to call twice."""

@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from conformance.common.signature import compute_signature
+from conformance.common.tls import ssl_context
 
 __all__ = ["Delivery", "HttpOut", "Refusal", "check_host"]
 
@@ -95,7 +96,12 @@ class HttpOut:
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
             # trust_env=False: no proxy settings from the environment; no redirects (they could leave loopback).
-            self._client = httpx.AsyncClient(timeout=self.timeout, trust_env=False, follow_redirects=False)
+            self._client = httpx.AsyncClient(
+                timeout=self.timeout,
+                trust_env=False,
+                follow_redirects=False,
+                verify=ssl_context(trust_env=False),
+            )
         return self._client
 
     def allowed(self, url: str, kind: str) -> bool:
@@ -157,6 +163,10 @@ class HttpOut:
         self._chains[call_sid] = task
         self._tasks.add(task)
         task.add_done_callback(lambda done: self._forget(call_sid, done))
+
+    def sending(self, call_sid: str) -> bool:
+        """Whether a callback of the call is queued or on its way."""
+        return call_sid in self._chains
 
     def _forget(self, call_sid: str, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

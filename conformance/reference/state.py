@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .api_errors import Responder
 from .call_lifecycle import CallLifecycle
-from .call_store import CallStore
+from .call_store import ENDED, CallStore
 from .config import ReferenceConfig
 from .faults import Behaviour, FaultSet
 from .outbound import HttpOut, Refusal
@@ -27,6 +27,13 @@ class ReferenceState:
     http: HttpOut
     lifecycle: CallLifecycle
     respond: Responder
+
+    def idle(self, call_sid: str) -> bool:
+        """Whether the endpoint has nothing more to do for a call: it has ended (or is unknown), and its life and
+        its callbacks are over (every document fetch and callback of it made, and answered or failed)."""
+        call = self.store.all_by_sid(call_sid)
+        ended = call is None or call.status in ENDED
+        return ended and not self.lifecycle.busy(call_sid) and not self.http.sending(call_sid)
 
     @property
     def refusals(self) -> list[Refusal]:

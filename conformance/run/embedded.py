@@ -28,6 +28,15 @@ class EmbeddedEndpoint:
     to_numbers: dict[str, str]
     server: Any
 
+    def settled(self, call_sid: str, timeout: float = 0.0) -> bool:
+        """Whether the endpoint has nothing more to do for a call (waiting at most `timeout` seconds): ended, its
+        documents fetched and its callbacks sent. The one thing the suite asks the embedded endpoint other than
+        over HTTP: it lets a wait for something that may never come end as soon as it surely will not."""
+        return bool(self.server.settled(call_sid, timeout))
+
+    def request_stop(self) -> None:
+        self.server.request_stop()
+
     def stop(self) -> None:
         self.server.stop()
 

@@ -42,6 +42,13 @@ from conformance.core.waivers import Waiver, load_waivers, today
 from conformance.harness.client import CallsClient
 from conformance.harness.harness import Harness
 from conformance.harness.verifier import Verifier
+from conformance.lifecycle.runner import (
+    SCENARIO_ACTOR,
+    SCENARIOS,
+    join_background,
+    start_in_background,
+    wait_background,
+)
 from conformance.plan.conditions import Conditions
 from conformance.plan.plan import Consumer, Plan, make_plan
 from conformance.receiver import CallbackReceiver
@@ -110,6 +117,11 @@ class Run:
         self.plan: Plan | None = None
         self.announcements: list[str] = []
         self.planning = False
+        # The selected scenarios, run in the background beside the tests in `beside` (node ids), and over before
+        # those in `after` (the first that needs the account alone, and the tests after it).
+        self.scenarios: list[str] = []
+        self.beside: set[str] = set()
+        self.after: set[str] = set()
         self._stopped = False
         self._undo: list[Callable[[], None]] = []
 
@@ -181,6 +193,8 @@ class Run:
             json_suffix=settings.profile == "twilio",
             max_calls=settings.max_calls,
             timeout=min(10.0, settings.deadline),
+            transport=self.cassettes.transport() if self.cassettes is not None else None,
+            background=lambda actor: actor.startswith(SCENARIO_ACTOR),
         )
         client.allowances, client.shortage = plan.allowances, f" ({plan.budget_line()})"
         if self.cassettes is not None and self.clock.replaying:
@@ -189,6 +203,8 @@ class Run:
         self.harness = Harness(
             settings, client, verifier, self.clock, started.to_numbers, receiver, plan=plan
         )
+        if self.endpoint is not None:
+            self.harness.settled = self.endpoint.settled
         self.announcements.append(plan.budget_line())
         if self.cassettes is not None and self.clock.recording:
             self.cassettes.scrubber = Scrubber.for_run(
@@ -243,17 +259,20 @@ class Run:
             client = self.harness.client
             client.stop_creating("the run is ending")
             self.harness.stopping.set()
+            # Scenarios started beside the tests heed `stopping`; a request of theirs may still be in flight.
+            join_background(self.harness, min(10.0, self.harness.settings.deadline) + 5.0)
             client.observers.clear()
             if not client.dead:
                 with self.clock.acting_as("session"):
                     stuck = client.end_created_calls()
             client.close()
-        if self.endpoint is not None:
-            self.endpoint.stop()
-            self.endpoint = None
-        if self.receiver is not None:
-            self.receiver.stop()
-            self.receiver = None
+        # Both servers shut down together (each takes about a tenth of a second).
+        servers = [s for s in (self.endpoint, self.receiver) if s is not None]
+        for server in servers:
+            server.request_stop()
+        for server in servers:
+            server.stop()
+        self.endpoint = self.receiver = None
         if stuck:
             self.fail(CallsLeftUp(stuck))
 
@@ -269,6 +288,16 @@ class Run:
         finally:
             if self.cassettes is not None and last_of_file:
                 self.cassettes.close()
+
+    def start_scenarios(self) -> None:
+        """Start the selected scenarios in the background (once), beside the suite tests that follow."""
+        if self.harness is not None and self.scenarios and not self._stopped:
+            start_in_background(self.harness, {name: SCENARIOS[name] for name in self.scenarios})
+
+    def end_scenarios(self) -> None:
+        """Wait for the scenarios started in the background to be over (their results stay for their tests)."""
+        if self.harness is not None:
+            wait_background(self.harness)
 
     def after_test(self, actor: str | None) -> None:
         """Replay: StaleCassettes when `actor` (None: anyone, after a file's last test) left interactions unused."""
@@ -296,10 +325,12 @@ class Run:
 
     def _finish(self, pytest_status: int) -> int:
         self.stop()
+        if self.cassettes is not None and not self.errors and pytest_status != ExitCode.INTERRUPTED:
+            self.cassettes.check_session()
         results = self.results()
         if results is not None and self.plan is not None and self.harness is not None:
             client = self.harness.client
-            results = self.plan.explained(results, len(client.created), client.refused)
+            results = self.plan.explained(results, len(client.all_created), client.refused)
         if self.cassettes is not None and self.cassettes.stale:
             stale = self.cassettes.stale
             self.fail(StaleCassettes(stale[0] + (f" (and {len(stale) - 1} more)" if len(stale) > 1 else "")))
@@ -364,7 +395,7 @@ class Run:
             return None
         results = (self.conclusion.results if self.conclusion else self.results()) or []
         client = self.harness.client
-        return self.plan.calls_section(len(client.created), client.refused, results)
+        return self.plan.calls_section(len(client.all_created), client.refused, results)
 
     def results(self) -> list[Result] | None:
         return self.harness.verifier.ledger.results() if self.harness else None
@@ -390,7 +421,7 @@ class Run:
         metrics = {
             "wall_seconds": round(time.monotonic() - self.started_at, 3),
             "http_exchanges": self.harness.client.exchanges,
-            "calls_created": len(self.harness.client.created),
+            "calls_created": len(self.harness.client.all_created),
             "calls_by_actor": self.harness.client.created_by,
             **self.harness.metrics,
         }

@@ -144,15 +144,17 @@ class Receiver:
                     url=f"http://127.0.0.1:{receiver.port}{self.path}",
                 )
                 document = receiver.documents.get(parts.path)
+                # Recorded before it is answered, as the suite's receiver does: once the endpoint has the answer,
+                # the request is here.
+                with receiver._changed:
+                    receiver.requests.append(captured)
+                    receiver._changed.notify_all()
                 self.send_response(200 if document is not None or not parts.path.startswith("/doc") else 404)
                 payload = document or b""
                 self.send_header("Content-Type", "application/xml")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
-                with receiver._changed:
-                    receiver.requests.append(captured)
-                    receiver._changed.notify_all()
 
             do_GET = do_POST = _handle
 

@@ -265,3 +265,23 @@ def test_allow_list_is_configurable(receiver: Receiver) -> None:
         assert [(r.url_host, r.kind) for r in running.refusals] == [("localhost", "status")]
         assert not receiver.matching(lambda r: r.params.get("CallSid") == refused)
         api.http.close()
+
+
+def test_settled_once_the_call_ended_and_every_callback_went_out(
+    endpoint: ReferenceEndpoint, api: Api, receiver: Receiver
+) -> None:
+    """`settled(sid)` (what the suite's waits on the embedded endpoint ask): False while a call is up, True once it
+    has ended and each of its callbacks was delivered (its answer in), never before."""
+    sid = api.create_call(
+        To=HOLD_NUMBER, StatusCallback=f"{receiver.url}/status", StatusCallbackEvent=ALL_EVENTS
+    )["sid"]
+    api.wait_status(sid, "in-progress")
+    assert endpoint.settled(sid, 0.2) is False
+    assert api.update(sid, Status="completed").status_code == 200
+    assert endpoint.settled(sid, 10.0) is True
+    # Nothing more to wait for: the final callback is already in.
+    finals = receiver.matching(
+        lambda r: r.params.get("CallSid") == sid and r.params.get("CallStatus") == "completed"
+    )
+    assert len(finals) == 1
+    assert endpoint.settled("CA" + "0" * 32, 0.0) is True  # a call it never had: nothing to do
