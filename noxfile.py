@@ -38,14 +38,16 @@ def _install(session: nox.Session, *extras: str) -> None:
     session.env["PYTHONDONTWRITEBYTECODE"] = ""
     target = f".[{','.join(extras)}]" if extras else "."
     stamp = hashlib.sha256(Path("pyproject.toml").read_bytes() + target.encode()).hexdigest()
-    location = getattr(session.virtualenv, "location", None)  # none under --no-venv
-    marker = Path(location, "calls-conformance.installed") if location else None
-    if marker is not None and marker.is_file() and marker.read_text() == stamp:
+    location = getattr(session.virtualenv, "location", None)
+    if location is None:  # no venv of its own (--no-venv, NOX_DEFAULT_VENV_BACKEND=none): nox's environment has it
+        session.log(f"no venv of the session's own: {target} as installed where nox runs")
+        return
+    marker = Path(location, "calls-conformance.installed")
+    if marker.is_file() and marker.read_text() == stamp:
         session.log(f"{target} already installed from this pyproject.toml")
         return
     session.install("-e", target)
-    if marker is not None:
-        marker.write_text(stamp)
+    marker.write_text(stamp)
 
 
 @nox.session(python=PYTHON)
