@@ -61,6 +61,7 @@ class CallsClient:
         # The calls the suite's tests created, in order: made one after another, so the same in every run (those
         # of actors running beside them, which interleave, are only in `all_created`).
         self.created: list[str] = []
+        self.first_created_at: float | None = None  # the clock's time() when the first of `created` was answered
         self.all_created: list[str] = []  # every call the run created: those it ends, and counts
         self.refused = 0  # creates the endpoint answered without making a call
         self._background = background
@@ -232,6 +233,8 @@ class CallsClient:
                 self.all_created.append(sid)
                 if not self._background(actor):
                     self.created.append(sid)
+                    if self.first_created_at is None:
+                        self.first_created_at = self.clock.time()
             else:
                 self.refused += 1
         return response
