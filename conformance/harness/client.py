@@ -61,7 +61,9 @@ class CallsClient:
         # The calls the suite's tests created, in order: made one after another, so the same in every run (those
         # of actors running beside them, which interleave, are only in `all_created`).
         self.created: list[str] = []
-        self.first_created_at: float | None = None  # the clock's time() when the first of `created` was answered
+        self.first_created_at: float | None = (
+            None  # the clock's time() when the first of `created` was answered
+        )
         self.all_created: list[str] = []  # every call the run created: those it ends, and counts
         self.refused = 0  # creates the endpoint answered without making a call
         self._background = background
