@@ -33,8 +33,8 @@ def _fault_args(name: str, profile: str) -> list[str]:
 
 class FaultRuns:
     """One suite run per fault and profile, made when a test first asks for it and kept for the other test of
-    the same run (under pytest-xdist both tests of a run share a group, tests/conftest.py, so one worker makes
-    it)."""
+    the same run (under pytest-xdist both tests of a run share a group, tests/xdist_groups.py, so one worker
+    makes it)."""
 
     def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
         self._tmp = tmp_path_factory

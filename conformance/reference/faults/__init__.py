@@ -1,6 +1,6 @@
-"""Named faults of the reference endpoint: the registry (one table), and what a set of them does.
+"""Named faults of the reference endpoint: one table of them, and what a set of them does.
 
-``registry.py`` is the table (name, requirements broken, description, mechanism); ``hooks.py`` the
+``table.py`` is the table (name, requirements broken, description, mechanism); ``hooks.py`` the
 rewrites of what is about to be sent; ``behaviour.py`` the typed decisions the logic reads;
 ``middleware.py`` the rewrites of finished answers; ``active.py`` resolves a set of names into them.
 """
