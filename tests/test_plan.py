@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
+from conformance.lifecycle.state_machine import CALLS_PER_EXAMPLE, EMBEDDED_EXAMPLES, MACHINE_SETTINGS
 from tests.conftest import SuiteRun, run_in_process, run_suite
 from tests.test_external import _start_reference
 
 BUDGET = 10
 
 
-def _plan(report_dir: Path, env: Mapping[str, str] = ()) -> dict[str, Any]:
-    run = run_suite(report_dir, args=["--calls-plan"], env=env)
+def _plan(report_dir: Path, env: Mapping[str, str] = (), args: list[str] | None = None) -> dict[str, Any]:
+    run = run_suite(report_dir, args=["--calls-plan", *(args or [])], env=env)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "nothing was contacted" in run.stdout and "full coverage needs" in run.stdout
     assert not (report_dir / "conformance.json").exists()
@@ -91,6 +92,20 @@ def test_full_coverage_is_a_property_of_the_settings_not_of_the_budget(
         for budget in ("0", "5", "500")
     }
     assert len(set(figures.values())) == 1 and figures["0"] > 0, figures
+
+
+def test_at_live_timings_the_state_machine_runs_as_many_examples_as_on_a_provider(tmp_path) -> None:
+    """Its extra examples are for an endpoint whose calls take a fraction of a second; at live-like timings an
+    example takes seconds, as on a provider, and the machine plans a provider's examples."""
+
+    def machine_calls(plan: dict[str, Any]) -> int:
+        return next(p["calls"] for p in plan["parts"] if p["actor"] == "scenario:state-machine")
+
+    fast = _plan(tmp_path / "fast")
+    live = _plan(tmp_path / "live", args=["--calls-reference-timings", "live"])
+    assert machine_calls(fast) == EMBEDDED_EXAMPLES * CALLS_PER_EXAMPLE
+    assert machine_calls(live) == MACHINE_SETTINGS.max_examples * CALLS_PER_EXAMPLE < machine_calls(fast)
+    assert fast["full_coverage"] - live["full_coverage"] == machine_calls(fast) - machine_calls(live)
 
 
 def test_the_plan_command_writes_the_plan_and_no_report(tmp_path) -> None:

@@ -52,6 +52,7 @@ class Recording:
     to_alternates: list[str] = dataclasses.field(default_factory=list)
     from_alternates: list[str] = dataclasses.field(default_factory=list)
     callbacks: str | None = None  # why the endpoint could not reach the receiver (the pre-flight's finding)
+    reference_timings: str = "fast"  # the embedded endpoint's timings when it was recorded
     expiries: dict[str, list[int]] = dataclasses.field(default_factory=dict)
     interactions: int = 0
     verdict: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -86,6 +87,7 @@ class Recording:
             to_alternates=list(settings.to_alternates),
             from_alternates=list(settings.from_alternates),
             callbacks=callbacks,
+            reference_timings=settings.reference_timings,
             expiries={actor: list(checks) for actor, checks in expiries.items()},
             interactions=interactions,
             verdict={r.requirement.id: r.outcome.label for r in results},
@@ -108,6 +110,7 @@ class Recording:
             deadline=self.deadline,
             callback_url=RECEIVER_URL if self.callback_url else None,
             reference=self.embedded,
+            reference_timings=self.reference_timings,
         )
 
     def write(self, directory: Path) -> Path:

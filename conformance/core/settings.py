@@ -189,11 +189,20 @@ class Settings:
     waivers: Path | None = None
     strict: bool = False
     reference: bool = False
+    reference_timings: str = (
+        "fast"  # the embedded endpoint's call timings: fast, or live (a call takes seconds)
+    )
 
     @property
     def embedded(self) -> bool:
         """True when the target is (or will be) the suite's own reference endpoint."""
         return self.base_url is None or self.reference
+
+    @property
+    def quick_calls(self) -> bool:
+        """True when a call goes through its whole life in a fraction of a second: the embedded endpoint's fast
+        timings."""
+        return self.embedded and self.reference_timings == "fast"
 
     @property
     def mode(self) -> str:

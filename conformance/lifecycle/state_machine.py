@@ -36,6 +36,9 @@ from conformance.harness.harness import Harness
 from conformance.lifecycle.story import Story
 
 __all__ = [
+    "CALLS_PER_EXAMPLE",
+    "EMBEDDED_EXAMPLES",
+    "MACHINE_SEED",
     "MACHINE_SETTINGS",
     "LifecycleMachine",
     "machine_calls",
@@ -46,8 +49,9 @@ __all__ = [
 
 # Deterministic (cassette replay needs the same requests each run), small, no shrinking, no database.
 # Hypothesis enables a random subset of the rules in each example (swarm testing) and its first example
-# is the simplest one, so three examples rarely cover every action: on the embedded endpoint, where calls
-# cost nothing and an example takes ~0.1 s, the machine runs EMBEDDED_EXAMPLES.
+# is the simplest one, so three examples rarely cover every action: where calls cost nothing and an example
+# takes ~0.1 s (the embedded endpoint at its fast timings) the machine runs EMBEDDED_EXAMPLES. At live-like
+# timings an example takes seconds, as on a provider, and the machine runs what it runs on one.
 # The seed of the machine's draws: the one derandomized Hypothesis drew from the machine class when the cassettes
 # were recorded (its name and signature: its source is not found), so the draws are those the cassettes hold.
 # Changing it means recording them again.
@@ -185,18 +189,19 @@ def machine_for(harness: Harness) -> type[LifecycleMachine]:
     return type("LifecycleMachineOnSuite", (LifecycleMachine,), {"harness": harness})
 
 
-def _examples(embedded: bool) -> int:
-    return EMBEDDED_EXAMPLES if embedded else MACHINE_SETTINGS.max_examples
+def _examples(quick_calls: bool) -> int:
+    return EMBEDDED_EXAMPLES if quick_calls else MACHINE_SETTINGS.max_examples
 
 
-def machine_calls(embedded: bool) -> int:
-    """The most calls the machine creates: each example makes at most CALLS_PER_EXAMPLE."""
-    return _examples(embedded) * CALLS_PER_EXAMPLE
+def machine_calls(quick_calls: bool) -> int:
+    """The most calls the machine creates (`quick_calls`: on the embedded endpoint at its fast timings): each
+    example makes at most CALLS_PER_EXAMPLE."""
+    return _examples(quick_calls) * CALLS_PER_EXAMPLE
 
 
 def machine_settings(harness: Harness) -> settings:
-    """MACHINE_SETTINGS, with more examples on the embedded endpoint."""
-    return settings(MACHINE_SETTINGS, max_examples=_examples(harness.settings.embedded))
+    """MACHINE_SETTINGS, with more examples where calls are quick (the embedded endpoint at its fast timings)."""
+    return settings(MACHINE_SETTINGS, max_examples=_examples(harness.settings.quick_calls))
 
 
 def run_machine(harness: Harness, using: settings | None = None) -> None:

@@ -49,12 +49,16 @@ class Conditions:
     from_alternates: tuple[str, ...] = ()
     outcomes: Mapping[str, str] = dataclasses.field(default_factory=dict)
     callbacks: str | None = None
+    live_timings: bool = (
+        False  # the embedded endpoint at live timings: its calls take seconds, as a provider's
+    )
 
     @classmethod
     def of(cls, settings: Settings, outcomes: Mapping[str, str], callbacks: str | None) -> Conditions:
         return cls(
             profile=settings.profile,
             embedded=settings.embedded,
+            live_timings=settings.embedded and not settings.quick_calls,
             max_calls=settings.max_calls,
             deadline=settings.deadline,
             to_number=settings.to_number or "",

@@ -67,6 +67,8 @@ def settings_for(
     if cassettes is not None and run:
         cassettes.prepare()
     settings = resolve(start.options, start.environ)
+    if settings.embedded:
+        settings = dataclasses.replace(settings, reference_timings=start.timings)
     if settings.embedded and not run:
         return Setup(*planned_embedded(settings))
     if settings.embedded:
