@@ -220,7 +220,7 @@ def natural_end(harness: Harness) -> None:
     "UPDATE-REDIRECT",
     "DELETE-ENDED",
     "DELETE-UNFINISHED",
-    calls=lambda conditions: machine_calls(conditions.embedded and not conditions.live_timings),
+    calls=lambda conditions: machine_calls(conditions.quick_calls),
     tier="depth",
     partial=True,
 )

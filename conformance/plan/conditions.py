@@ -49,16 +49,15 @@ class Conditions:
     from_alternates: tuple[str, ...] = ()
     outcomes: Mapping[str, str] = dataclasses.field(default_factory=dict)
     callbacks: str | None = None
-    live_timings: bool = (
-        False  # the embedded endpoint at live timings: its calls take seconds, as a provider's
-    )
+    # A call goes through its life in a fraction of a second (the embedded endpoint at its fast timings).
+    quick_calls: bool = False
 
     @classmethod
     def of(cls, settings: Settings, outcomes: Mapping[str, str], callbacks: str | None) -> Conditions:
         return cls(
             profile=settings.profile,
             embedded=settings.embedded,
-            live_timings=settings.embedded and not settings.quick_calls,
+            quick_calls=settings.quick_calls,
             max_calls=settings.max_calls,
             deadline=settings.deadline,
             to_number=settings.to_number or "",
