@@ -61,10 +61,8 @@ class CallsClient:
         # The calls the suite's tests created, in order: made one after another, so the same in every run (those
         # of actors running beside them, which interleave, are only in `all_created`).
         self.created: list[str] = []
-        self.first_created_at: float | None = (
-            None  # the clock's time() when the first of `created` was answered
-        )
-        self.all_created: list[str] = []  # every call the run created: those it ends, and counts
+        # The clock's time() when the first of `created` was answered.
+        self.first_created_at: float | None = None
         self.refused = 0  # creates the endpoint answered without making a call
         self._background = background
         self._creators: dict[str, tuple[str, int]] = {}  # sid -> (actor, how many it had made before)
@@ -140,6 +138,12 @@ class CallsClient:
     @property
     def calls_reserved(self) -> int:
         return self._reserved
+
+    @property
+    def all_created(self) -> list[str]:
+        """Every call the run created, in the order they were answered: those it ends, and counts."""
+        with self._lock:
+            return list(self._creators)
 
     @property
     def created_by(self) -> dict[str, int]:
@@ -232,7 +236,6 @@ class CallsClient:
             if isinstance(sid, str):
                 actor = self.clock.current_actor().name
                 self._creators[sid] = (actor, sum(1 for a, _ in self._creators.values() if a == actor))
-                self.all_created.append(sid)
                 if not self._background(actor):
                     self.created.append(sid)
                     if self.first_created_at is None:
@@ -256,7 +259,7 @@ class CallsClient:
             self._created_settled.wait_for(lambda: self._creating == 0, timeout=self._timeout + 1)
         stuck = []
         # By creator, then in each one's order: the same order in every run, whatever the threads did.
-        for sid in sorted(self.all_created, key=lambda sid: self._creators.get(sid, ("", 0))):
+        for sid in sorted(self.all_created, key=lambda sid: self._creators[sid]):
             try:
                 status = json_field(self.fetch_call(sid), "status")
                 if status is None or _ended(status):
