@@ -39,9 +39,8 @@ def _install(session: nox.Session, *extras: str) -> None:
     target = f".[{','.join(extras)}]" if extras else "."
     stamp = hashlib.sha256(Path("pyproject.toml").read_bytes() + target.encode()).hexdigest()
     location = getattr(session.virtualenv, "location", None)
-    if (
-        location is None
-    ):  # no venv of its own (--no-venv, NOX_DEFAULT_VENV_BACKEND=none): nox's environment has it
+    # No venv of its own (--no-venv, or NOX_DEFAULT_VENV_BACKEND=none as in .ci/run): nox's environment has it.
+    if location is None:
         session.log(f"no venv of the session's own: {target} as installed where nox runs")
         return
     marker = Path(location, "calls-conformance.installed")
